@@ -1,0 +1,55 @@
+/**
+ * Builds the long-lived parts of the pipeline from the Config, once per process. Both the functions and the
+ * command line go through here, so they share configuration, secret loading and delivery.
+ */
+import type { TokenCredential } from '@azure/identity';
+import type { SecretClientOptions } from '@azure/keyvault-secrets';
+import { azureCredential } from '../azure/credential.js';
+import type { Config } from '../config/config.js';
+import { BlobDeadLetterStore } from '../deadletter/blobStore.js';
+import { FolderDeadLetterStore } from '../deadletter/folderStore.js';
+import type { DeadLetterStore } from '../deadletter/store.js';
+import { SiemClient } from '../deliver/siemClient.js';
+import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
+import { MemoryDeviceDirectory } from '../enrich/memoryDirectory.js';
+import type { Pipeline } from '../pipeline/forward.js';
+import { createSecretProvider } from '../secrets/secretProvider.js';
+import { createSink } from '../sinks/sink.js';
+
+export interface PipelineParts {
+  readonly pipeline: Pipeline;
+  close(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  /** 'blob' for the functions app, 'folder' for the command line. */
+  readonly deadLetters: 'blob' | 'folder';
+  readonly credential?: () => TokenCredential;
+  /** Extra options for the Key Vault client (tests trust a loopback vault's certificate through these). */
+  readonly keyVaultClientOptions?: SecretClientOptions;
+  readonly directory?: DeviceDirectory;
+}
+
+export function createPipeline(config: Config, options: PipelineOptions): PipelineParts {
+  const credential = options.credential ?? azureCredential;
+  const client = new SiemClient({ timeoutMs: config.siem.timeoutMs, connections: config.siem.concurrency });
+  const pipeline: Pipeline = {
+    sink: createSink(config.siem),
+    post: (request, signal) => client.post(request, signal),
+    secrets: createSecretProvider(config.secret, credential, options.keyVaultClientOptions),
+    directory: options.directory ?? new MemoryDeviceDirectory(),
+    deadLetters: deadLetterStore(config, options.deadLetters, credential),
+    limits: { maxBytes: config.siem.maxBatchBytes, maxRecords: config.siem.maxBatchRecords },
+    concurrency: config.siem.concurrency,
+    backoff: config.delivery.backoff,
+    ...(config.enrich.defaultMachineGroup === undefined ? {} : { defaultMachineGroup: config.enrich.defaultMachineGroup }),
+  };
+  return { pipeline, close: () => client.close() };
+}
+
+function deadLetterStore(config: Config, kind: 'blob' | 'folder', credential: () => TokenCredential): DeadLetterStore {
+  const blob = config.deadLetter.blob;
+  if (kind === 'folder') return new FolderDeadLetterStore(config.deadLetter.directory);
+  if (!blob) throw new Error('dead-letter blob storage is not configured');
+  return new BlobDeadLetterStore(blob.connection, blob.container, credential);
+}

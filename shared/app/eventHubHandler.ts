@@ -1,0 +1,99 @@
+/**
+ * The Event Hub trigger's handler: turns the trigger's messages and metadata into EventMessages, forwards them,
+ * logs one line for the invocation and one per failure, and throws while anything is still pending, so the
+ * trigger's retry policy runs it again and the checkpoint stays where it is.
+ */
+import type { InvocationContext } from '@azure/functions';
+import { loggerFor, type Logger } from '../log/logger.js';
+import { forward, type ForwardSummary, type Pipeline } from '../pipeline/forward.js';
+import type { EventMessage, MessageSource } from '../pipeline/types.js';
+import { holdRetryLimit } from './holdPolicy.js';
+
+export interface HandlerSettings {
+  /** How long one invocation may spend delivering before it must wrap up. */
+  readonly invocationBudgetMs: number;
+  /** How long the SIEM may be unreachable before pending records are dead-lettered. */
+  readonly outageHoldMs: number;
+}
+
+export class PendingRecordsError extends Error {
+  constructor(summary: ForwardSummary) {
+    super(
+      `${summary.pending} record(s) could not be delivered yet; failing the invocation so the trigger retries ` +
+        'and the checkpoint does not move',
+    );
+    this.name = 'PendingRecordsError';
+  }
+}
+
+export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSettings) {
+  const holdLimit = holdRetryLimit(settings.outageHoldMs, settings.invocationBudgetMs);
+  return async function handleEvents(messages: unknown, context: InvocationContext): Promise<void> {
+    const started = Date.now();
+    const retryCount = context.retryContext?.retryCount ?? 0;
+    const summary = await forward(pipeline, toEventMessages(messages, context), {
+      deadline: started + settings.invocationBudgetMs,
+      finalAttempt: retryCount >= holdLimit,
+    });
+    logSummary(loggerFor(context), summary, { retryCount, durationMs: Date.now() - started });
+    if (summary.pending > 0) throw new PendingRecordsError(summary);
+  };
+}
+
+interface EventHubMetadata {
+  partitionContext?: { eventHubName?: string; partitionId?: string };
+  sequenceNumberArray?: unknown[];
+  offsetArray?: unknown[];
+  enqueuedTimeUtcArray?: unknown[];
+}
+
+export function toEventMessages(messages: unknown, context: InvocationContext): EventMessage[] {
+  const bodies = Array.isArray(messages) ? messages : [messages];
+  const metadata = (context.triggerMetadata ?? {}) as EventHubMetadata;
+  const hub = metadata.partitionContext?.eventHubName;
+  const partition = metadata.partitionContext?.partitionId;
+  return bodies.map((body, i) => {
+    const sequenceNumber = Number(metadata.sequenceNumberArray?.[i]);
+    const offset = metadata.offsetArray?.[i];
+    const enqueued = metadata.enqueuedTimeUtcArray?.[i];
+    const source: MessageSource = {
+      ...(hub ? { hub } : {}),
+      ...(partition ? { partition: String(partition) } : {}),
+      ...(Number.isFinite(sequenceNumber) ? { sequenceNumber } : {}),
+      ...(offset !== undefined ? { offset: String(offset) } : {}),
+      ...(enqueued !== undefined ? { enqueuedTime: toIso(enqueued) } : {}),
+    };
+    return { body, source };
+  });
+}
+
+function toIso(value: unknown): string {
+  const date = new Date(value as string);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
+}
+
+export function logSummary(logger: Logger, summary: ForwardSummary, extra: { retryCount?: number; durationMs: number }): void {
+  const outcome = summary.pending > 0 ? 'retrying' : summary.deadLettered > 0 ? 'dead-lettered' : 'delivered';
+  logger.info('invocation', {
+    outcome,
+    messages: summary.messages,
+    received: summary.received,
+    forwarded: summary.forwarded,
+    deadLettered: summary.deadLettered,
+    pending: summary.pending,
+    categories: summary.categories.size,
+    retryCount: extra.retryCount,
+    durationMs: Math.round(extra.durationMs),
+  });
+  for (const failure of summary.failures) {
+    const log = failure.disposition === 'pending' ? logger.warn : logger.error;
+    log('delivery failure', {
+      category: failure.category,
+      reason: failure.reason,
+      status: failure.status,
+      records: failure.records,
+      disposition: failure.disposition,
+      detail: failure.detail,
+    });
+  }
+}

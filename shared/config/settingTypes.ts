@@ -1,0 +1,124 @@
+/**
+ * The building blocks of the settings table: each one turns the raw text of an app setting into a typed value,
+ * or throws a SettingProblem that says what was expected. Defaults live here, next to the parsing.
+ */
+import { SecretValue } from './secretValue.js';
+
+export class SettingProblem extends Error {}
+
+export interface SettingSpec<T> {
+  readonly description: string;
+  /** Placeholder shown in local.settings.sample.json. */
+  readonly example: string;
+  readonly secret?: boolean;
+  parse(raw: string | undefined): T;
+}
+
+interface Common {
+  description: string;
+  example?: string;
+}
+
+function present(raw: string | undefined): raw is string {
+  return raw !== undefined && raw.trim() !== '';
+}
+
+export function text(options: Common & { default: string }): SettingSpec<string>;
+export function text(options: Common & { required: true }): SettingSpec<string>;
+export function text(options: Common): SettingSpec<string | undefined>;
+export function text(options: Common & { default?: string; required?: boolean }): SettingSpec<string | undefined> {
+  return {
+    description: options.description,
+    example: options.example ?? options.default ?? '',
+    parse(raw) {
+      if (present(raw)) return raw.trim();
+      if (options.required) throw new SettingProblem('is required');
+      return options.default;
+    },
+  };
+}
+
+export function secret(options: Common): SettingSpec<SecretValue | undefined> {
+  return {
+    description: options.description,
+    example: options.example ?? '',
+    secret: true,
+    parse(raw) {
+      return present(raw) ? new SecretValue(raw) : undefined;
+    },
+  };
+}
+
+export function integer(options: Common & { default: number; min: number; max?: number }): SettingSpec<number> {
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  return {
+    description: options.description,
+    example: options.example ?? String(options.default),
+    parse(raw) {
+      if (!present(raw)) return options.default;
+      const value = Number(raw.trim());
+      if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < options.min || value > max) {
+        throw new SettingProblem(`must be a whole number from ${options.min} to ${max}, got "${raw}"`);
+      }
+      return value;
+    },
+  };
+}
+
+export function flag(options: Common & { default: boolean }): SettingSpec<boolean> {
+  return {
+    description: options.description,
+    example: options.example ?? String(options.default),
+    parse(raw) {
+      if (!present(raw)) return options.default;
+      const value = raw.trim().toLowerCase();
+      if (value === 'true' || value === '1') return true;
+      if (value === 'false' || value === '0') return false;
+      throw new SettingProblem(`must be true or false, got "${raw}"`);
+    },
+  };
+}
+
+export function choice<const T extends string>(options: Common & { values: readonly T[]; default: T }): SettingSpec<T> {
+  return {
+    description: options.description,
+    example: options.example ?? options.default,
+    parse(raw) {
+      if (!present(raw)) return options.default;
+      const value = raw.trim().toLowerCase();
+      const found = options.values.find((candidate) => candidate === value);
+      if (found === undefined) throw new SettingProblem(`must be one of ${options.values.join(', ')}, got "${raw}"`);
+      return found;
+    },
+  };
+}
+
+export function list(options: Common & { required?: boolean }): SettingSpec<readonly string[]> {
+  return {
+    description: options.description,
+    example: options.example ?? '',
+    parse(raw) {
+      const items = present(raw) ? raw.split(',').map((item) => item.trim()).filter((item) => item !== '') : [];
+      if (options.required && items.length === 0) throw new SettingProblem('is required: a comma-separated list');
+      return items;
+    },
+  };
+}
+
+/** A JSON object setting; `check` validates its shape and returns the typed value. */
+export function json<T>(options: Common & { default: T; check: (value: unknown) => T }): SettingSpec<T> {
+  return {
+    description: options.description,
+    example: options.example ?? '',
+    parse(raw) {
+      if (!present(raw)) return options.default;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw new SettingProblem('must be valid JSON');
+      }
+      return options.check(value);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Dead letters as blobs: one blob per failed batch, named to sort by time. Redrive claims a letter with a blob
+ * lease, so several instances can redrive at once without sending a letter twice.
+ */
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { TokenCredential } from '@azure/identity';
+import type { StorageConnection } from '../azure/storageConnection.js';
+import { deadLetterName, encodeDeadLetter, type DeadLetter } from './entry.js';
+import type { DeadLetterStore, HeldLetter } from './store.js';
+
+const LEASE_SECONDS = 60;
+
+export class BlobDeadLetterStore implements DeadLetterStore {
+  readonly #container: ContainerClient;
+  #ready: Promise<unknown> | undefined;
+
+  constructor(connection: StorageConnection, containerName: string, credential: () => TokenCredential) {
+    const service =
+      connection.kind === 'identity'
+        ? new BlobServiceClient(connection.serviceUri, credential())
+        : BlobServiceClient.fromConnectionString(connection.value.reveal());
+    this.#container = service.getContainerClient(containerName);
+  }
+
+  async write(letter: DeadLetter): Promise<string> {
+    await this.#ensureContainer();
+    const name = deadLetterName(letter);
+    const content = encodeDeadLetter(letter);
+    await this.#container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+      metadata: { reason: letter.meta.reason, category: letter.meta.category ?? 'unknown' },
+    });
+    return name;
+  }
+
+  async *list(): AsyncIterable<string> {
+    await this.#ensureContainer();
+    for await (const blob of this.#container.listBlobsFlat()) yield blob.name;
+  }
+
+  async claim(name: string, work: (letter: HeldLetter) => Promise<void>): Promise<boolean> {
+    const blob = this.#container.getBlockBlobClient(name);
+    const leases = blob.getBlobLeaseClient();
+    try {
+      await leases.acquireLease(LEASE_SECONDS);
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 409 || status === 404) return false;
+      throw error;
+    }
+    const conditions = { conditions: { leaseId: leases.leaseId } };
+    // Keep the lease while the work runs: a redrive of a large letter against a slow SIEM can outlast one lease.
+    const renew = setInterval(() => void leases.renewLease().catch(() => undefined), (LEASE_SECONDS * 1000) / 3);
+    let deleted = false;
+    try {
+      const content = (await blob.downloadToBuffer(0, undefined, conditions)).toString('utf8');
+      await work({
+        name,
+        content,
+        replace: async (next) => {
+          await blob.upload(next, Buffer.byteLength(next), { ...conditions, blobHTTPHeaders: { blobContentType: 'application/json' } });
+        },
+        delete: async () => {
+          await blob.delete(conditions);
+          deleted = true;
+        },
+      });
+      return true;
+    } finally {
+      clearInterval(renew);
+      if (!deleted) await leases.releaseLease().catch(() => undefined);
+    }
+  }
+
+  #ensureContainer(): Promise<unknown> {
+    this.#ready ??= this.#container.createIfNotExists().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * A dead letter: records that could not be delivered, kept byte for byte, with why, when and where from.
+ * The document is itself a valid message body ({"records":[...]} plus metadata), so redrive feeds it back through
+ * unpack unchanged.
+ */
+import { createHash } from 'node:crypto';
+import type { MessageSource } from '../pipeline/types.js';
+
+export interface DeadLetterMeta {
+  readonly reason: string;
+  readonly detail: string;
+  readonly category?: string;
+  readonly status?: number;
+  readonly responseExcerpt?: string;
+  readonly attempts: number;
+  readonly failedAt: string;
+  readonly source: DeadLetterSource;
+  readonly recordIds?: readonly string[];
+}
+
+export interface DeadLetterSource {
+  readonly hub?: string;
+  readonly partition?: string;
+  readonly sequenceNumbers?: readonly number[];
+  readonly enqueuedTime?: string;
+  readonly files?: readonly string[];
+}
+
+export interface DeadLetter {
+  readonly meta: DeadLetterMeta;
+  /** Record texts exactly as they would have been sent; valid JSON each. */
+  readonly records: readonly string[];
+  /** A body that was not valid JSON, kept as received. */
+  readonly rawBody?: string;
+}
+
+export function encodeDeadLetter(letter: DeadLetter): string {
+  const meta = JSON.stringify({ ...letter.meta, ...(letter.rawBody === undefined ? {} : { rawBody: letter.rawBody }) });
+  return `${meta.slice(0, -1)},"records":[${letter.records.join(',')}]}`;
+}
+
+/**
+ * A name that sorts by the time the data was produced, says the category, and is the same when the same failure
+ * is written twice (a retried invocation overwrites instead of duplicating).
+ */
+export function deadLetterName(letter: DeadLetter): string {
+  const when = new Date(letter.meta.source.enqueuedTime ?? letter.meta.failedAt);
+  const stamp = Number.isNaN(when.getTime()) ? letter.meta.failedAt : when.toISOString();
+  const hash = createHash('sha256');
+  hash.update(letter.meta.reason);
+  for (const record of letter.records) hash.update(record);
+  if (letter.rawBody !== undefined) hash.update(letter.rawBody);
+  const day = stamp.slice(0, 10).replaceAll('-', '/');
+  const category = (letter.meta.category ?? 'unknown').replace(/[^A-Za-z0-9-]/g, '_');
+  return `${day}/${stamp.replace(/[:.]/g, '')}-${category}-${letter.meta.reason}-${hash.digest('hex').slice(0, 16)}.json`;
+}
+
+export function summarizeSources(sources: readonly MessageSource[]): DeadLetterSource {
+  const first = sources[0];
+  const sequenceNumbers = [...new Set(sources.flatMap((source) => (source.sequenceNumber === undefined ? [] : [source.sequenceNumber])))];
+  const files = [...new Set(sources.flatMap((source) => (source.file === undefined ? [] : [source.file])))];
+  const enqueued = sources.map((source) => source.enqueuedTime).filter((time): time is string => time !== undefined).sort()[0];
+  return {
+    ...(first?.hub ? { hub: first.hub } : {}),
+    ...(first?.partition ? { partition: first.partition } : {}),
+    ...(sequenceNumbers.length > 0 ? { sequenceNumbers } : {}),
+    ...(enqueued ? { enqueuedTime: enqueued } : {}),
+    ...(files.length > 0 ? { files } : {}),
+  };
+}

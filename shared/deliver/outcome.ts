@@ -1,0 +1,62 @@
+/**
+ * What a SIEM's answer means for a batch, decided once, here. Delivery acts on these values; nothing else
+ * looks at status codes.
+ */
+
+export interface SiemResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+export type Outcome =
+  | { readonly kind: 'delivered' }
+  /** Worth trying again later: the network, a timeout, 408, 429, 5xx. */
+  | { readonly kind: 'retry'; readonly reason: string; readonly status?: number; readonly retryAfterMs?: number }
+  /** The credential was refused: read the secret again, then retry once. */
+  | { readonly kind: 'unauthorized'; readonly status: number }
+  /**
+   * The SIEM refused the batch. With `split`, smaller batches may go through (413, or a 400 caused by some
+   * records only), so the batch is halved until the refusing records stand alone.
+   */
+  | { readonly kind: 'reject'; readonly reason: string; readonly status: number; readonly split: boolean }
+  /** The SIEM answered record by record (bulk APIs): one entry per record, in the batch's order. */
+  | { readonly kind: 'partial'; readonly items: readonly ItemOutcome[] };
+
+export type ItemOutcome =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'retry'; readonly reason: string; readonly status?: number }
+  | { readonly kind: 'reject'; readonly reason: string; readonly status: number };
+
+export function classifyResponse(response: SiemResponse, now = Date.now()): Outcome {
+  const { status } = response;
+  if (status >= 200 && status < 300) return { kind: 'delivered' };
+  if (status === 401 || status === 403) return { kind: 'unauthorized', status };
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), now);
+    return { kind: 'retry', reason: `HTTP ${status}`, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  if (status === 413) return { kind: 'reject', reason: 'payload too large', status, split: true };
+  if (status === 400) return { kind: 'reject', reason: 'bad request', status, split: true };
+  return { kind: 'reject', reason: `HTTP ${status}`, status, split: false };
+}
+
+export function classifyNetworkError(error: unknown): Outcome {
+  const code = (error as { code?: unknown }).code;
+  const name = error instanceof Error ? error.name : 'error';
+  return { kind: 'retry', reason: typeof code === 'string' ? `network: ${code}` : `network: ${name}` };
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function header(response: SiemResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

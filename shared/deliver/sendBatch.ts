@@ -1,0 +1,207 @@
+/**
+ * Send: one batch to the SIEM until every record in it is delivered or has a final answer. Retries wait with
+ * backoff (or as Retry-After asks) but never past the deadline; a refused credential is read again once; a
+ * batch refused as too large or bad is halved until the refusing records stand alone.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SecretValue } from '../config/secretValue.js';
+import type { ForwardRecord } from '../pipeline/types.js';
+import type { SecretProvider } from '../secrets/secretProvider.js';
+import type { Sink, SiemRequest } from '../sinks/sink.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { classifyNetworkError, type ItemOutcome, type Outcome, type SiemResponse } from './outcome.js';
+
+export type FailureReason = 'siem-rejected' | 'siem-unavailable' | 'siem-unauthorized' | 'secret-unavailable';
+
+export interface FailedRecords {
+  readonly category: string;
+  readonly records: readonly ForwardRecord[];
+  readonly reason: FailureReason;
+  readonly detail: string;
+  readonly status?: number;
+  readonly responseExcerpt?: string;
+  readonly attempts: number;
+  /** A later try may succeed (the SIEM was unreachable, busy or refused the credential). */
+  readonly retryable: boolean;
+}
+
+export interface BatchResult {
+  readonly delivered: ForwardRecord[];
+  readonly failed: FailedRecords[];
+}
+
+export interface AttemptEvent {
+  readonly category: string;
+  readonly records: number;
+  readonly bytes: number;
+  readonly status?: number;
+  readonly outcome: Outcome['kind'];
+  readonly reason?: string;
+  readonly durationMs: number;
+}
+
+export interface DeliveryContext {
+  readonly sink: Sink;
+  readonly post: (request: SiemRequest, signal: AbortSignal) => Promise<SiemResponse>;
+  readonly secrets: SecretProvider;
+  readonly backoff: BackoffPolicy;
+  /** Epoch ms after which nothing is started or waited for. */
+  readonly deadline: number;
+  readonly signal?: AbortSignal;
+  readonly onAttempt?: (event: AttemptEvent) => void;
+  readonly now?: () => number;
+}
+
+const EXCERPT_CHARS = 1024;
+
+export async function sendBatch(category: string, records: readonly ForwardRecord[], context: DeliveryContext): Promise<BatchResult> {
+  const result: BatchResult = { delivered: [], failed: [] };
+  await sendPart(category, records, context, result);
+  return result;
+}
+
+async function sendPart(
+  category: string,
+  initial: readonly ForwardRecord[],
+  context: DeliveryContext,
+  result: BatchResult,
+): Promise<void> {
+  const now = context.now ?? Date.now;
+  let records = initial;
+  let attempts = 0;
+  let secretRefreshed = false;
+  const fail = (reason: FailureReason, detail: string, retryable: boolean, response?: SiemResponse, failed = records) => {
+    if (failed.length === 0) return;
+    result.failed.push({
+      category,
+      records: failed,
+      reason,
+      detail,
+      attempts,
+      retryable,
+      ...(response ? { status: response.status, responseExcerpt: response.body.slice(0, EXCERPT_CHARS) } : {}),
+    });
+  };
+
+  for (;;) {
+    attempts++;
+    let secret: SecretValue | undefined;
+    try {
+      secret = await context.secrets.get();
+    } catch (error) {
+      fail('secret-unavailable', (error as Error).message, true);
+      return;
+    }
+    const { outcome, response } = await attempt(category, records, secret, context);
+
+    switch (outcome.kind) {
+      case 'delivered':
+        for (const record of records) result.delivered.push(record);
+        return;
+      case 'unauthorized':
+        if (secretRefreshed) {
+          fail('siem-unauthorized', `the SIEM refused the credential (HTTP ${outcome.status}) after it was read again`, true, response);
+          return;
+        }
+        secretRefreshed = true;
+        try {
+          await context.secrets.refresh(secret);
+        } catch (error) {
+          fail('secret-unavailable', (error as Error).message, true);
+          return;
+        }
+        continue;
+      case 'reject':
+        if (outcome.split && records.length > 1) {
+          const middle = Math.ceil(records.length / 2);
+          await sendPart(category, records.slice(0, middle), context, result);
+          await sendPart(category, records.slice(middle), context, result);
+          return;
+        }
+        fail('siem-rejected', `the SIEM refused the records: ${outcome.reason}`, false, response);
+        return;
+      case 'partial': {
+        const retry = splitItems(records, outcome.items, result, (items, reason, status) =>
+          fail('siem-rejected', `the SIEM refused the records: ${reason}`, false, response && { ...response, status }, items),
+        );
+        if (retry.length === 0) return;
+        records = retry;
+        if (!(await waitToRetry(undefined, attempts, context, now))) {
+          fail('siem-unavailable', 'records the SIEM asked to resend were still pending at the deadline', true, response);
+          return;
+        }
+        continue;
+      }
+      case 'retry':
+        if (!(await waitToRetry(outcome.retryAfterMs, attempts, context, now))) {
+          fail('siem-unavailable', `the SIEM was unavailable until the deadline: ${outcome.reason}`, true, response);
+          return;
+        }
+        continue;
+    }
+  }
+}
+
+async function attempt(
+  category: string,
+  records: readonly ForwardRecord[],
+  secret: SecretValue | undefined,
+  context: DeliveryContext,
+): Promise<{ outcome: Outcome; response?: SiemResponse }> {
+  const request = context.sink.buildRequest(category, records, secret);
+  const started = performance.now();
+  const remaining = Math.max(1, context.deadline - (context.now ?? Date.now)());
+  const signals = [AbortSignal.timeout(remaining), ...(context.signal ? [context.signal] : [])];
+  let outcome: Outcome;
+  let response: SiemResponse | undefined;
+  try {
+    response = await context.post(request, AbortSignal.any(signals));
+    outcome = context.sink.classify(response, records);
+  } catch (error) {
+    outcome = classifyNetworkError(error);
+  }
+  context.onAttempt?.({
+    category,
+    records: records.length,
+    bytes: request.body.length,
+    status: response?.status,
+    outcome: outcome.kind,
+    reason: 'reason' in outcome ? outcome.reason : undefined,
+    durationMs: performance.now() - started,
+  });
+  return response ? { outcome, response } : { outcome };
+}
+
+/** Sorts a per-record answer: delivered ones to the result, refused ones to `reject`; returns those to resend. */
+function splitItems(
+  records: readonly ForwardRecord[],
+  items: readonly ItemOutcome[],
+  result: BatchResult,
+  reject: (records: ForwardRecord[], reason: string, status: number) => void,
+): ForwardRecord[] {
+  const retry: ForwardRecord[] = [];
+  records.forEach((record, i) => {
+    const item = items[i] ?? { kind: 'retry', reason: 'no answer for this record' };
+    if (item.kind === 'delivered') result.delivered.push(record);
+    else if (item.kind === 'retry') retry.push(record);
+    else reject([record], item.reason, item.status);
+  });
+  return retry;
+}
+
+/** Waits before the next try; false when that would pass the deadline or the run is being stopped. */
+async function waitToRetry(
+  retryAfterMs: number | undefined,
+  attempts: number,
+  context: DeliveryContext,
+  now: () => number,
+): Promise<boolean> {
+  const wait = retryAfterMs ?? backoffDelay(attempts - 1, context.backoff);
+  if (context.signal?.aborted || now() + wait >= context.deadline) return false;
+  try {
+    await sleep(wait, undefined, context.signal ? { signal: context.signal } : {});
+    return true;
+  } catch {
+    return false;
+  }
+}

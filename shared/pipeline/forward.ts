@@ -1,0 +1,198 @@
+/**
+ * One invocation, end to end: messages -> records -> enriched records -> batches -> requests -> outcome.
+ * Every record ends delivered, dead-lettered, or (when this is not the last attempt) pending, which tells the
+ * caller to fail the invocation so the trigger retries and the checkpoint stays put.
+ */
+import { batchRecords, maxRecordBytes } from '../batch/batch.js';
+import { summarizeSources, type DeadLetter } from '../deadletter/entry.js';
+import type { DeadLetterStore } from '../deadletter/store.js';
+import type { BackoffPolicy } from '../deliver/backoff.js';
+import { deliverBatches } from '../deliver/deliverBatches.js';
+import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
+import type { SiemResponse } from '../deliver/outcome.js';
+import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
+import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
+import type { SecretProvider } from '../secrets/secretProvider.js';
+import type { Sink, SiemRequest } from '../sinks/sink.js';
+import { unpackMessages } from '../unpack/unpack.js';
+import type { EventMessage, RejectedInput } from './types.js';
+
+/** The long-lived parts, built once per process from the Config. */
+export interface Pipeline {
+  readonly sink: Sink;
+  readonly post: (request: SiemRequest, signal: AbortSignal) => Promise<SiemResponse>;
+  readonly secrets: SecretProvider;
+  readonly directory: DeviceDirectory;
+  readonly deadLetters: DeadLetterStore;
+  readonly limits: { readonly maxBytes: number; readonly maxRecords: number };
+  readonly concurrency: number;
+  readonly backoff: BackoffPolicy;
+  readonly defaultMachineGroup?: string;
+}
+
+export interface InvocationOptions {
+  /** Epoch ms: no request is started or waited for after it. */
+  readonly deadline: number;
+  /** On the last attempt, records the SIEM could not take yet are dead-lettered instead of left pending. */
+  readonly finalAttempt: boolean;
+  readonly signal?: AbortSignal;
+  readonly onAttempt?: (event: AttemptEvent) => void;
+}
+
+export interface CategoryCounts {
+  received: number;
+  forwarded: number;
+  deadLettered: number;
+  pending: number;
+  batches: number;
+  bytes: number;
+}
+
+export interface ForwardSummary {
+  readonly messages: number;
+  /** Records unpacked plus inputs that could not be unpacked (a whole invalid body counts once). */
+  readonly received: number;
+  readonly forwarded: number;
+  readonly deadLettered: number;
+  /** Records the SIEM could not take yet and that were not dead-lettered: the invocation must be retried. */
+  readonly pending: number;
+  readonly categories: ReadonlyMap<string, CategoryCounts>;
+  readonly coverage: ReadonlyMap<string, CategoryCoverage>;
+  readonly failures: readonly FailureNote[];
+  readonly deadLetterNames: readonly string[];
+}
+
+/** One line's worth about something that did not go through; never record content. */
+export interface FailureNote {
+  readonly category?: string;
+  readonly reason: string;
+  readonly detail: string;
+  readonly status?: number;
+  readonly records: number;
+  readonly disposition: 'dead-lettered' | 'pending';
+}
+
+export class DeadLetterWriteError extends Error {
+  constructor(cause: unknown) {
+    super(`could not write to the dead-letter store: ${(cause as Error).message}`, { cause });
+    this.name = 'DeadLetterWriteError';
+  }
+}
+
+export async function forward(
+  pipeline: Pipeline,
+  messages: readonly EventMessage[],
+  options: InvocationOptions,
+): Promise<ForwardSummary> {
+  const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
+  const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
+    ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
+  });
+  const batches = batchRecords(enriched.records, pipeline.sink.format, pipeline.limits);
+  const result = await deliverBatches(
+    batches,
+    {
+      sink: pipeline.sink,
+      post: pipeline.post,
+      secrets: pipeline.secrets,
+      backoff: pipeline.backoff,
+      deadline: options.deadline,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
+    },
+    pipeline.concurrency,
+  );
+
+  const categories = new Map<string, CategoryCounts>();
+  const counts = (category: string) => {
+    let entry = categories.get(category);
+    if (!entry) {
+      entry = { received: 0, forwarded: 0, deadLettered: 0, pending: 0, batches: 0, bytes: 0 };
+      categories.set(category, entry);
+    }
+    return entry;
+  };
+  for (const record of unpacked.records) counts(record.category).received++;
+  for (const batch of batches) {
+    counts(batch.category).batches++;
+    counts(batch.category).bytes += batch.bytes;
+  }
+  for (const record of result.delivered) counts(record.category).forwarded++;
+
+  const held = options.finalAttempt ? [] : result.failed.filter((failure) => failure.retryable);
+  const toDeadLetter = result.failed.filter((failure) => !held.includes(failure));
+  const letters = [...lettersForRejected(unpacked.rejected), ...toDeadLetter.map(letterForFailure)];
+  const deadLetterNames = await writeAll(pipeline.deadLetters, letters);
+
+  const failures: FailureNote[] = [];
+  for (const reject of unpacked.rejected) {
+    counts(reject.category ?? 'unknown').received++;
+    counts(reject.category ?? 'unknown').deadLettered++;
+    failures.push({ category: reject.category, reason: reject.reason, detail: reject.detail, records: 1, disposition: 'dead-lettered' });
+  }
+  for (const failure of result.failed) {
+    const disposition = held.includes(failure) ? 'pending' : 'dead-lettered';
+    counts(failure.category)[disposition === 'pending' ? 'pending' : 'deadLettered'] += failure.records.length;
+    failures.push({
+      category: failure.category,
+      reason: failure.reason,
+      detail: failure.detail,
+      status: failure.status,
+      records: failure.records.length,
+      disposition,
+    });
+  }
+
+  const total = (key: keyof CategoryCounts) => [...categories.values()].reduce((sum, entry) => sum + entry[key], 0);
+  return {
+    messages: messages.length,
+    received: total('received'),
+    forwarded: total('forwarded'),
+    deadLettered: total('deadLettered'),
+    pending: total('pending'),
+    categories,
+    coverage: enriched.coverage,
+    failures,
+    deadLetterNames,
+  };
+}
+
+function lettersForRejected(rejected: readonly RejectedInput[]): DeadLetter[] {
+  const failedAt = new Date().toISOString();
+  return rejected.map((reject) => ({
+    meta: {
+      reason: reject.reason,
+      detail: reject.detail,
+      ...(reject.category ? { category: reject.category } : {}),
+      attempts: 0,
+      failedAt,
+      source: summarizeSources([reject.source]),
+    },
+    ...(reject.reason === 'invalid-json' ? { records: [], rawBody: reject.raw } : { records: [reject.raw] }),
+  }));
+}
+
+function letterForFailure(failure: FailedRecords): DeadLetter {
+  return {
+    meta: {
+      reason: failure.reason,
+      detail: failure.detail,
+      category: failure.category,
+      ...(failure.status === undefined ? {} : { status: failure.status }),
+      ...(failure.responseExcerpt === undefined ? {} : { responseExcerpt: failure.responseExcerpt }),
+      attempts: failure.attempts,
+      failedAt: new Date().toISOString(),
+      source: summarizeSources(failure.records.map((record) => record.source)),
+      recordIds: failure.records.map((record) => record.id),
+    },
+    records: failure.records.map((record) => record.text),
+  };
+}
+
+async function writeAll(store: DeadLetterStore, letters: readonly DeadLetter[]): Promise<string[]> {
+  try {
+    return await Promise.all(letters.map((letter) => store.write(letter)));
+  } catch (error) {
+    throw new DeadLetterWriteError(error);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The types at the seams of the pipeline: message -> records -> enriched records -> batches -> outcome.
+ */
+
+/** Where a message came from, kept with every record so a dead letter can say it. */
+export interface MessageSource {
+  readonly hub?: string;
+  readonly partition?: string;
+  readonly sequenceNumber?: number;
+  readonly offset?: string;
+  readonly enqueuedTime?: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** One Event Hub message as the trigger (or the command line) hands it over: body in whatever form it arrived. */
+export interface EventMessage {
+  readonly body: unknown;
+  readonly source: MessageSource;
+}
+
+/** Where `MachineGroup` sits in a record's text, so enrichment can splice a value in without re-serializing. */
+export type MachineGroupSlot =
+  | { readonly kind: 'absent'; readonly insertAt: number; readonly firstMember: boolean }
+  | { readonly kind: 'null'; readonly start: number; readonly end: number }
+  | { readonly kind: 'value'; readonly value: unknown };
+
+export interface DeviceFields {
+  readonly deviceId: string;
+  readonly deviceName?: string;
+  /** properties.Timestamp: when Defender saw the row; newest wins when devices are learned. */
+  readonly timestamp?: string;
+  readonly machineGroup: MachineGroupSlot;
+}
+
+/** A record on its way to the SIEM: the exact text Defender sent, plus what the pipeline needs to route it. */
+export interface ForwardRecord {
+  /** The record's JSON text, byte for byte as received, with enrichment spliced in. */
+  readonly text: string;
+  /** UTF-8 length of text. */
+  readonly bytes: number;
+  /** Deterministic: the same record gets the same id however often and by whatever path it is replayed. */
+  readonly id: string;
+  readonly category: string;
+  readonly tenantId?: string;
+  readonly time?: string;
+  readonly device?: DeviceFields;
+  readonly source: MessageSource;
+  readonly index: number;
+}
+
+export type RejectReason =
+  | 'invalid-json'
+  | 'missing-records'
+  | 'record-not-object'
+  | 'missing-category'
+  | 'oversize-record';
+
+/** Input that cannot be forwarded: kept as received, with why. */
+export interface RejectedInput {
+  readonly reason: RejectReason;
+  readonly detail: string;
+  /** The raw text: a whole body when it could not be split, else the one record. */
+  readonly raw: string;
+  readonly category?: string;
+  readonly source: MessageSource;
+}
+
+export interface Batch {
+  readonly category: string;
+  readonly records: readonly ForwardRecord[];
+  /** Bytes of the encoded payload, as the format counts them. */
+  readonly bytes: number;
+}
