@@ -2,6 +2,7 @@
 /** The `defender-forwarder` command. */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.js';
+import { sampleSettings } from '../config/sample.js';
 import { SiemReceiver } from '../receiver/receiver.js';
 import { demo } from './demo.js';
 import { commandLineEnvironment } from './environment.js';
@@ -16,6 +17,8 @@ const USAGE = `Usage:
       Run a local SIEM endpoint that accepts what the forwarder sends and writes it to DIR, one file per category.
   defender-forwarder demo [--out DIR]
       Receiver + sample Defender stream + replay, on this machine, with no Azure account.
+  defender-forwarder settings
+      Print local.settings.sample.json: every setting, its example value and what it does.
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -66,6 +69,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string', default: './demo-output' } } });
       return demo(values.out, process.stdout);
     }
+    case 'settings':
+      process.stdout.write(sampleSettings());
+      return 0;
     case undefined:
     case 'help':
     case '--help':

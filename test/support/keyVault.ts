@@ -1,0 +1,72 @@
+/**
+ * A Key Vault on loopback HTTPS that speaks the real protocol (bearer challenge, then the secret), and an App
+ * Service managed-identity endpoint that issues its tokens. With IDENTITY_ENDPOINT/IDENTITY_HEADER pointing at it,
+ * the real @azure/identity ManagedIdentityCredential and the real SecretClient talk to these as they would in Azure.
+ */
+import { randomUUID } from 'node:crypto';
+import { testCertificates } from './certificates.js';
+import { startServer, type TestServer } from './httpServer.js';
+
+export interface TestKeyVault {
+  readonly url: string;
+  readonly secrets: Map<string, string>;
+  /** Successful secret reads so far. */
+  reads(): number;
+  readonly identityEnv: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
+  readonly ca: string;
+  close(): Promise<void>;
+}
+
+export async function startKeyVault(secrets: Record<string, string>): Promise<TestKeyVault> {
+  const token = `vault-token-${randomUUID()}`;
+  const identityHeader = randomUUID();
+  const identity: TestServer = await startServer((request) => {
+    if (request.headers['x-identity-header'] !== identityHeader) return { status: 401, body: { error: 'bad identity header' } };
+    const resource = new URL(request.path, 'http://x').searchParams.get('resource') ?? '';
+    return {
+      status: 200,
+      body: {
+        access_token: token,
+        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+        resource,
+        token_type: 'Bearer',
+      },
+    };
+  });
+  const stored = new Map(Object.entries(secrets));
+  let reads = 0;
+  const certificates = testCertificates();
+  const vault = await startServer(
+    (request) => {
+      if (request.headers.authorization !== `Bearer ${token}`) {
+        return {
+          status: 401,
+          headers: {
+            'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001", resource="https://vault.azure.net"',
+          },
+          body: { error: { code: 'Unauthorized' } },
+        };
+      }
+      const name = /^\/secrets\/([^/?]+)/.exec(request.path)?.[1] ?? '';
+      const value = stored.get(name);
+      if (value === undefined) return { status: 404, body: { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found` } } };
+      reads++;
+      return {
+        status: 200,
+        body: { value, id: `${vault.url}/secrets/${name}/0123456789abcdef`, attributes: { enabled: true } },
+      };
+    },
+    { cert: certificates.serverCert, key: certificates.serverKey },
+  );
+  return {
+    url: vault.url,
+    secrets: stored,
+    reads: () => reads,
+    identityEnv: { IDENTITY_ENDPOINT: `${identity.url}/msi/token`, IDENTITY_HEADER: identityHeader },
+    ca: certificates.ca,
+    close: async () => {
+      await vault.close();
+      await identity.close();
+    },
+  };
+}
