@@ -20,15 +20,44 @@ export function compareTimestamps(a: string | undefined, b: string | undefined):
   if (a === b) return 0;
   if (a === undefined) return -1;
   if (b === undefined) return 1;
-  const left = normalizeTimestamp(a);
-  const right = normalizeTimestamp(b);
-  return left < right ? -1 : left > right ? 1 : 0;
+  const aDigits = fractionDigits(a);
+  const bDigits = fractionDigits(b);
+  if (aDigits < 0 || bDigits < 0) return compareText(normalizeTimestamp(a), normalizeTimestamp(b));
+  // Seconds as written, then the fractions digit by digit with missing digits as zeros: no string is built,
+  // which matters because every device record is compared with the newest one seen so far.
+  for (let i = 0; i < SECONDS_LENGTH + 1 + 9; i++) {
+    const left = i < SECONDS_LENGTH ? a.charCodeAt(i) : i === SECONDS_LENGTH ? DOT : digitAt(a, i, aDigits);
+    const right = i < SECONDS_LENGTH ? b.charCodeAt(i) : i === SECONDS_LENGTH ? DOT : digitAt(b, i, bDigits);
+    if (left !== right) return left < right ? -1 : 1;
+  }
+  return 0;
+}
+
+const SECONDS_LENGTH = 'YYYY-MM-DDTHH:MM:SS'.length;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z?$/;
+
+/** How many fractional digits a well-formed timestamp has (0 to 9), or -1 when it is not one. */
+function fractionDigits(value: string): number {
+  if (!TIMESTAMP.test(value)) return -1;
+  const end = value.charCodeAt(value.length - 1) === 0x5a ? value.length - 1 : value.length;
+  return end > SECONDS_LENGTH ? end - SECONDS_LENGTH - 1 : 0;
+}
+
+function digitAt(value: string, index: number, digits: number): number {
+  const digit = index - SECONDS_LENGTH - 1;
+  return digit < digits ? value.charCodeAt(index) : ZERO;
 }
 
 function normalizeTimestamp(value: string): string {
-  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z?$/.exec(value);
+  const match = TIMESTAMP.exec(value);
   if (!match) return value;
   return `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}`;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** newer wins; on a tie the incoming entry wins, so a refreshed group replaces a stale one. */

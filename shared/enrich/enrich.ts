@@ -4,8 +4,8 @@
  * from the device directory. A non-null MachineGroup is never overwritten. The record's text is spliced, not
  * re-serialized, so everything else stays byte for byte.
  */
-import type { ForwardRecord } from '../pipeline/types.js';
-import { isNewer, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
+import type { DeviceFields, ForwardRecord } from '../pipeline/types.js';
+import { compareTimestamps, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
 
 export interface EnrichOptions {
   /** Given to devices no one knows; undefined leaves them as they came. */
@@ -64,17 +64,18 @@ export async function enrichRecords(
 
 /** Devices whose group the records themselves state; the newest statement per device wins. */
 export function learnDevices(records: readonly ForwardRecord[]): Map<string, DeviceEntry> {
-  const learned = new Map<string, DeviceEntry>();
+  // Most records of a device state its group again: keep the winning record's fields, build entries once.
+  const newest = new Map<string, DeviceFields>();
   for (const record of records) {
     const device = record.device;
     if (!device || device.machineGroup.kind !== 'value' || typeof device.machineGroup.value !== 'string') continue;
-    const entry: DeviceEntry = {
-      deviceId: device.deviceId,
-      machineGroup: device.machineGroup.value,
-      deviceName: device.deviceName,
-      timestamp: device.timestamp,
-    };
-    if (isNewer(entry, learned.get(device.deviceId))) learned.set(device.deviceId, entry);
+    const known = newest.get(device.deviceId);
+    if (known === undefined || compareTimestamps(device.timestamp, known.timestamp) >= 0) newest.set(device.deviceId, device);
+  }
+  const learned = new Map<string, DeviceEntry>();
+  for (const [deviceId, device] of newest) {
+    const machineGroup = (device.machineGroup as { value: string }).value;
+    learned.set(deviceId, { deviceId, machineGroup, deviceName: device.deviceName, timestamp: device.timestamp });
   }
   return learned;
 }
@@ -103,14 +104,14 @@ export function withMachineGroup(record: ForwardRecord, group: string): ForwardR
   const slot = device?.machineGroup;
   if (!device || !slot || slot.kind === 'value') return record;
   const value = JSON.stringify(group);
-  const text =
-    slot.kind === 'null'
-      ? record.text.slice(0, slot.start) + value + record.text.slice(slot.end)
-      : `${record.text.slice(0, slot.insertAt)}${slot.firstMember ? '' : ','}"MachineGroup":${value}${record.text.slice(slot.insertAt)}`;
+  const [at, removed, inserted] =
+    slot.kind === 'null' ? [slot.start, slot.end - slot.start, value] : [slot.insertAt, 0, `${slot.firstMember ? '' : ','}"MachineGroup":${value}`];
+  const text = record.text.slice(0, at) + inserted + record.text.slice(at + removed);
   return {
     ...record,
     text,
-    bytes: Buffer.byteLength(text),
+    // Counted from the parts: measuring the spliced text would flatten it into a copy of the whole record.
+    bytes: record.bytes - removed + Buffer.byteLength(inserted),
     device: { ...device, machineGroup: { kind: 'value', value: group } },
   };
 }

@@ -1,13 +1,13 @@
 import type { Format } from './format.js';
+import { recordBody } from './recordBody.js';
+
+// Every record ends its line, the last one too.
+const SHAPE = { open: '', between: '\n', close: '\n' };
 
 /** One record a line: the record texts as received, joined by newlines. */
 export const ndjsonFormat: Format = {
   contentType: 'application/x-ndjson',
   emptyBytes: 0,
   recordBytes: (record) => record.bytes + 1,
-  encode(records) {
-    let body = '';
-    for (const record of records) body += record.text + '\n';
-    return Buffer.from(body);
-  },
+  encode: (records) => (records.length === 0 ? Buffer.alloc(0) : recordBody(records, SHAPE)),
 };

@@ -1,7 +1,7 @@
 /**
  * A sink turns a batch into an HTTP request for one SIEM protocol and reads that protocol's answer.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SiemConfig } from '../config/config.js';
 import type { SecretValue } from '../config/secretValue.js';
 import { classifyResponse, type Outcome, type SiemResponse } from '../deliver/outcome.js';
@@ -50,7 +50,6 @@ export function authHeaders(auth: SiemConfig['auth'], secret: SecretValue | unde
 
 /** The same records in the same order give the same key, so a SIEM that honours it drops a resent batch. */
 export function batchIdempotencyKey(records: readonly ForwardRecord[]): string {
-  const hash = createHash('sha256');
-  for (const record of records) hash.update(record.id);
-  return hash.digest('hex').slice(0, 32);
+  // One digest of the joined ids is the same digest as feeding them one by one, for one call instead of hundreds.
+  return hash('sha256', records.map((record) => record.id).join('')).slice(0, 32);
 }

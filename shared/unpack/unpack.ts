@@ -3,11 +3,11 @@
  * or not a {"records":[...]} object (or a bare array of records), is rejected whole; within a valid body, each
  * element that cannot be forwarded is rejected alone and the others flow.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../pipeline/types.js';
 import { bodyText } from './body.js';
 import { JsonScanner, JsonSyntaxError } from './jsonScanner.js';
-import { scanRecord } from './scanRecord.js';
+import { RepeatedValues, scanRecord } from './scanRecord.js';
 
 export interface UnpackOptions {
   /** A record larger than this can never fit in a request, so it is rejected here. */
@@ -21,19 +21,22 @@ export interface Unpacked {
 
 export function unpackMessages(messages: Iterable<EventMessage>, options: UnpackOptions): Unpacked {
   const unpacked: Unpacked = { records: [], rejected: [] };
-  for (const message of messages) unpackMessage(message, options, unpacked);
+  const repeated = new RepeatedValues();
+  for (const message of messages) unpackMessage(message, options, unpacked, repeated);
   return unpacked;
 }
 
-export function unpackMessage(message: EventMessage, options: UnpackOptions, into: Unpacked): void {
+/** `repeated` shares values that recur across the messages of one invocation (see RepeatedValues). */
+export function unpackMessage(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated = new RepeatedValues()): void {
   const text = bodyText(message.body);
   const { source } = message;
   const records: ForwardRecord[] = [];
   const rejected: RejectedInput[] = [];
   try {
     const scanner = new JsonScanner(text);
+    const elementOptions = { ...options, repeated };
     forEachRecordElement(scanner, (start, index) => {
-      const outcome = readElement(scanner, start, index, source, options);
+      const outcome = readElement(scanner, start, index, source, elementOptions);
       if ('reason' in outcome) rejected.push(outcome);
       else records.push(outcome);
     });
@@ -79,18 +82,18 @@ function readElement(
   start: number,
   index: number,
   source: MessageSource,
-  options: UnpackOptions,
+  options: UnpackOptions & { repeated: RepeatedValues },
 ): ForwardRecord | RejectedInput {
   if (scanner.peek() !== 0x7b) {
     const raw = scanner.text.slice(start, scanner.skipValue());
     return { reason: 'record-not-object', detail: `record ${index} is not an object`, raw, source };
   }
-  let fields = scanRecord(scanner, start);
+  let fields = scanRecord(scanner, start, options.repeated);
   let text = scanner.text.slice(start, scanner.pos);
-  if (text.includes('\n') || text.includes('\r')) {
+  if (scanner.hasControlCharacters && (text.includes('\n') || text.includes('\r'))) {
     // Pretty-printed input: one record must be one line for line-based formats, so drop the whitespace.
     text = text.replace(STRING_OR_WHITESPACE, (match) => (match.startsWith('"') ? match : ''));
-    fields = scanRecord(new JsonScanner(text), 0);
+    fields = scanRecord(new JsonScanner(text), 0, options.repeated);
   }
   const category = fields.category;
   if (typeof category !== 'string' || category === '') {
@@ -116,7 +119,7 @@ function readElement(
 
 /** 128 bits of SHA-256 over the record's text: stable across replays, short enough for any SIEM's id field. */
 export function recordId(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  return hash('sha256', text).slice(0, 32);
 }
 
 // Whitespace between tokens goes; strings (already validated by the scanner) are kept exactly as written.

@@ -1,0 +1,32 @@
+/**
+ * A request body made of record texts: one Buffer of exactly the batch's size, each record encoded straight
+ * into it. Joining the texts into a string first would build a rope that Buffer.from must flatten (a second copy
+ * of the whole body) before encoding it.
+ */
+import type { ForwardRecord } from '../pipeline/types.js';
+
+export interface BodyShape {
+  readonly open: string;
+  /** Written after every record but the last. */
+  readonly between: string;
+  /** Written after the last record (or after the opening, when there are none). */
+  readonly close: string;
+}
+
+export function recordBody(records: readonly ForwardRecord[], shape: BodyShape): Buffer {
+  let size = shape.open.length + shape.close.length + Math.max(0, records.length - 1) * shape.between.length;
+  for (const record of records) size += record.bytes;
+  const body = Buffer.allocUnsafe(size);
+  let offset = body.write(shape.open, 0, 'latin1');
+  for (let i = 0; i < records.length; i++) {
+    const { text, bytes } = records[i]!;
+    if (i > 0) offset += body.write(shape.between, offset, 'latin1');
+    // As many bytes as characters means every character is ASCII: a plain copy, no UTF-8 encoder needed.
+    const written = body.write(text, offset, bytes === text.length ? 'latin1' : 'utf8');
+    if (written !== bytes) throw new Error(`record ${i} of the batch encodes to ${written} bytes, not the ${bytes} counted`);
+    offset += written;
+  }
+  body.write(shape.close, offset, 'latin1');
+  return body;
+}
+

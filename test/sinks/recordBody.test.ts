@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ForwardRecord } from '../../shared/pipeline/types.js';
+import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
+import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
+
+function record(text: string): ForwardRecord {
+  return { text, bytes: Buffer.byteLength(text), id: 'x', category: 'c', source: {}, index: 0 };
+}
+
+// A message holding one character beyond Latin-1 is stored two bytes a character, and so are its ASCII slices.
+const twoByteMessage = '{"a":"plain ascii record"} {"b":"报表"}';
+const texts = [
+  '{"ascii":639199803770463703}',
+  '{"latin1":"Microsoft® Windows® jürgen"}',
+  '{"cjk":"报表工具.exe","emoji":"📎 Invoice"}',
+  twoByteMessage.slice(0, 26),
+  '{"escaped":"C:\\\\x \\"q\\" \\u00e9"}',
+];
+
+test('ndjson and json bodies are the record texts in UTF-8, byte for byte, one buffer each', () => {
+  const records = texts.map(record);
+  assert.deepEqual(ndjsonFormat.encode(records), Buffer.from(`${texts.join('\n')}\n`));
+  assert.deepEqual(jsonArrayFormat.encode(records), Buffer.from(`[${texts.join(',')}]`));
+  assert.deepEqual(jsonArrayFormat.encode([]), Buffer.from('[]'));
+  assert.equal(ndjsonFormat.encode([]).length, 0);
+  const expected = records.reduce((sum, r) => sum + ndjsonFormat.recordBytes(r), ndjsonFormat.emptyBytes);
+  assert.equal(ndjsonFormat.encode(records).length, expected, 'the batcher counts what the encoder writes');
+});
+
+test('a record whose byte count is wrong stops the encoder instead of sending a cut or shifted body', () => {
+  const cjk = record('{"cjk":"报表"}');
+  for (const bytes of [cjk.bytes - 1, cjk.bytes + 1]) {
+    assert.throws(() => ndjsonFormat.encode([{ ...cjk, bytes }, record('{"next":1}')]), /encodes to \d+ bytes, not the \d+ counted/);
+    assert.throws(() => jsonArrayFormat.encode([record('{"first":1}'), { ...cjk, bytes }]), /not the \d+ counted/);
+  }
+});
