@@ -162,10 +162,7 @@ export class JsonScanner {
    * the value, then nextMember, which says whether another follows.
    */
   enterObject(): boolean {
-    this.expect(OPEN_BRACE, '{');
-    if (this.peek() !== CLOSE_BRACE) return true;
-    this.pos++;
-    return false;
+    return this.#enter(OPEN_BRACE, CLOSE_BRACE, '{');
   }
 
   /** Consumes a member's name and colon; returns where the name's opening quote is (see keyIs). */
@@ -190,10 +187,7 @@ export class JsonScanner {
 
   /** Consumes `[` and, for an empty array, its `]`. True when there is an element to read. */
   enterArray(): boolean {
-    this.expect(OPEN_BRACKET, '[');
-    if (this.peek() !== CLOSE_BRACKET) return true;
-    this.pos++;
-    return false;
+    return this.#enter(OPEN_BRACKET, CLOSE_BRACKET, '[');
   }
 
   /** After an element: consumes `,` (true, and the cursor is at the next element) or `]` (false). */
@@ -235,6 +229,13 @@ export class JsonScanner {
   expectEnd(): void {
     this.skipWhitespace();
     if (this.pos < this.text.length) this.fail('unexpected text after the value');
+  }
+
+  #enter(open: number, close: number, what: string): boolean {
+    this.expect(open, what);
+    if (this.peek() !== close) return true;
+    this.pos++;
+    return false;
   }
 
   #literal(word: string, pos: number): number {
