@@ -64,16 +64,18 @@ export async function enrichRecords(
 
 /** Devices whose group the records themselves state; the newest statement per device wins. */
 export function learnDevices(records: readonly ForwardRecord[]): Map<string, DeviceEntry> {
-  // Most records of a device state its group again: keep the winning record's fields, build entries once.
-  const newest = new Map<string, DeviceFields>();
+  // Most records of a device state its group again: keep the winning record's fields (one map lookup a record),
+  // build entries once.
+  const newest = new Map<string, { device: DeviceFields }>();
   for (const record of records) {
     const device = record.device;
     if (!device || device.machineGroup.kind !== 'value' || typeof device.machineGroup.value !== 'string') continue;
     const known = newest.get(device.deviceId);
-    if (known === undefined || compareTimestamps(device.timestamp, known.timestamp) >= 0) newest.set(device.deviceId, device);
+    if (known === undefined) newest.set(device.deviceId, { device });
+    else if (compareTimestamps(device.timestamp, known.device.timestamp) >= 0) known.device = device;
   }
   const learned = new Map<string, DeviceEntry>();
-  for (const [deviceId, device] of newest) {
+  for (const [deviceId, { device }] of newest) {
     const machineGroup = (device.machineGroup as { value: string }).value;
     learned.set(deviceId, { deviceId, machineGroup, deviceName: device.deviceName, timestamp: device.timestamp });
   }
