@@ -5,12 +5,15 @@
 import { loadConfig, type Config, type Environment } from '../config/config.js';
 import { createPipeline } from './createPipeline.js';
 import { createEventHubHandler } from './eventHubHandler.js';
+import { createRedriveHandler } from './redriveHandler.js';
 import { invocationBudgetMs, readFunctionTimeoutMs } from './hostSettings.js';
 
 export interface ForwarderApp {
   readonly config: Config;
   readonly hubs: readonly { readonly name: string; readonly functionName: string }[];
   readonly handleEvents: ReturnType<typeof createEventHubHandler>;
+  /** Present when REDRIVE_SCHEDULE is set. */
+  readonly redrive?: { readonly schedule: string; readonly handle: ReturnType<typeof createRedriveHandler> };
 }
 
 const HOST_JSON = new URL('../../../host.json', import.meta.url);
@@ -25,12 +28,21 @@ export function forwarderApp(env: Environment): ForwarderApp {
 function startForwarderApp(env: Environment): ForwarderApp {
   const config = loadConfig(env, { functionsApp: true });
   const { pipeline } = createPipeline(config, { deadLetters: 'blob' });
+  const functionTimeoutMs = readFunctionTimeoutMs(HOST_JSON);
   const handleEvents = createEventHubHandler(pipeline, {
-    invocationBudgetMs: invocationBudgetMs(readFunctionTimeoutMs(HOST_JSON), config.delivery.retryBudgetMs),
+    invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, config.delivery.retryBudgetMs),
     outageHoldMs: config.delivery.outageHoldMs,
   });
   const hubs = config.eventHubs.names.map((name) => ({ name, functionName: functionNameFor(name) }));
-  return { config, hubs, handleEvents };
+  const { schedule } = config.redrive;
+  const redrive = schedule && {
+    schedule,
+    handle: createRedriveHandler(pipeline, pipeline.deadLetters, {
+      invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, Number.POSITIVE_INFINITY),
+      letterBudgetMs: config.delivery.retryBudgetMs,
+    }),
+  };
+  return { config, hubs, handleEvents, ...(redrive ? { redrive } : {}) };
 }
 
 /** Function names allow letters, digits, '-' and '_'; hub names may also hold '.'. */

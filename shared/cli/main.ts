@@ -6,6 +6,7 @@ import { sampleSettings } from '../config/sample.js';
 import { SiemReceiver } from '../receiver/receiver.js';
 import { demo } from './demo.js';
 import { commandLineEnvironment } from './environment.js';
+import { redriveCommand } from './redrive.js';
 import { replay } from './replay.js';
 
 const USAGE = `Usage:
@@ -13,6 +14,9 @@ const USAGE = `Usage:
       Send Event Hub message bodies from files (.json: one body; .jsonl/.ndjson: one body a line; a folder: all of
       them) through the forwarding pipeline. Settings come from the environment, then FILE's Values
       (default local.settings.json). Exit 0 when every record was forwarded, 1 when any failed, 2 on bad settings.
+  defender-forwarder redrive [--json] [--settings FILE] [--blob]
+      Send the dead letters again (DEAD_LETTER_DIR, or with --blob the Blob container the functions write to).
+      A letter is deleted once every record in it is delivered. Exit 0 when none is left, 1 when some remain.
   defender-forwarder receive [--port N] [--out DIR] [--token T] [--header NAME]
       Run a local SIEM endpoint that accepts what the forwarder sends and writes it to DIR, one file per category.
   defender-forwarder demo [--out DIR]
@@ -40,6 +44,24 @@ export async function main(argv: readonly string[]): Promise<number> {
         signal: stop,
       });
       return totals.forwarded === totals.received ? 0 : 1;
+    }
+    case 'redrive': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          json: { type: 'boolean', default: false },
+          blob: { type: 'boolean', default: false },
+          settings: { type: 'string', default: 'local.settings.json' },
+        },
+      });
+      const summary = await redriveCommand({
+        env: commandLineEnvironment(process.env, values.settings),
+        blob: values.blob,
+        json: values.json,
+        stdout: process.stdout,
+        signal: stopOnSignal(),
+      });
+      return summary.letters === summary.emptied ? 0 : 1;
     }
     case 'receive': {
       const { values } = parseArgs({

@@ -5,6 +5,7 @@
 import { resolveStorage, type StorageConnection } from '../azure/storageConnection.js';
 import { SecretValue } from './secretValue.js';
 import { SettingProblem } from './settingTypes.js';
+import { parseTimeSpan } from './timeSpan.js';
 import { settings, type SettingName, type Settings } from './settings.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -37,12 +38,18 @@ export interface DeadLetterConfig {
   readonly directory: string;
 }
 
+export interface RedriveConfig {
+  /** NCRONTAB or hh:mm:ss for the redrive timer; undefined: no redrive function. */
+  readonly schedule?: string;
+}
+
 export interface Config {
   readonly eventHubs: { readonly names: readonly string[]; readonly consumerGroup: string };
   readonly siem: SiemConfig;
   readonly secret: SecretSource;
   readonly delivery: DeliveryConfig;
   readonly deadLetter: DeadLetterConfig;
+  readonly redrive: RedriveConfig;
   readonly enrich: { readonly defaultMachineGroup?: string };
 }
 
@@ -120,6 +127,14 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got "${values.DEAD_LETTER_CONTAINER}"`);
   }
 
+  const blobUri = values.DEAD_LETTER_STORAGE__blobServiceUri;
+  if (blobUri !== undefined && !isSecureUrl(blobUri)) {
+    problem('DEAD_LETTER_STORAGE__blobServiceUri', `must be an https URL such as https://myaccount.blob.core.windows.net, got "${blobUri}"`);
+  }
+  if (values.REDRIVE_SCHEDULE !== undefined && !isSchedule(values.REDRIVE_SCHEDULE)) {
+    problem('REDRIVE_SCHEDULE', `must be an NCRONTAB expression of six fields ("0 */15 * * * *") or an interval ("00:15:00"), got "${values.REDRIVE_SCHEDULE}"`);
+  }
+
   const url = parseSiemUrl(values.SIEM_URL, (message) => problem('SIEM_URL', message));
   const auth = parseAuth(values, problems);
   const secret = parseSecretSource(values, problems);
@@ -146,14 +161,36 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
       ...(deadLetterStorage ? { blob: { connection: deadLetterStorage, container: values.DEAD_LETTER_CONTAINER } } : {}),
       directory: values.DEAD_LETTER_DIR,
     },
+    redrive: values.REDRIVE_SCHEDULE === undefined ? {} : { schedule: values.REDRIVE_SCHEDULE },
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
   };
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+// An IPv4 literal in 127.0.0.0/8; a name such as 127.example.com is not loopback.
+const LOOPBACK_IPV4 = /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
+  return LOOPBACK_HOSTS.has(url.hostname) || LOOPBACK_IPV4.test(url.hostname);
+}
+
+function isSecureUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));
+  } catch {
+    return false;
+  }
+}
+
+const NCRONTAB_FIELD = /^[\d*,/-]+$|^[A-Za-z]{3}(?:-[A-Za-z]{3})?$/;
+
+/** What the timer trigger accepts: six NCRONTAB fields (seconds first), or a TimeSpan interval. */
+function isSchedule(raw: string): boolean {
+  const fields = raw.trim().split(/\s+/);
+  if (fields.length === 6) return fields.every((field) => NCRONTAB_FIELD.test(field));
+  const interval = parseTimeSpan(raw);
+  return interval !== undefined && interval > 0 && Number.isFinite(interval);
 }
 
 function parseSiemUrl(raw: string | undefined, report: (message: string) => void): URL | undefined {

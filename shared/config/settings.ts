@@ -76,6 +76,12 @@ export const settings = {
     example: 'UseDevelopmentStorage=true',
   }),
 
+  REDRIVE_SCHEDULE: text({
+    description:
+      'When the redrive function re-sends dead letters: an NCRONTAB expression ("0 */15 * * * *": every 15 minutes) or an interval ("00:15:00"). Empty: no redrive function.',
+    example: '0 */15 * * * *',
+  }),
+
   MACHINE_GROUP_DEFAULT: text({ description: 'MachineGroup given to devices no one knows; unset leaves them as they came.' }),
 } satisfies Record<string, SettingSpec<unknown>>;
 

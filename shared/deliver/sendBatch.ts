@@ -57,7 +57,26 @@ const EXCERPT_CHARS = 1024;
 export async function sendBatch(category: string, records: readonly ForwardRecord[], context: DeliveryContext): Promise<BatchResult> {
   const result: BatchResult = { delivered: [], failed: [] };
   await sendPart(category, records, context, result);
-  return result;
+  return { delivered: result.delivered, failed: mergeAlike(result.failed) };
+}
+
+/**
+ * Halving a refused batch leaves one failure per refusing part. Parts the SIEM refused with the same answer are
+ * one failure again, so a batch ends in one dead letter per distinct answer, not one per record.
+ */
+function mergeAlike(failures: readonly FailedRecords[]): FailedRecords[] {
+  const merged = new Map<string, FailedRecords>();
+  for (const failure of failures) {
+    const key = JSON.stringify([failure.reason, failure.status, failure.responseExcerpt, failure.retryable]);
+    const earlier = merged.get(key);
+    merged.set(
+      key,
+      earlier
+        ? { ...earlier, records: [...earlier.records, ...failure.records], attempts: Math.max(earlier.attempts, failure.attempts) }
+        : failure,
+    );
+  }
+  return [...merged.values()];
 }
 
 async function sendPart(
@@ -84,6 +103,10 @@ async function sendPart(
   };
 
   for (;;) {
+    if (context.signal?.aborted || now() >= context.deadline) {
+      fail('siem-unavailable', 'the deadline passed before the records could be sent', true);
+      return;
+    }
     attempts++;
     let secret: SecretValue | undefined;
     try {
@@ -189,14 +212,17 @@ function splitItems(
   return retry;
 }
 
-/** Waits before the next try; false when that would pass the deadline or the run is being stopped. */
+/**
+ * Waits before the next try: the backoff, or as long as the SIEM's Retry-After asks when that is longer. False
+ * when the wait would pass the deadline or the run is being stopped.
+ */
 async function waitToRetry(
   retryAfterMs: number | undefined,
   attempts: number,
   context: DeliveryContext,
   now: () => number,
 ): Promise<boolean> {
-  const wait = retryAfterMs ?? backoffDelay(attempts - 1, context.backoff);
+  const wait = Math.max(retryAfterMs ?? 0, backoffDelay(attempts - 1, context.backoff));
   if (context.signal?.aborted || now() + wait >= context.deadline) return false;
   try {
     await sleep(wait, undefined, context.signal ? { signal: context.signal } : {});

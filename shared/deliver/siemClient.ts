@@ -27,8 +27,12 @@ export class SiemClient {
     });
   }
 
-  /** Sends one request; network failures and timeouts throw. */
+  /**
+   * Sends one request; network failures and timeouts throw. The whole exchange, upload included, is bounded by
+   * the timeout: undici's own timers only watch for response headers and body.
+   */
   async post(siemRequest: SiemRequest, signal?: AbortSignal): Promise<SiemResponse> {
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
     const response = await request(siemRequest.url, {
       method: 'POST',
       headers: siemRequest.headers,
@@ -36,7 +40,7 @@ export class SiemClient {
       dispatcher: this.#agent,
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
-      signal,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     return { status: response.statusCode, headers: response.headers, body: await readCapped(response.body) };
   }

@@ -15,7 +15,8 @@ import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
-import type { EventMessage, RejectedInput } from './types.js';
+import type { SettledRecords, Settlement } from './settled.js';
+import type { EventMessage, ForwardRecord, RejectedInput } from './types.js';
 
 /** The long-lived parts, built once per process from the Config. */
 export interface Pipeline {
@@ -37,6 +38,8 @@ export interface InvocationOptions {
   readonly finalAttempt: boolean;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (event: AttemptEvent) => void;
+  /** What earlier tries of this same invocation settled: skipped now, and filled in with what this try settles. */
+  readonly settled?: SettledRecords;
 }
 
 export interface CategoryCounts {
@@ -56,6 +59,10 @@ export interface ForwardSummary {
   readonly deadLettered: number;
   /** Records the SIEM could not take yet and that were not dead-lettered: the invocation must be retried. */
   readonly pending: number;
+  /** Of forwarded and dead-lettered: records an earlier try of this invocation had settled, not sent again. */
+  readonly settledEarlier: number;
+  /** Some records failed for a reason that may pass: the SIEM unreachable or busy, or the credential refused. */
+  readonly siemUnavailable: boolean;
   readonly categories: ReadonlyMap<string, CategoryCounts>;
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
   readonly failures: readonly FailureNote[];
@@ -88,7 +95,13 @@ export async function forward(
   const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
-  const batches = batchRecords(enriched.records, pipeline.sink.format, pipeline.limits);
+  const earlier = new Map<ForwardRecord, Settlement>();
+  const fresh = enriched.records.filter((record) => {
+    const settlement = options.settled?.of(record);
+    if (settlement) earlier.set(record, settlement);
+    return settlement === undefined;
+  });
+  const batches = batchRecords(fresh, pipeline.sink.format, pipeline.limits);
   const result = await deliverBatches(
     batches,
     {
@@ -118,17 +131,22 @@ export async function forward(
     counts(batch.category).bytes += batch.bytes;
   }
   for (const record of result.delivered) counts(record.category).forwarded++;
+  for (const [record, settlement] of earlier) counts(record.category)[settlement === 'delivered' ? 'forwarded' : 'deadLettered']++;
 
   const held = options.finalAttempt ? [] : result.failed.filter((failure) => failure.retryable);
   const toDeadLetter = result.failed.filter((failure) => !held.includes(failure));
-  const letters = [...lettersForRejected(unpacked.rejected), ...toDeadLetter.map(letterForFailure)];
+  const rejectGroups = groupRejected(unpacked.rejected);
+  const letters = [...rejectGroups.map(letterForRejected), ...toDeadLetter.map(letterForFailure)];
+  options.settled?.add(result.delivered, 'delivered');
   const deadLetterNames = await writeAll(pipeline.deadLetters, letters);
+  options.settled?.add(toDeadLetter.flatMap((failure) => failure.records), 'dead-lettered');
 
   const failures: FailureNote[] = [];
-  for (const reject of unpacked.rejected) {
-    counts(reject.category ?? 'unknown').received++;
-    counts(reject.category ?? 'unknown').deadLettered++;
-    failures.push({ category: reject.category, reason: reject.reason, detail: reject.detail, records: 1, disposition: 'dead-lettered' });
+  for (const group of rejectGroups) {
+    const category = group[0]!.category;
+    counts(category ?? 'unknown').received += group.length;
+    counts(category ?? 'unknown').deadLettered += group.length;
+    failures.push({ category, reason: group[0]!.reason, detail: rejectDetail(group), records: group.length, disposition: 'dead-lettered' });
   }
   for (const failure of result.failed) {
     const disposition = held.includes(failure) ? 'pending' : 'dead-lettered';
@@ -150,6 +168,8 @@ export async function forward(
     forwarded: total('forwarded'),
     deadLettered: total('deadLettered'),
     pending: total('pending'),
+    settledEarlier: earlier.size,
+    siemUnavailable: result.failed.some((failure) => failure.retryable),
     categories,
     coverage: enriched.coverage,
     failures,
@@ -157,19 +177,40 @@ export async function forward(
   };
 }
 
-function lettersForRejected(rejected: readonly RejectedInput[]): DeadLetter[] {
-  const failedAt = new Date().toISOString();
-  return rejected.map((reject) => ({
+/** Bad input from one message, for one reason and category, is one dead letter. */
+function groupRejected(rejected: readonly RejectedInput[]): RejectedInput[][] {
+  const groups = new Map<string, RejectedInput[]>();
+  const messages = new Map<object, number>();
+  for (const reject of rejected) {
+    if (!messages.has(reject.source)) messages.set(reject.source, messages.size);
+    const key = `${messages.get(reject.source)}\u0000${reject.reason}\u0000${reject.category ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.push(reject);
+    else groups.set(key, [reject]);
+  }
+  return [...groups.values()];
+}
+
+const DETAILS_SHOWN = 10;
+
+function rejectDetail(group: readonly RejectedInput[]): string {
+  const shown = group.slice(0, DETAILS_SHOWN).map((reject) => reject.detail).join('; ');
+  return group.length > DETAILS_SHOWN ? `${shown}; and ${group.length - DETAILS_SHOWN} more` : shown;
+}
+
+function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
+  const first = group[0]!;
+  return {
     meta: {
-      reason: reject.reason,
-      detail: reject.detail,
-      ...(reject.category ? { category: reject.category } : {}),
+      reason: first.reason,
+      detail: rejectDetail(group),
+      ...(first.category ? { category: first.category } : {}),
       attempts: 0,
-      failedAt,
-      source: summarizeSources([reject.source]),
+      failedAt: new Date().toISOString(),
+      source: summarizeSources([first.source]),
     },
-    ...(reject.reason === 'invalid-json' ? { records: [], rawBody: reject.raw } : { records: [reject.raw] }),
-  }));
+    ...(first.reason === 'invalid-json' ? { records: [], rawBody: first.raw } : { records: group.map((reject) => reject.raw) }),
+  };
 }
 
 function letterForFailure(failure: FailedRecords): DeadLetter {

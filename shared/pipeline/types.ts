@@ -62,6 +62,8 @@ export interface RejectedInput {
   readonly detail: string;
   /** The raw text: a whole body when it could not be split, else the one record. */
   readonly raw: string;
+  /** The element's position in its body's records; absent when the whole body was rejected. */
+  readonly index?: number;
   readonly category?: string;
   readonly source: MessageSource;
 }
