@@ -30,7 +30,7 @@ function startForwarderApp(env: Environment): ForwarderApp {
   const { pipeline } = createPipeline(config, { deadLetters: 'blob' });
   const functionTimeoutMs = readFunctionTimeoutMs(HOST_JSON);
   const handleEvents = createEventHubHandler(pipeline, {
-    invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, config.delivery.retryBudgetMs),
+    invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, config.delivery.retryBudgetMs, config.siem.timeoutMs),
     outageHoldMs: config.delivery.outageHoldMs,
   });
   const hubs = config.eventHubs.names.map((name) => ({ name, functionName: functionNameFor(name) }));
@@ -38,7 +38,7 @@ function startForwarderApp(env: Environment): ForwarderApp {
   const redrive = schedule && {
     schedule,
     handle: createRedriveHandler(pipeline, pipeline.deadLetters, {
-      invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, Number.POSITIVE_INFINITY),
+      invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, Number.POSITIVE_INFINITY, config.siem.timeoutMs),
       letterBudgetMs: config.delivery.retryBudgetMs,
     }),
   };

@@ -15,9 +15,13 @@ export function readFunctionTimeoutMs(hostJsonPath: URL | string): number {
   return parseTimeSpan(host.functionTimeout) ?? DEFAULT_FUNCTION_TIMEOUT_MS;
 }
 
-/** Stop starting work this long before the host would kill the invocation: enough to write dead letters. */
-export function invocationBudgetMs(functionTimeoutMs: number, retryBudgetMs: number): number {
+/**
+ * How long an invocation may start requests and wait to retry. After it, a request in flight still runs to its
+ * own timeout, and dead letters must still be written before the host kills the invocation: the margin (the
+ * larger of 30 s and 10 % of functionTimeout) is for those writes.
+ */
+export function invocationBudgetMs(functionTimeoutMs: number, retryBudgetMs: number, requestTimeoutMs: number): number {
   if (!Number.isFinite(functionTimeoutMs)) return retryBudgetMs;
   const margin = Math.max(30_000, functionTimeoutMs * 0.1);
-  return Math.max(1_000, Math.min(retryBudgetMs, functionTimeoutMs - margin));
+  return Math.max(1_000, Math.min(retryBudgetMs, functionTimeoutMs - margin - requestTimeoutMs));
 }

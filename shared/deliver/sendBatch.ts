@@ -42,10 +42,10 @@ export interface AttemptEvent {
 
 export interface DeliveryContext {
   readonly sink: Sink;
-  readonly post: (request: SiemRequest, signal: AbortSignal) => Promise<SiemResponse>;
+  readonly post: (request: SiemRequest, signal?: AbortSignal) => Promise<SiemResponse>;
   readonly secrets: SecretProvider;
   readonly backoff: BackoffPolicy;
-  /** Epoch ms after which nothing is started or waited for. */
+  /** Epoch ms after which no request is started and no retry waited for; one in flight runs to its own timeout. */
   readonly deadline: number;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (event: AttemptEvent) => void;
@@ -173,12 +173,12 @@ async function attempt(
 ): Promise<{ outcome: Outcome; response?: SiemResponse }> {
   const request = context.sink.buildRequest(category, records, secret);
   const started = performance.now();
-  const remaining = Math.max(1, context.deadline - (context.now ?? Date.now)());
-  const signals = [AbortSignal.timeout(remaining), ...(context.signal ? [context.signal] : [])];
   let outcome: Outcome;
   let response: SiemResponse | undefined;
   try {
-    response = await context.post(request, AbortSignal.any(signals));
+    // Bounded by the request timeout, not cut at the deadline: a request the SIEM took must be known as taken,
+    // or the records would be sent again.
+    response = await context.post(request, context.signal);
     outcome = context.sink.classify(response, records);
   } catch (error) {
     outcome = classifyNetworkError(error);

@@ -21,7 +21,7 @@ import type { EventMessage, ForwardRecord, RejectedInput } from './types.js';
 /** The long-lived parts, built once per process from the Config. */
 export interface Pipeline {
   readonly sink: Sink;
-  readonly post: (request: SiemRequest, signal: AbortSignal) => Promise<SiemResponse>;
+  readonly post: (request: SiemRequest, signal?: AbortSignal) => Promise<SiemResponse>;
   readonly secrets: SecretProvider;
   readonly directory: DeviceDirectory;
   readonly deadLetters: DeadLetterStore;

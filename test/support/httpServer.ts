@@ -24,9 +24,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(script: Script, tls?: ServerOptions): Promise<TestServer> {
+/** Before a request's body is read: true cuts the connection as soon as the body starts to arrive. */
+export type Interrupt = (arrival: number, request: IncomingMessage) => boolean;
+
+export async function startServer(script: Script, tls?: ServerOptions, interrupt?: Interrupt): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
+  let arrivals = 0;
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
+    if (interrupt?.(arrivals++, request)) {
+      request.once('data', () => request.socket.destroy());
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     let body = Buffer.concat(chunks);
