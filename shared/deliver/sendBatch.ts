@@ -61,20 +61,22 @@ export async function sendBatch(category: string, records: readonly ForwardRecor
 }
 
 /**
- * Halving a refused batch leaves one failure per refusing part. Parts the SIEM refused with the same answer are
- * one failure again, so a batch ends in one dead letter per distinct answer, not one per record.
+ * Halving a refused batch leaves one failure per refusing part. Parts refused with the same answer are one
+ * failure again, and so are parts the SIEM could not take yet (an outage is not about any one record), so a
+ * batch ends in one dead letter per distinct answer, not one per record.
  */
 function mergeAlike(failures: readonly FailedRecords[]): FailedRecords[] {
   const merged = new Map<string, FailedRecords>();
   for (const failure of failures) {
-    const key = JSON.stringify([failure.reason, failure.status, failure.responseExcerpt, failure.retryable]);
+    const key = failure.retryable ? failure.reason : JSON.stringify([failure.reason, failure.status, failure.responseExcerpt]);
     const earlier = merged.get(key);
-    merged.set(
-      key,
-      earlier
-        ? { ...earlier, records: [...earlier.records, ...failure.records], attempts: Math.max(earlier.attempts, failure.attempts) }
-        : failure,
-    );
+    if (!earlier) {
+      merged.set(key, failure);
+      continue;
+    }
+    // Keep the SIEM's answer when only one side has one (a part cut off by the deadline before it was sent has none).
+    const answer = earlier.status === undefined ? failure : earlier;
+    merged.set(key, { ...answer, records: [...earlier.records, ...failure.records], attempts: Math.max(earlier.attempts, failure.attempts) });
   }
   return [...merged.values()];
 }
