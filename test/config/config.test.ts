@@ -82,6 +82,35 @@ test('README documents every setting', () => {
   assert.deepEqual(missing, []);
 });
 
+test('hostile settings fail at start-up: a look-alike loopback host, plain-http storage, negative or absurd sizes', () => {
+  const error = catchConfigError({
+    ...minimal,
+    SIEM_URL: 'http://127.attacker.example/in',
+    DEAD_LETTER_STORAGE__blobServiceUri: 'http://acct.blob.core.windows.net',
+    SIEM_MAX_BATCH_RECORDS: '-1',
+    SIEM_TIMEOUT_SECONDS: '1e3',
+    SIEM_OUTAGE_HOLD_MINUTES: 'an hour',
+  });
+  assert.match(error.message, /SIEM_URL must be https \(plain http is allowed only on loopback\), got "http:\/\/127\.attacker\.example"/);
+  assert.match(error.message, /DEAD_LETTER_STORAGE__blobServiceUri must be an https URL/);
+  assert.match(error.message, /SIEM_MAX_BATCH_RECORDS must be a whole number from 1 to 100000, got "-1"/);
+  assert.match(error.message, /SIEM_TIMEOUT_SECONDS must be a whole number/);
+  assert.match(error.message, /SIEM_OUTAGE_HOLD_MINUTES must be a whole number from 0/);
+  assert.equal(error.problems.length, 5);
+  assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.2:8080/in' }, { functionsApp: false }).siem.url.port, '8080');
+});
+
+test('REDRIVE_SCHEDULE: off when empty, six NCRONTAB fields or an interval when set', () => {
+  assert.equal(loadConfig(minimal, { functionsApp: false }).redrive.schedule, undefined);
+  assert.equal(loadConfig({ ...minimal, REDRIVE_SCHEDULE: ' ' }, { functionsApp: false }).redrive.schedule, undefined);
+  for (const schedule of ['0 */15 * * * *', '0 0 2 * * Mon-Fri', '00:15:00', '1.00:00:00']) {
+    assert.equal(loadConfig({ ...minimal, REDRIVE_SCHEDULE: schedule }, { functionsApp: false }).redrive.schedule, schedule);
+  }
+  for (const schedule of ['*/15 * * * *', 'every 15 minutes', '00:00:00', '15:00']) {
+    assert.match(catchConfigError({ ...minimal, REDRIVE_SCHEDULE: schedule }).message, /REDRIVE_SCHEDULE must be an NCRONTAB expression of six fields/, schedule);
+  }
+});
+
 function catchConfigError(env: Record<string, string>, functionsApp = false): ConfigError {
   try {
     loadConfig(env, { functionsApp });
