@@ -56,7 +56,7 @@ export const settings = {
   SIEM_RETRY_INITIAL_MS: integer({ description: 'First retry waits up to this long (full jitter).', default: 500, min: 1, max: 60_000 }),
   SIEM_RETRY_MAX_MS: integer({ description: 'Longest wait between retries.', default: 30_000, min: 1, max: 600_000 }),
   SIEM_OUTAGE_HOLD_MINUTES: integer({
-    description: 'While the SIEM is unreachable, the trigger holds the partition (no checkpoint) this long before dead-lettering.',
+    description: 'While the SIEM cannot take records, a partition is held (no checkpoint) this long, measured from the first failure, before what the SIEM cannot take is dead-lettered. 0: dead-letter at once.',
     default: 60,
     min: 0,
     max: 7 * 24 * 60,

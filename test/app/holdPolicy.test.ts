@@ -7,6 +7,11 @@ const failing = { pending: 10, siemUnavailable: true };
 const delivered = { pending: 0, siemUnavailable: false };
 const drained = { pending: 0, siemUnavailable: true };
 
+/** One invocation on `partition` that started at `at` and ended with `outcome`. */
+function invocation(holds: PartitionHolds, partition: string, outcome: typeof failing, at: number): void {
+  holds.end(partition, holds.begin(partition), outcome, at);
+}
+
 test('a partition is held until the SIEM has failed it for the whole hold, measured from the first failure', () => {
   let now = 0;
   const holds = new PartitionHolds(HOUR, () => now);
@@ -24,9 +29,9 @@ test('a partition is held until the SIEM has failed it for the whole hold, measu
 test('past the hold, later invocations of the same outage dead-letter at once; one that gets through ends it', () => {
   let now = 0;
   const holds = new PartitionHolds(HOUR, () => now);
-  holds.end('hub/0', holds.begin('hub/0'), failing, now);
+  invocation(holds, 'hub/0', failing, now);
   now += HOUR;
-  holds.end('hub/0', holds.begin('hub/0'), drained, now);
+  invocation(holds, 'hub/0', drained, now);
   now += 1000;
   const next = holds.begin('hub/0');
   assert.equal(next.finalAttempt, true, 'the SIEM is still down: no new hour for the next batch');
@@ -37,9 +42,9 @@ test('past the hold, later invocations of the same outage dead-letter at once; o
 test('partitions are held independently', () => {
   let now = 0;
   const holds = new PartitionHolds(HOUR, () => now);
-  holds.end('hub/0', holds.begin('hub/0'), failing, now);
+  invocation(holds, 'hub/0', failing, now);
   now += HOUR;
-  holds.end('hub/1', holds.begin('hub/1'), delivered, now);
+  invocation(holds, 'hub/1', delivered, now);
   assert.equal(holds.begin('hub/0').finalAttempt, true);
   assert.equal(holds.begin('hub/1').finalAttempt, false);
 });
