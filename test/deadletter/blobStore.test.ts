@@ -30,4 +30,6 @@ test('blob store: one blob per letter, JSON, with the reason and category as met
   assert.equal(properties.contentType, 'application/json');
   assert.deepEqual(properties.metadata, { reason: 'oversize-record', category: 'AdvancedHunting-DeviceEvents' });
   assert.equal(properties.leaseState, 'available');
+  await store.claim(name, (held) => held.replace(held.content.replace('"attempts":0', '"attempts":1')));
+  assert.deepEqual((await blob.getProperties()).metadata, { reason: 'oversize-record', category: 'AdvancedHunting-DeviceEvents' }, 'kept on replace');
 });
