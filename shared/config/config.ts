@@ -37,6 +37,18 @@ export interface DeadLetterConfig {
   readonly directory: string;
 }
 
+/** Application Insights; absent when no connection string is set, and then nothing is exported. */
+export interface TelemetryConfig {
+  /** Holds the instrumentation key: never logged. */
+  readonly connectionString: SecretValue;
+  /** A plain-http IngestionEndpoint, allowed on loopback only (a local collector, the tests). */
+  readonly loopbackHttpIngestion?: string;
+  /** Entra ID ingestion; clientId picks a user-assigned identity, else the app's own. */
+  readonly entra?: { readonly clientId?: string };
+  /** Share of traces kept, 0 to 1; metrics are never sampled. */
+  readonly traceSamplingRatio: number;
+}
+
 export interface Config {
   readonly eventHubs: { readonly names: readonly string[]; readonly consumerGroup: string };
   readonly siem: SiemConfig;
@@ -44,6 +56,7 @@ export interface Config {
   readonly delivery: DeliveryConfig;
   readonly deadLetter: DeadLetterConfig;
   readonly enrich: { readonly defaultMachineGroup?: string };
+  readonly telemetry?: TelemetryConfig;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +136,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   const url = parseSiemUrl(values.SIEM_URL, (message) => problem('SIEM_URL', message));
   const auth = parseAuth(values, problems);
   const secret = parseSecretSource(values, problems);
+  const telemetry = parseTelemetry(values, problems);
 
   if (!url || !auth || !secret || problems.length > 0) return undefined;
   return {
@@ -147,6 +161,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
       directory: values.DEAD_LETTER_DIR,
     },
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
+    ...(telemetry ? { telemetry } : {}),
   };
 }
 
@@ -209,6 +224,54 @@ function parseSecretSource(values: Settings, problems: string[]): SecretSource |
     `SIEM_AUTH=${values.SIEM_AUTH} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`,
   );
   return undefined;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Problems name the part of the connection string that is wrong, never its value: it holds the instrumentation key. */
+function parseTelemetry(values: Settings, problems: string[]): TelemetryConfig | undefined {
+  const connectionString = values.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (!connectionString) return undefined;
+  const problem = (message: string) => problems.push(`APPLICATIONINSIGHTS_CONNECTION_STRING ${message}`);
+  const parts = connectionStringParts(connectionString.reveal());
+  if (!GUID.test(parts.get('instrumentationkey') ?? '')) {
+    problem('must hold InstrumentationKey=<GUID> (copy it from the Application Insights overview)');
+  }
+  const ingestion = parts.get('ingestionendpoint');
+  const url = ingestion === undefined ? undefined : URL.parse(ingestion);
+  const loopbackHttp = url?.protocol === 'http:' && isLoopback(url);
+  if (ingestion !== undefined && url?.protocol !== 'https:' && !loopbackHttp) {
+    problem(`IngestionEndpoint must be an https URL (plain http only on loopback), got "${url ? `${url.protocol}//${url.host}` : 'not a URL'}"`);
+  }
+  const entra = parseEntraIngestion(values.APPLICATIONINSIGHTS_AUTHENTICATION_STRING, problems);
+  if (entra && loopbackHttp) problem('IngestionEndpoint must be https for Entra ID ingestion: a token is never sent over plain http');
+  return {
+    connectionString,
+    ...(url && loopbackHttp ? { loopbackHttpIngestion: `${url.origin}${url.pathname.replace(/\/$/, '')}` } : {}),
+    ...(entra ? { entra } : {}),
+    traceSamplingRatio: values.TELEMETRY_TRACE_SAMPLING_PERCENTAGE / 100,
+  };
+}
+
+function connectionStringParts(text: string): Map<string, string> {
+  const parts = new Map<string, string>();
+  for (const part of text.split(';')) {
+    const equals = part.indexOf('=');
+    if (equals > 0) parts.set(part.slice(0, equals).trim().toLowerCase(), part.slice(equals + 1).trim());
+  }
+  return parts;
+}
+
+/** The Functions convention: "Authorization=AAD", optionally ";ClientId=<id>" for a user-assigned identity. */
+function parseEntraIngestion(text: string | undefined, problems: string[]): TelemetryConfig['entra'] | undefined {
+  if (text === undefined) return undefined;
+  const parts = connectionStringParts(text);
+  const clientId = parts.get('clientid');
+  if (parts.get('authorization')?.toUpperCase() !== 'AAD' || (clientId !== undefined && !GUID.test(clientId))) {
+    problems.push(`APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be "Authorization=AAD" or "Authorization=AAD;ClientId=<GUID>", got "${text}"`);
+    return undefined;
+  }
+  return clientId === undefined ? {} : { clientId };
 }
 
 function deepFreeze<T>(value: T): T {

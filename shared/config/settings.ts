@@ -77,6 +77,21 @@ export const settings = {
   }),
 
   MACHINE_GROUP_DEFAULT: text({ description: 'MachineGroup given to devices no one knows; unset leaves them as they came.' }),
+
+  APPLICATIONINSIGHTS_CONNECTION_STRING: secret({
+    description:
+      'Application Insights connection string: metrics, SIEM dependency calls. Unset turns telemetry off (local runs, tests). The Functions host reads it too, for its own logs.',
+  }),
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: text({
+    description:
+      'Entra ID ingestion, for Application Insights with local authentication disabled: "Authorization=AAD" (the app identity), or "Authorization=AAD;ClientId=<id>" for a user-assigned identity.',
+  }),
+  TELEMETRY_TRACE_SAMPLING_PERCENTAGE: integer({
+    description: 'Percentage of traces (SIEM dependency calls) sent to Application Insights. Metrics are never sampled.',
+    default: 100,
+    min: 0,
+    max: 100,
+  }),
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingName = keyof typeof settings;

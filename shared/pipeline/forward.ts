@@ -15,7 +15,7 @@ import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
-import type { EventMessage, RejectedInput } from './types.js';
+import type { EventMessage, ForwardRecord, RejectedInput } from './types.js';
 
 /** The long-lived parts, built once per process from the Config. */
 export interface Pipeline {
@@ -37,6 +37,8 @@ export interface InvocationOptions {
   readonly finalAttempt: boolean;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (event: AttemptEvent) => void;
+  /** Sees the records once unpacked (telemetry reads their times for lag). */
+  readonly onUnpacked?: (records: readonly ForwardRecord[]) => void;
 }
 
 export interface CategoryCounts {
@@ -85,6 +87,7 @@ export async function forward(
   options: InvocationOptions,
 ): Promise<ForwardSummary> {
   const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
+  options.onUnpacked?.(unpacked.records);
   const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });

@@ -9,6 +9,8 @@ export const metricNames = {
   recordsForwarded: 'forwarder.records.forwarded',
   /** Records written to the dead-letter store. {category, hub, reason} */
   recordsDeadLettered: 'forwarder.records.dead_lettered',
+  /** Records the SIEM could not take yet: the trigger runs the invocation again. {category, hub} */
+  recordsPending: 'forwarder.records.pending',
   /** Records deliberately not forwarded (category filters). {category, hub, reason} */
   recordsExcluded: 'forwarder.records.excluded',
   /** Requests sent to the SIEM. {category, hub, outcome} */
