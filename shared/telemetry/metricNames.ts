@@ -27,6 +27,6 @@ export const metricNames = {
   enrichment: 'forwarder.enrichment.records',
   /** Now minus the Event Hub enqueued time, ms. {hub} */
   lagEnqueued: 'forwarder.lag.enqueued',
-  /** Now minus the record's own `time` (Defender's receive time), ms. {category, hub} */
+  /** Now minus the record's own `time` (Defender's receive time), ms, for an even sample of each invocation's records. {category, hub} */
   lagRecord: 'forwarder.lag.record',
 } as const;
