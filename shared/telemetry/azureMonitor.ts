@@ -4,19 +4,18 @@
  * the configured ratio. Without a connection string nothing is set up: the OpenTelemetry API stays a no-op and
  * nothing leaves the process.
  */
+import { createRequire } from 'node:module';
 import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import {
-  flushAzureMonitor,
-  shutdownAzureMonitor,
-  useAzureMonitor,
-  type AzureMonitorOpenTelemetryOptions,
-} from 'applicationinsights';
+import type * as UndiciInstrumentationModule from '@opentelemetry/instrumentation-undici';
+import type * as ApplicationInsights from 'applicationinsights';
 import { azureCredential } from '../azure/credential.js';
 import type { TelemetryConfig } from '../config/config.js';
 import { Telemetry } from './telemetry.js';
 
-type ExporterOptions = NonNullable<AzureMonitorOpenTelemetryOptions['azureMonitorExporterOptions']>;
+type ExporterOptions = NonNullable<ApplicationInsights.AzureMonitorOpenTelemetryOptions['azureMonitorExporterOptions']>;
+
+// Loading the SDK takes seconds (3 s on a busy 2-core machine): loaded when telemetry is on, never otherwise.
+const load = createRequire(import.meta.url);
 
 export interface TelemetryOptions {
   /** TLS settings for the ingestion endpoint (tests trust a loopback endpoint's certificate through these). */
@@ -32,6 +31,8 @@ export function startTelemetry(config: TelemetryConfig | undefined, options: Tel
 }
 
 function startAzureMonitor(config: TelemetryConfig, options: TelemetryOptions): Telemetry {
+  const { useAzureMonitor, flushAzureMonitor, shutdownAzureMonitor } = load('applicationinsights') as typeof ApplicationInsights;
+  const { UndiciInstrumentation } = load('@opentelemetry/instrumentation-undici') as typeof UndiciInstrumentationModule;
   useAzureMonitor({
     azureMonitorExporterOptions: {
       connectionString: config.connectionString.reveal(),
