@@ -3,7 +3,7 @@
  * naming every problem) and builds the handler the Event Hub triggers share.
  */
 import { loadConfig, type Config, type Environment } from '../config/config.js';
-import { createPipeline } from './createPipeline.js';
+import { createPipeline, type PipelineOptions } from './createPipeline.js';
 import { createEventHubHandler } from './eventHubHandler.js';
 import { invocationBudgetMs, readFunctionTimeoutMs } from './hostSettings.js';
 
@@ -22,9 +22,10 @@ export function forwarderApp(env: Environment): ForwarderApp {
   return started;
 }
 
-function startForwarderApp(env: Environment): ForwarderApp {
+/** Not memoized: tests start their own, with options that trust a loopback Key Vault. */
+export function startForwarderApp(env: Environment, options: Omit<PipelineOptions, 'deadLetters'> = {}): ForwarderApp {
   const config = loadConfig(env, { functionsApp: true });
-  const { pipeline } = createPipeline(config, { deadLetters: 'blob' });
+  const { pipeline } = createPipeline(config, { ...options, deadLetters: 'blob' });
   const handleEvents = createEventHubHandler(pipeline, {
     invocationBudgetMs: invocationBudgetMs(readFunctionTimeoutMs(HOST_JSON), config.delivery.retryBudgetMs),
     outageHoldMs: config.delivery.outageHoldMs,
