@@ -2,20 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { recordId } from '../../shared/unpack/unpack.js';
 import { startElasticBulk, type ElasticOptions, type TestElastic } from '../support/elasticBulk.js';
-import { conserved, startForwarder, type TestForwarder } from '../support/forwarder.js';
+import { conserved, withForwarder, type TestForwarder } from '../support/forwarder.js';
 import { body, deviceEvent, recordText } from '../support/records.js';
 
 const API_KEY = 'aWQ6c2VjcmV0LWtleQ==';
 
 async function withElastic(options: Partial<ElasticOptions>, env: Record<string, string>, run: (elastic: TestElastic, forwarder: TestForwarder) => Promise<void>) {
   const elastic = await startElasticBulk({ authorization: `ApiKey ${API_KEY}`, ...options });
-  const forwarder = startForwarder({ SIEM_URL: elastic.url, SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: API_KEY, ...env });
-  try {
-    await run(elastic, forwarder);
-  } finally {
-    await forwarder.close();
-    await elastic.close();
-  }
+  await withForwarder(elastic, { SIEM_URL: elastic.url, SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: API_KEY, ...env }, run);
 }
 
 const processRecord = (file: string) => recordText({ table: 'DeviceProcessEvents', properties: `"DeviceId":"d1","FileName":"${file}","MachineGroup":"G"` });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { conserved, startForwarder, type TestForwarder } from '../support/forwarder.js';
+import { conserved, withForwarder, type TestForwarder } from '../support/forwarder.js';
 import { MAX_CALL_BYTES, startLogsIngestion, type LogsIngestionOptions, type TestLogsIngestion } from '../support/logsIngestion.js';
 import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
 import { body, deviceInfo, recordText } from '../support/records.js';
@@ -25,13 +25,7 @@ async function withSentinel(
     streams: ['Custom-DeviceProcessEvents', 'Custom-EmailEvents', 'Custom-DefenderAssets'],
     ...options,
   });
-  const forwarder = startForwarder({ SIEM_URL: logs.url, SIEM_FORMAT: 'sentinel', SENTINEL_DCR_ID: DCR, ...env });
-  try {
-    await run(logs, forwarder);
-  } finally {
-    await forwarder.close();
-    await logs.close();
-  }
+  await withForwarder(logs, { SIEM_URL: logs.url, SIEM_FORMAT: 'sentinel', SENTINEL_DCR_ID: DCR, ...env }, run);
 }
 
 const processRecord = (i: number, padding = 0) =>

@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { epochSeconds } from '../../shared/sinks/splunkHec/epochTime.js';
-import { conserved, startForwarder } from '../support/forwarder.js';
+import { conserved, startForwarder, withForwarder, type TestForwarder } from '../support/forwarder.js';
 import { startServer } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
-import { startSplunkHec, type HecOptions } from '../support/splunkHec.js';
+import { startSplunkHec, type HecOptions, type TestHec } from '../support/splunkHec.js';
 
 const TOKEN = 'hec-token-1';
 
-async function withHec(options: Partial<HecOptions>, env: Record<string, string>, run: (hec: Awaited<ReturnType<typeof startSplunkHec>>, forwarder: ReturnType<typeof startForwarder>) => Promise<void>) {
+async function withHec(options: Partial<HecOptions>, env: Record<string, string>, run: (hec: TestHec, forwarder: TestForwarder) => Promise<void>) {
   const hec = await startSplunkHec({ token: TOKEN, ...options });
-  const forwarder = startForwarder({ SIEM_URL: hec.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: TOKEN, ...env });
-  try {
-    await run(hec, forwarder);
-  } finally {
-    await forwarder.close();
-    await hec.close();
-  }
+  await withForwarder(hec, { SIEM_URL: hec.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: TOKEN, ...env }, run);
 }
 
 test('HEC time is epoch seconds computed from the text, the fraction kept as written', () => {

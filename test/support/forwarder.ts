@@ -56,3 +56,18 @@ export function conserved(summary: ForwardSummary): boolean {
     counts.received === counts.forwarded + counts.deadLettered + counts.pending + counts.excluded;
   return balanced(summary) && [...summary.categories.values()].every(balanced);
 }
+
+/** Runs `run` with a forwarder configured by `env`, then closes the forwarder and the server. */
+export async function withForwarder<S extends { close(): Promise<void> }>(
+  server: S,
+  env: Record<string, string>,
+  run: (server: S, forwarder: TestForwarder) => Promise<void>,
+): Promise<void> {
+  const forwarder = startForwarder(env);
+  try {
+    await run(server, forwarder);
+  } finally {
+    await forwarder.close();
+    await server.close();
+  }
+}
