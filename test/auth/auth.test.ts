@@ -98,14 +98,18 @@ test('entra auth sends a managed-identity token for the configured scope', async
   }
 });
 
-/** An HTTPS SIEM signed by the test CA that requires a client certificate from the same CA. */
-async function mtlsSiem() {
+/**
+ * An HTTPS SIEM signed by the test CA that requires a client certificate from the same CA, and answers 403 to a
+ * certificate whose name it no longer accepts.
+ */
+async function mtlsSiem(accepted: () => string = () => 'dsf-forwarder') {
   const certificates = testCertificates();
   const peers: string[] = [];
   const server = await startServer(
     (_request, _index, raw) => {
-      peers.push(String((raw.request.socket as TLSSocket).getPeerCertificate().subject?.CN));
-      return { status: 200 };
+      const peer = String((raw.request.socket as TLSSocket).getPeerCertificate().subject?.CN);
+      peers.push(peer);
+      return peer === accepted() ? { status: 200 } : { status: 403, body: { error: 'certificate revoked' } };
     },
     { cert: certificates.serverCert, key: certificates.serverKey, ca: certificates.ca, requestCert: true, rejectUnauthorized: true },
   );
@@ -125,6 +129,28 @@ test('mtls presents the client certificate from Key Vault to a SIEM whose privat
   } finally {
     await forwarder.close();
     await server.close();
+  }
+});
+
+test('a rotated client certificate is read again on 403 and used on new connections', async () => {
+  const certificates = testCertificates();
+  let accepted = 'dsf-forwarder';
+  const { server, peers } = await mtlsSiem(() => accepted);
+  const forwarder = startForwarder(
+    { SIEM_URL: server.url, SIEM_AUTH: 'mtls', SIEM_SECRET_NAME: 'siem-client', SIEM_CA_CERT: 'siem-ca', ...vaultEnv() },
+    vault,
+  );
+  try {
+    assert.equal((await forwarder.run([manyTables()])).forwarded, 6);
+    vault.secrets.set('siem-client', `${certificates.rotatedClientKey}\n${certificates.rotatedClientCert}`);
+    accepted = 'dsf-forwarder-rotated';
+    const summary = await forwarder.run([manyTables()]);
+    assert.equal(summary.forwarded, 6);
+    assert.ok(peers.includes('dsf-forwarder') && peers.at(-1) === 'dsf-forwarder-rotated');
+  } finally {
+    await forwarder.close();
+    await server.close();
+    vault.secrets.set('siem-client', `${certificates.clientKey}\n${certificates.clientCert}`);
   }
 });
 
