@@ -2,7 +2,6 @@
  * The SIEM half of the configuration: which protocol, where to (URL and per-table routes), how to authenticate,
  * and how large a request may be. Each protocol's own limits and defaults are stated here, in one place.
  */
-import { tableName } from '../defender/tables.js';
 import { expandTemplate, hasPlaceholders, TEMPLATE_VARIABLES, unknownPlaceholders } from '../route/template.js';
 import type { RouteField, RouteOverride, RouteOverrides } from './routes.js';
 import type { SecretValue } from './secretValue.js';
@@ -26,8 +25,7 @@ export interface Destination {
 
 export interface SiemConfig {
   readonly format: SiemFormat;
-  /** SIEM_URL: may hold placeholders; every expansion is an https (or loopback http) URL on one origin. */
-  readonly url: string;
+  /** SIEM_URL (may hold placeholders; every expansion is an https, or loopback http, URL on one origin) and the rest. */
   readonly destination: Destination;
   /** Per-table overrides of the destination (SIEM_ROUTES), by table name. */
   readonly routes: RouteOverrides;
@@ -128,7 +126,6 @@ export function parseSiem(
     secret,
     siem: {
       format,
-      url,
       destination,
       routes,
       auth,
@@ -289,36 +286,24 @@ function checkSecretName(setting: SettingName, name: string, report: Report): bo
   return false;
 }
 
+/** The routes with their URLs given the protocol's path like SIEM_URL; undefined when any is wrong (reported). */
 function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, report: Report): RouteOverrides | undefined {
   const allowed = ROUTE_FIELDS_BY_FORMAT[format];
+  const checked = new Map<string, RouteOverride>();
   let valid = true;
   for (const [table, override] of routes) {
-    for (const field of Object.keys(override) as RouteField[]) {
+    for (const [field, template] of Object.entries(override) as [RouteField, string][]) {
       if (!allowed.includes(field)) {
         report('SIEM_ROUTES', `.${table}.${field} does not apply to SIEM_FORMAT=${format}, which routes by ${allowed.join(', ')}`);
         valid = false;
-      }
-    }
-    if (override.url !== undefined) {
-      const url = parseUrlTemplate(override.url, format, (message) => report('SIEM_ROUTES', `.${table}.url ${message}`));
-      if (url === undefined) valid = false;
-    }
-    for (const [field, template] of Object.entries(override) as [RouteField, string][]) {
-      if (field !== 'url' && unknownPlaceholders(template).length > 0) {
+      } else if (field !== 'url' && unknownPlaceholders(template).length > 0) {
         report('SIEM_ROUTES', `.${table}.${field} uses an unknown placeholder; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
         valid = false;
       }
     }
+    const url = override.url === undefined ? undefined : parseUrlTemplate(override.url, format, (message) => report('SIEM_ROUTES', `.${table}.url ${message}`));
+    if (override.url !== undefined && url === undefined) valid = false;
+    checked.set(table, url === undefined ? override : { ...override, url });
   }
-  return valid ? normalizeRouteUrls(routes, format) : undefined;
-}
-
-/** Route URLs get the protocol's path like SIEM_URL does. */
-function normalizeRouteUrls(routes: RouteOverrides, format: SiemFormat): RouteOverrides {
-  const normalized = new Map<string, RouteOverride>();
-  for (const [table, override] of routes) {
-    const url = override.url === undefined ? undefined : parseUrlTemplate(override.url, format, () => undefined);
-    normalized.set(tableName(table), url === undefined ? override : { ...override, url });
-  }
-  return normalized;
+  return valid ? checked : undefined;
 }

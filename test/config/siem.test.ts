@@ -18,14 +18,14 @@ const DCR = 'dcr-0123456789abcdef0123456789abcdef';
 
 test('each format brings its path, auth and byte limit; a bare URL gets the protocol path', () => {
   const hec = load({ SIEM_URL: 'https://splunk.example.com:8088', SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: 't' }).siem;
-  assert.deepEqual([hec.url, hec.auth.mode, hec.maxBatchBytes], ['https://splunk.example.com:8088/services/collector/event', 'splunk', 1_000_000]);
+  assert.deepEqual([hec.destination.url, hec.auth.mode, hec.maxBatchBytes], ['https://splunk.example.com:8088/services/collector/event', 'splunk', 1_000_000]);
   const elastic = load({ SIEM_URL: 'https://es.example.com:9200/', SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: 't' }).siem;
-  assert.deepEqual([elastic.url, elastic.auth.mode, elastic.maxBatchBytes, elastic.destination.index], ['https://es.example.com:9200/_bulk', 'apikey', 10 * 1024 * 1024, 'defender-{table}']);
+  assert.deepEqual([elastic.destination.url, elastic.auth.mode, elastic.maxBatchBytes, elastic.destination.index], ['https://es.example.com:9200/_bulk', 'apikey', 10 * 1024 * 1024, 'defender-{table}']);
   const config = load({ SIEM_URL: 'https://dce.eastus-1.ingest.monitor.azure.com', SIEM_FORMAT: 'sentinel', SENTINEL_DCR_ID: DCR });
   assert.deepEqual(config.siem.auth, { mode: 'entra', scope: 'https://monitor.azure.com/.default' });
   assert.deepEqual(config.secret, { kind: 'entra', scope: 'https://monitor.azure.com/.default' });
   assert.equal(config.siem.destination.stream, 'Custom-{table}');
-  assert.equal(load({ SIEM_URL: 'https://x.example.com/path', SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: 't' }).siem.url, 'https://x.example.com/path');
+  assert.equal(load({ SIEM_URL: 'https://x.example.com/path', SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: 't' }).siem.destination.url, 'https://x.example.com/path');
 });
 
 test('SIEM_MAX_BATCH_BYTES may lower a protocol limit but not raise it', () => {
@@ -47,7 +47,7 @@ test('sentinel needs its rule id and Entra; entra elsewhere needs a scope; mtls 
 });
 
 test('URL templates may choose the path but never the host, and only known placeholders', () => {
-  assert.equal(load({ SIEM_URL: 'https://x.example.com/{table}?c={category}', SIEM_AUTH: 'none' }).siem.url, 'https://x.example.com/{table}?c={category}');
+  assert.equal(load({ SIEM_URL: 'https://x.example.com/{table}?c={category}', SIEM_AUTH: 'none' }).siem.destination.url, 'https://x.example.com/{table}?c={category}');
   assert.match(problems({ SIEM_URL: 'https://{table}.example.com/', SIEM_AUTH: 'none' }), /SIEM_URL may use \{category\} and \{table\} in its path or query only/);
   assert.match(problems({ SIEM_URL: 'https://x.example.com/{tenant}', SIEM_AUTH: 'none' }), /SIEM_URL uses \{tenant\}/);
   assert.match(problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', ELASTIC_INDEX: 'x-{tabel}' }), /ELASTIC_INDEX uses \{tabel\}/);
