@@ -81,10 +81,14 @@ export function logSummary(logger: Logger, summary: ForwardSummary, extra: { ret
     forwarded: summary.forwarded,
     deadLettered: summary.deadLettered,
     pending: summary.pending,
+    excluded: summary.excluded,
     categories: summary.categories.size,
     retryCount: extra.retryCount,
     durationMs: Math.round(extra.durationMs),
   });
+  for (const [category, records] of summary.unknownTables) {
+    logger.warn('unknown table', { category, records, detail: 'not a table Defender is known to stream; forwarded unless filtered out' });
+  }
   for (const failure of summary.failures) {
     const log = failure.disposition === 'pending' ? logger.warn : logger.error;
     log('delivery failure', {
