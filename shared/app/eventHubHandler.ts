@@ -94,12 +94,16 @@ export function logSummary(
     forwarded: summary.forwarded,
     deadLettered: summary.deadLettered,
     pending: summary.pending,
+    excluded: summary.excluded,
     categories: summary.categories.size,
     retryCount: extra.retryCount,
     durationMs: Math.round(extra.durationMs),
     lagEnqueuedMaxMs: extra.lagEnqueuedMaxMs,
     lagRecordMaxMs: extra.lagRecordMaxMs,
   });
+  for (const [category, records] of summary.unknownTables) {
+    logger.warn('unknown table', { category, records, detail: 'not a table Defender is known to stream; forwarded unless filtered out' });
+  }
   for (const failure of summary.failures) {
     const log = failure.disposition === 'pending' ? logger.warn : logger.error;
     log('delivery failure', {

@@ -5,7 +5,7 @@
 import { loadConfig, type Config, type Environment } from '../config/config.js';
 import { startTelemetry } from '../telemetry/azureMonitor.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
-import { createPipeline } from './createPipeline.js';
+import { createPipeline, type PipelineOptions } from './createPipeline.js';
 import { createEventHubHandler } from './eventHubHandler.js';
 import { invocationBudgetMs, readFunctionTimeoutMs } from './hostSettings.js';
 
@@ -26,10 +26,11 @@ export function forwarderApp(env: Environment): ForwarderApp {
   return started;
 }
 
-function startForwarderApp(env: Environment): ForwarderApp {
+/** Not memoized: tests start their own, with options that trust a loopback Key Vault. */
+export function startForwarderApp(env: Environment, options: Omit<PipelineOptions, 'deadLetters'> = {}): ForwarderApp {
   const config = loadConfig(env, { functionsApp: true });
   const telemetry = startTelemetry(config.telemetry);
-  const { pipeline } = createPipeline(config, { deadLetters: 'blob' });
+  const { pipeline } = createPipeline(config, { ...options, deadLetters: 'blob' });
   const handleEvents = createEventHubHandler(
     pipeline,
     {

@@ -4,26 +4,15 @@
  */
 import { resolveStorage, type StorageConnection } from '../azure/storageConnection.js';
 import { SecretValue } from './secretValue.js';
+import { parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
 import { settings, type SettingName, type Settings } from './settings.js';
+import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-export type SiemFormat = Settings['SIEM_FORMAT'];
-
-export interface SiemConfig {
-  readonly url: URL;
-  readonly format: SiemFormat;
-  readonly auth: { readonly mode: 'bearer' } | { readonly mode: 'none' } | { readonly mode: 'header'; readonly header: string };
-  readonly maxBatchBytes: number;
-  readonly maxBatchRecords: number;
-  readonly timeoutMs: number;
-  readonly concurrency: number;
-}
-
-export type SecretSource =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'key-vault'; readonly vaultUrl: string; readonly name: string; readonly cacheMs: number }
-  | { readonly kind: 'value'; readonly value: SecretValue };
+export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
+export { isLoopback } from './siem.js';
+export type { TelemetryConfig } from './telemetry.js';
 
 export interface DeliveryConfig {
   readonly retryBudgetMs: number;
@@ -37,18 +26,6 @@ export interface DeadLetterConfig {
   readonly directory: string;
 }
 
-/** Application Insights; absent when no connection string is set, and then nothing is exported. */
-export interface TelemetryConfig {
-  /** Holds the instrumentation key: never logged. */
-  readonly connectionString: SecretValue;
-  /** A plain-http IngestionEndpoint, allowed on loopback only (a local collector, the tests). */
-  readonly loopbackHttpIngestion?: string;
-  /** Entra ID ingestion; clientId picks a user-assigned identity, else the app's own. */
-  readonly entra?: { readonly clientId?: string };
-  /** Share of traces kept, 0 to 1; metrics are never sampled. */
-  readonly traceSamplingRatio: number;
-}
-
 export interface Config {
   readonly eventHubs: { readonly names: readonly string[]; readonly consumerGroup: string };
   readonly siem: SiemConfig;
@@ -56,6 +33,9 @@ export interface Config {
   readonly delivery: DeliveryConfig;
   readonly deadLetter: DeadLetterConfig;
   readonly enrich: { readonly defaultMachineGroup?: string };
+  /** Tables to forward (empty: all) and to leave out, as given (with or without the AdvancedHunting- prefix). */
+  readonly categories: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  /** Application Insights; absent when no connection string is set, and then nothing is exported. */
   readonly telemetry?: TelemetryConfig;
 }
 
@@ -133,24 +113,15 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got "${values.DEAD_LETTER_CONTAINER}"`);
   }
 
-  const url = parseSiemUrl(values.SIEM_URL, (message) => problem('SIEM_URL', message));
-  const auth = parseAuth(values, problems);
-  const secret = parseSecretSource(values, problems);
-  const telemetry = parseTelemetry(values, problems);
+  const parsed = parseSiem(values, problem);
+  const telemetry = parseTelemetry(values, problem);
 
-  if (!url || !auth || !secret || problems.length > 0) return undefined;
+  if (!parsed || problems.length > 0) return undefined;
   return {
     eventHubs: { names: values.EVENT_HUB_NAMES, consumerGroup: values.EVENT_HUB_CONSUMER_GROUP },
-    siem: {
-      url,
-      format: values.SIEM_FORMAT,
-      auth,
-      maxBatchBytes: values.SIEM_MAX_BATCH_BYTES,
-      maxBatchRecords: values.SIEM_MAX_BATCH_RECORDS,
-      timeoutMs: values.SIEM_TIMEOUT_SECONDS * 1000,
-      concurrency: values.SIEM_MAX_CONCURRENCY,
-    },
-    secret,
+    siem: parsed.siem,
+    secret: parsed.secret,
+    categories: { include: values.CATEGORIES_INCLUDE, exclude: values.CATEGORIES_EXCLUDE },
     delivery: {
       retryBudgetMs: values.SIEM_RETRY_SECONDS * 1000,
       backoff: { initialMs: values.SIEM_RETRY_INITIAL_MS, maxMs: values.SIEM_RETRY_MAX_MS },
@@ -165,117 +136,8 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   };
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
-}
-
-function parseSiemUrl(raw: string | undefined, report: (message: string) => void): URL | undefined {
-  if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    report(`must be an absolute URL, got "${raw}"`);
-    return undefined;
-  }
-  if (url.username || url.password) {
-    report('must not carry credentials; put the secret in Key Vault');
-    return undefined;
-  }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))) return url;
-  report(`must be https (plain http is allowed only on loopback), got "${url.protocol}//${url.host}"`);
-  return undefined;
-}
-
-function parseAuth(values: Settings, problems: string[]): SiemConfig['auth'] | undefined {
-  if (values.SIEM_AUTH === 'bearer') return { mode: 'bearer' };
-  if (values.SIEM_AUTH === 'none') return { mode: 'none' };
-  const header = values.SIEM_AUTH_HEADER;
-  if (!header || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
-    problems.push('SIEM_AUTH_HEADER is required when SIEM_AUTH=header: a valid HTTP header name such as X-Api-Key');
-    return undefined;
-  }
-  return { mode: 'header', header };
-}
-
-function parseSecretSource(values: Settings, problems: string[]): SecretSource | undefined {
-  const vaultUrl = values.KEY_VAULT_URL;
-  const name = values.SIEM_SECRET_NAME;
-  if (vaultUrl !== undefined || name !== undefined) {
-    if (vaultUrl === undefined || name === undefined) {
-      problems.push('KEY_VAULT_URL and SIEM_SECRET_NAME must be set together');
-      return undefined;
-    }
-    if (!/^https:\/\/[^/]+\/?$/.test(vaultUrl) && !/^https:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/?$/.test(vaultUrl)) {
-      problems.push(`KEY_VAULT_URL must be a vault URL such as https://my-vault.vault.azure.net, got "${vaultUrl}"`);
-      return undefined;
-    }
-    if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
-      problems.push(`SIEM_SECRET_NAME must be a Key Vault secret name (letters, digits, dashes), got "${name}"`);
-      return undefined;
-    }
-    return { kind: 'key-vault', vaultUrl, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
-  }
-  if (values.SIEM_SECRET) return { kind: 'value', value: values.SIEM_SECRET };
-  if (values.SIEM_AUTH === 'none') return { kind: 'none' };
-  problems.push(
-    `SIEM_AUTH=${values.SIEM_AUTH} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`,
-  );
-  return undefined;
-}
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Problems name the part of the connection string that is wrong, never its value: it holds the instrumentation key. */
-function parseTelemetry(values: Settings, problems: string[]): TelemetryConfig | undefined {
-  const connectionString = values.APPLICATIONINSIGHTS_CONNECTION_STRING;
-  if (!connectionString) return undefined;
-  const problem = (message: string) => problems.push(`APPLICATIONINSIGHTS_CONNECTION_STRING ${message}`);
-  const parts = connectionStringParts(connectionString.reveal());
-  if (!GUID.test(parts.get('instrumentationkey') ?? '')) {
-    problem('must hold InstrumentationKey=<GUID> (copy it from the Application Insights overview)');
-  }
-  const ingestion = parts.get('ingestionendpoint');
-  const url = ingestion === undefined ? undefined : URL.parse(ingestion);
-  const loopbackHttp = url?.protocol === 'http:' && isLoopback(url);
-  if (ingestion !== undefined && url?.protocol !== 'https:' && !loopbackHttp) {
-    problem(`IngestionEndpoint must be an https URL (plain http only on loopback), got "${url ? `${url.protocol}//${url.host}` : 'not a URL'}"`);
-  }
-  const entra = parseEntraIngestion(values.APPLICATIONINSIGHTS_AUTHENTICATION_STRING, problems);
-  if (entra && loopbackHttp) problem('IngestionEndpoint must be https for Entra ID ingestion: a token is never sent over plain http');
-  return {
-    connectionString,
-    ...(url && loopbackHttp ? { loopbackHttpIngestion: `${url.origin}${url.pathname.replace(/\/$/, '')}` } : {}),
-    ...(entra ? { entra } : {}),
-    traceSamplingRatio: values.TELEMETRY_TRACE_SAMPLING_PERCENTAGE / 100,
-  };
-}
-
-function connectionStringParts(text: string): Map<string, string> {
-  const parts = new Map<string, string>();
-  for (const part of text.split(';')) {
-    const equals = part.indexOf('=');
-    if (equals > 0) parts.set(part.slice(0, equals).trim().toLowerCase(), part.slice(equals + 1).trim());
-  }
-  return parts;
-}
-
-/** The Functions convention: "Authorization=AAD", optionally ";ClientId=<id>" for a user-assigned identity. */
-function parseEntraIngestion(text: string | undefined, problems: string[]): TelemetryConfig['entra'] | undefined {
-  if (text === undefined) return undefined;
-  const parts = connectionStringParts(text);
-  const clientId = parts.get('clientid');
-  if (parts.get('authorization')?.toUpperCase() !== 'AAD' || (clientId !== undefined && !GUID.test(clientId))) {
-    problems.push(`APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be "Authorization=AAD" or "Authorization=AAD;ClientId=<GUID>", got "${text}"`);
-    return undefined;
-  }
-  return clientId === undefined ? {} : { clientId };
-}
-
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue)) {
+  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue) && !(value instanceof Map)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

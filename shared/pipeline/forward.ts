@@ -12,6 +12,7 @@ import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
+import type { CategoryFilter } from '../filter/categoryFilter.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
@@ -28,6 +29,8 @@ export interface Pipeline {
   readonly concurrency: number;
   readonly backoff: BackoffPolicy;
   readonly defaultMachineGroup?: string;
+  /** CATEGORIES_INCLUDE / CATEGORIES_EXCLUDE. */
+  readonly filter: CategoryFilter;
 }
 
 export interface InvocationOptions {
@@ -46,6 +49,8 @@ export interface CategoryCounts {
   forwarded: number;
   deadLettered: number;
   pending: number;
+  /** Left out by the category filter: counted here, never sent. */
+  excluded: number;
   batches: number;
   bytes: number;
 }
@@ -58,7 +63,11 @@ export interface ForwardSummary {
   readonly deadLettered: number;
   /** Records the SIEM could not take yet and that were not dead-lettered: the invocation must be retried. */
   readonly pending: number;
+  /** Records the category filter left out. received = forwarded + deadLettered + pending + excluded. */
+  readonly excluded: number;
   readonly categories: ReadonlyMap<string, CategoryCounts>;
+  /** Records of tables not known to be streamed (schema drift), per category. */
+  readonly unknownTables: ReadonlyMap<string, number>;
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
   readonly failures: readonly FailureNote[];
   readonly deadLetterNames: readonly string[];
@@ -91,7 +100,9 @@ export async function forward(
   const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
-  const batches = batchRecords(enriched.records, pipeline.sink.format, pipeline.limits);
+  // Filtered after enrichment: an excluded DeviceInfo record still teaches the groups of its devices.
+  const filtered = pipeline.filter(enriched.records);
+  const batches = batchRecords(filtered.records, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
   const result = await deliverBatches(
     batches,
     {
@@ -110,12 +121,13 @@ export async function forward(
   const counts = (category: string) => {
     let entry = categories.get(category);
     if (!entry) {
-      entry = { received: 0, forwarded: 0, deadLettered: 0, pending: 0, batches: 0, bytes: 0 };
+      entry = emptyCounts();
       categories.set(category, entry);
     }
     return entry;
   };
   for (const record of unpacked.records) counts(record.category).received++;
+  for (const [category, excluded] of filtered.excluded) counts(category).excluded += excluded;
   for (const batch of batches) {
     counts(batch.category).batches++;
     counts(batch.category).bytes += batch.bytes;
@@ -153,11 +165,17 @@ export async function forward(
     forwarded: total('forwarded'),
     deadLettered: total('deadLettered'),
     pending: total('pending'),
+    excluded: total('excluded'),
     categories,
+    unknownTables: filtered.unknownTables,
     coverage: enriched.coverage,
     failures,
     deadLetterNames,
   };
+}
+
+export function emptyCounts(): CategoryCounts {
+  return { received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, batches: 0, bytes: 0 };
 }
 
 function lettersForRejected(rejected: readonly RejectedInput[]): DeadLetter[] {

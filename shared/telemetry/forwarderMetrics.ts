@@ -21,6 +21,7 @@ export class ForwarderMetrics {
   readonly #forwarded: Counter;
   readonly #deadLettered: Counter;
   readonly #pending: Counter;
+  readonly #excluded: Counter;
   readonly #batches: Counter;
   readonly #bytes: Counter;
   readonly #retries: Counter;
@@ -36,6 +37,7 @@ export class ForwarderMetrics {
     this.#forwarded = records(metricNames.recordsForwarded, 'Records the SIEM accepted');
     this.#deadLettered = records(metricNames.recordsDeadLettered, 'Records written to the dead-letter store');
     this.#pending = records(metricNames.recordsPending, 'Records left for the trigger to retry');
+    this.#excluded = records(metricNames.recordsExcluded, 'Records left out by the category filter');
     this.#enrichment = records(metricNames.enrichment, 'Device records by where their MachineGroup came from');
     this.#batches = meter.createCounter(metricNames.batchesSent, { description: 'Requests sent to the SIEM', unit: '{request}' });
     this.#bytes = meter.createCounter(metricNames.bytesSent, { description: 'Request body bytes sent to the SIEM', unit: 'By' });
@@ -63,6 +65,7 @@ export class ForwarderMetrics {
       this.#received.add(counts.received, where);
       this.#forwarded.add(counts.forwarded, where);
       if (counts.pending > 0) this.#pending.add(counts.pending, where);
+      if (counts.excluded > 0) this.#excluded.add(counts.excluded, { ...where, reason: 'category-filter' });
     }
     for (const failure of summary.failures) {
       if (failure.disposition !== 'dead-lettered') continue;

@@ -38,7 +38,7 @@ test('every problem is reported in one error that names the setting and what is 
 });
 
 test('plain http is accepted on loopback only', () => {
-  assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.1:9/x' }, { functionsApp: false }).siem.url.port, '9');
+  assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.1:9/x' }, { functionsApp: false }).siem.destination.url, 'http://127.0.0.1:9/x');
   assert.throws(() => loadConfig({ ...minimal, SIEM_URL: 'http://10.0.0.1/x' }, { functionsApp: false }), ConfigError);
 });
 

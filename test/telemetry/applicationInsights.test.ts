@@ -35,6 +35,7 @@ const { InvocationContext } = azureFunctions;
 const DEVICE_INFO = 'AdvancedHunting-DeviceInfo';
 const PROCESS_EVENTS = 'AdvancedHunting-DeviceProcessEvents';
 const NETWORK_EVENTS = 'AdvancedHunting-DeviceNetworkEvents';
+const EMAIL_EVENTS = 'AdvancedHunting-EmailEvents';
 
 let guard: NetworkGuard;
 let ingestion: TestIngestion;
@@ -47,9 +48,10 @@ let finishedAt: number;
 const statuses: number[] = [];
 const logLines: { level: string; text: string }[] = [];
 
-function record(table: string, deviceId: string, properties = ''): string {
+function record(table: string, deviceId: string | undefined, properties = ''): string {
   const time = new Date(recordsWrittenAt - RECORD_AGE_MS).toISOString().replace('Z', '0000Z');
-  return recordText({ table, time, properties: `"DeviceId":"${deviceId}","FileName":"${CONTENT_MARKER}"${properties}` });
+  const device = deviceId === undefined ? '' : `"DeviceId":"${deviceId}",`;
+  return recordText({ table, time, properties: `${device}"FileName":"${CONTENT_MARKER}"${properties}` });
 }
 
 before(async () => {
@@ -71,6 +73,7 @@ before(async () => {
     SIEM_SECRET,
     DEAD_LETTER_DIR: join(workDir, 'dead-letter'),
     APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+    CATEGORIES_EXCLUDE: 'EmailEvents',
   };
 
   recordsWrittenAt = Date.now();
@@ -81,7 +84,11 @@ before(async () => {
       record('DeviceProcessEvents', 'dev-2'),
     ]),
     '{"records":[{"time":',
-    body([record('DeviceProcessEvents', 'dev-1', ',"ProcessCommandLine":"poison.exe"'), record('DeviceNetworkEvents', 'dev-1')]),
+    body([
+      record('DeviceProcessEvents', 'dev-1', ',"ProcessCommandLine":"poison.exe"'),
+      record('DeviceNetworkEvents', 'dev-1'),
+      record('EmailEvents', undefined),
+    ]),
   ];
   await writeFile(join(workDir, 'stream.jsonl'), `${bodies.join('\n')}\n`);
   await replay({ paths: [join(workDir, 'stream.jsonl')], json: false, env, stdout: { write: () => true } as never });
@@ -117,15 +124,20 @@ after(async () => {
 
 const points = (name: string) => ingestion.metricPoints(name);
 
-test('record counts arrive per category and hub, with dead letters by reason', () => {
+test('record counts arrive per category and hub, with dead letters and exclusions by reason', () => {
   const replayed = (metric: string, category: string) => total(points(metric), { category, hub: REPLAY_HUB }).value;
   assert.deepEqual(
-    [DEVICE_INFO, PROCESS_EVENTS, NETWORK_EVENTS, 'unknown'].map((category) => [
+    [DEVICE_INFO, PROCESS_EVENTS, NETWORK_EVENTS, EMAIL_EVENTS, 'unknown'].map((category) => [
       replayed(metricNames.recordsReceived, category),
       replayed(metricNames.recordsForwarded, category),
     ]),
-    [[1, 1], [3, 2], [1, 1], [1, 0]],
+    [[1, 1], [3, 2], [1, 1], [1, 0], [1, 0]],
   );
+  assert.deepEqual(
+    points(metricNames.recordsExcluded).map((point) => point.properties),
+    [{ category: EMAIL_EVENTS, hub: REPLAY_HUB, reason: 'category-filter' }],
+  );
+  assert.equal(total(points(metricNames.recordsExcluded)).value, 1);
   assert.equal(total(points(metricNames.recordsReceived), { category: NETWORK_EVENTS, hub: HUB }).value, 1);
   const deadLettered = points(metricNames.recordsDeadLettered).map((point) => [point.properties.category, point.properties.reason, point.value]);
   assert.deepEqual(deadLettered.sort(), [

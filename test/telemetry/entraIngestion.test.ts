@@ -16,13 +16,14 @@ import { metricNames } from '../../shared/telemetry/metricNames.js';
 import type { Telemetry } from '../../shared/telemetry/telemetry.js';
 import { testCertificates } from '../support/certificates.js';
 import { keepSdkOnLoopback, startIngestion, total, type NetworkGuard, type TestIngestion } from '../support/ingestion.js';
-import { startManagedIdentity, type TestManagedIdentity } from '../support/managedIdentity.js';
+import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
 import { body, deviceEvent } from '../support/records.js';
 
 const CLIENT_ID = randomUUID();
 
 let guard: NetworkGuard;
-let identity: TestManagedIdentity;
+let identity: TestIdentity;
+const token = () => identity.tokenFor('https://monitor.azure.com');
 let ingestion: TestIngestion;
 let receiver: SiemReceiver;
 let telemetry: Telemetry;
@@ -60,14 +61,12 @@ after(async () => {
 test('every export carries a token of the configured identity for Azure Monitor, over https', () => {
   assert.ok(ingestion.url.startsWith('https://'));
   assert.ok(ingestion.requests.length > 0);
-  assert.ok(ingestion.requests.every((request) => request.headers.authorization === `Bearer ${identity.token}`));
-  const asked = new URL(identity.requests[0]!.path, 'http://x').searchParams;
-  assert.equal(asked.get('client_id'), CLIENT_ID);
-  assert.equal(asked.get('resource'), 'https://monitor.azure.com');
+  assert.ok(ingestion.requests.every((request) => request.headers.authorization === `Bearer ${token()}`));
+  assert.deepEqual([identity.issued[0], identity.clientIds[0]], ['https://monitor.azure.com', CLIENT_ID]);
 });
 
 test('the metrics arrive, and the token is not in them', () => {
   assert.equal(total(ingestion.metricPoints(metricNames.recordsForwarded)).value, 2);
-  assert.ok(!ingestion.requests.some((request) => request.body.includes(identity.token)));
+  assert.ok(!ingestion.requests.some((request) => request.body.includes(token())));
   assert.deepEqual(guard.blocked, []);
 });
