@@ -7,6 +7,8 @@ import type { InvocationContext } from '@azure/functions';
 import { loggerFor, type Logger } from '../log/logger.js';
 import { forward, type ForwardSummary, type Pipeline } from '../pipeline/forward.js';
 import type { EventMessage, MessageSource } from '../pipeline/types.js';
+import { withInvocationTrace } from '../telemetry/invocationTrace.js';
+import { Telemetry, type InvocationLag } from '../telemetry/telemetry.js';
 import { PartitionHolds } from './holdPolicy.js';
 
 export interface HandlerSettings {
@@ -28,7 +30,7 @@ export class PendingRecordsError extends Error {
   }
 }
 
-export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSettings) {
+export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSettings, telemetry = new Telemetry()) {
   const now = settings.now ?? Date.now;
   const holds = new PartitionHolds(settings.outageHoldMs, now);
   return async function handleEvents(messages: unknown, context: InvocationContext): Promise<void> {
@@ -36,27 +38,33 @@ export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSetti
     const holdStarted = now();
     const logger = loggerFor(context);
     const retryCount = context.retryContext?.retryCount ?? 0;
-    const eventMessages = toEventMessages(messages, context);
+    const events = toEventMessages(messages, context);
+    const observer = telemetry.observe(events[0]?.source.hub ?? 'unknown', events);
     const partition = partitionOf(context);
     const hold = holds.begin(partition);
     let summary: ForwardSummary;
     try {
-      summary = await forward(pipeline, eventMessages, {
-        deadline: started + settings.invocationBudgetMs,
-        finalAttempt: hold.finalAttempt,
-        settled: hold.settled,
-      });
+      summary = await withInvocationTrace(context.traceContext, () =>
+        forward(pipeline, events, {
+          deadline: started + settings.invocationBudgetMs,
+          finalAttempt: hold.finalAttempt,
+          settled: hold.settled,
+          onUnpacked: observer.onUnpacked,
+          onAttempt: observer.onAttempt,
+        }),
+      );
     } catch (error) {
       holds.end(partition, hold, undefined, holdStarted);
       logger.error('invocation failed; the trigger retries it', {
-        messages: eventMessages.length,
+        messages: events.length,
         retryCount,
         error: (error as Error).message,
       });
       throw error;
     }
     holds.end(partition, hold, summary, holdStarted);
-    logSummary(logger, summary, { retryCount, heldMs: hold.heldMs, durationMs: Date.now() - started });
+    const lag = observer.finish(summary);
+    logSummary(logger, summary, { retryCount, heldMs: hold.heldMs, durationMs: Date.now() - started, ...lag });
     if (summary.pending > 0) throw new PendingRecordsError(summary);
   };
 }
@@ -101,7 +109,7 @@ function toIso(value: unknown): string {
 export function logSummary(
   logger: Logger,
   summary: ForwardSummary,
-  extra: { retryCount?: number; heldMs?: number; durationMs: number },
+  extra: { retryCount?: number; heldMs?: number; durationMs: number } & InvocationLag,
 ): void {
   const outcome = summary.pending > 0 ? 'retrying' : summary.deadLettered > 0 ? 'dead-lettered' : 'delivered';
   logger.info('invocation', {
@@ -111,12 +119,18 @@ export function logSummary(
     forwarded: summary.forwarded,
     deadLettered: summary.deadLettered,
     pending: summary.pending,
+    excluded: summary.excluded,
     settledEarlier: summary.settledEarlier,
     categories: summary.categories.size,
     retryCount: extra.retryCount,
     heldMs: extra.heldMs,
     durationMs: Math.round(extra.durationMs),
+    lagEnqueuedMaxMs: extra.lagEnqueuedMaxMs,
+    lagRecordMaxMs: extra.lagRecordMaxMs,
   });
+  for (const [category, records] of summary.unknownTables) {
+    logger.warn('unknown table', { category, records, detail: 'not a table Defender is known to stream; forwarded unless filtered out' });
+  }
   for (const failure of summary.failures) {
     const log = failure.disposition === 'pending' ? logger.warn : logger.error;
     log('delivery failure', {

@@ -3,7 +3,9 @@
  * naming every problem) and builds the handler the Event Hub triggers share.
  */
 import { loadConfig, type Config, type Environment } from '../config/config.js';
-import { createPipeline } from './createPipeline.js';
+import { startTelemetry } from '../telemetry/azureMonitor.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import { createPipeline, type PipelineOptions } from './createPipeline.js';
 import { createEventHubHandler } from './eventHubHandler.js';
 import { createRedriveHandler } from './redriveHandler.js';
 import { invocationBudgetMs, readFunctionTimeoutMs } from './hostSettings.js';
@@ -12,6 +14,8 @@ export interface ForwarderApp {
   readonly config: Config;
   readonly hubs: readonly { readonly name: string; readonly functionName: string }[];
   readonly handleEvents: ReturnType<typeof createEventHubHandler>;
+  /** Flushed when the host stops the worker, so the last minute of metrics is not lost. */
+  readonly telemetry: Telemetry;
   /** Present when REDRIVE_SCHEDULE is set. */
   readonly redrive?: { readonly schedule: string; readonly handle: ReturnType<typeof createRedriveHandler> };
 }
@@ -25,24 +29,32 @@ export function forwarderApp(env: Environment): ForwarderApp {
   return started;
 }
 
-function startForwarderApp(env: Environment): ForwarderApp {
+/** Not memoized: tests start their own, with options that trust a loopback Key Vault. */
+export function startForwarderApp(env: Environment, options: Omit<PipelineOptions, 'deadLetters'> = {}): ForwarderApp {
   const config = loadConfig(env, { functionsApp: true });
-  const { pipeline } = createPipeline(config, { deadLetters: 'blob' });
+  const telemetry = startTelemetry(config.telemetry);
+  const { pipeline } = createPipeline(config, { ...options, deadLetters: 'blob' });
   const functionTimeoutMs = readFunctionTimeoutMs(HOST_JSON);
-  const handleEvents = createEventHubHandler(pipeline, {
-    invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, config.delivery.retryBudgetMs, config.siem.timeoutMs),
-    outageHoldMs: config.delivery.outageHoldMs,
-  });
+  // A request in flight at the deadline may still wait for Splunk's indexer acknowledgement after its answer.
+  const requestMs = config.siem.timeoutMs + (config.siem.splunk.ack?.timeoutMs ?? 0);
+  const handleEvents = createEventHubHandler(
+    pipeline,
+    {
+      invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, config.delivery.retryBudgetMs, requestMs),
+      outageHoldMs: config.delivery.outageHoldMs,
+    },
+    telemetry,
+  );
   const hubs = config.eventHubs.names.map((name) => ({ name, functionName: functionNameFor(name) }));
   const { schedule } = config.redrive;
   const redrive = schedule && {
     schedule,
     handle: createRedriveHandler(pipeline, pipeline.deadLetters, {
-      invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, Number.POSITIVE_INFINITY, config.siem.timeoutMs),
+      invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, Number.POSITIVE_INFINITY, requestMs),
       letterBudgetMs: config.delivery.retryBudgetMs,
     }),
   };
-  return { config, hubs, handleEvents, ...(redrive ? { redrive } : {}) };
+  return { config, hubs, handleEvents, telemetry, ...(redrive ? { redrive } : {}) };
 }
 
 /** Function names allow letters, digits, '-' and '_'; hub names may also hold '.'. */

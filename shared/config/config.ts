@@ -4,27 +4,16 @@
  */
 import { resolveStorage, type StorageConnection } from '../azure/storageConnection.js';
 import { SecretValue } from './secretValue.js';
+import { isLoopback, parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
 import { parseTimeSpan } from './timeSpan.js';
 import { settings, type SettingName, type Settings } from './settings.js';
+import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-export type SiemFormat = Settings['SIEM_FORMAT'];
-
-export interface SiemConfig {
-  readonly url: URL;
-  readonly format: SiemFormat;
-  readonly auth: { readonly mode: 'bearer' } | { readonly mode: 'none' } | { readonly mode: 'header'; readonly header: string };
-  readonly maxBatchBytes: number;
-  readonly maxBatchRecords: number;
-  readonly timeoutMs: number;
-  readonly concurrency: number;
-}
-
-export type SecretSource =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'key-vault'; readonly vaultUrl: string; readonly name: string; readonly cacheMs: number }
-  | { readonly kind: 'value'; readonly value: SecretValue };
+export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
+export { isLoopback } from './siem.js';
+export type { TelemetryConfig } from './telemetry.js';
 
 export interface DeliveryConfig {
   readonly retryBudgetMs: number;
@@ -51,6 +40,10 @@ export interface Config {
   readonly deadLetter: DeadLetterConfig;
   readonly redrive: RedriveConfig;
   readonly enrich: { readonly defaultMachineGroup?: string };
+  /** Tables to forward (empty: all) and to leave out, as given (with or without the AdvancedHunting- prefix). */
+  readonly categories: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  /** Application Insights; absent when no connection string is set, and then nothing is exported. */
+  readonly telemetry?: TelemetryConfig;
 }
 
 export class ConfigError extends Error {
@@ -135,23 +128,15 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     problem('REDRIVE_SCHEDULE', `must be an NCRONTAB expression of six fields ("0 */15 * * * *") or an interval ("00:15:00"), got "${values.REDRIVE_SCHEDULE}"`);
   }
 
-  const url = parseSiemUrl(values.SIEM_URL, (message) => problem('SIEM_URL', message));
-  const auth = parseAuth(values, problems);
-  const secret = parseSecretSource(values, problems);
+  const parsed = parseSiem(values, problem);
+  const telemetry = parseTelemetry(values, problem);
 
-  if (!url || !auth || !secret || problems.length > 0) return undefined;
+  if (!parsed || problems.length > 0) return undefined;
   return {
     eventHubs: { names: values.EVENT_HUB_NAMES, consumerGroup: values.EVENT_HUB_CONSUMER_GROUP },
-    siem: {
-      url,
-      format: values.SIEM_FORMAT,
-      auth,
-      maxBatchBytes: values.SIEM_MAX_BATCH_BYTES,
-      maxBatchRecords: values.SIEM_MAX_BATCH_RECORDS,
-      timeoutMs: values.SIEM_TIMEOUT_SECONDS * 1000,
-      concurrency: values.SIEM_MAX_CONCURRENCY,
-    },
-    secret,
+    siem: parsed.siem,
+    secret: parsed.secret,
+    categories: { include: values.CATEGORIES_INCLUDE, exclude: values.CATEGORIES_EXCLUDE },
     delivery: {
       retryBudgetMs: values.SIEM_RETRY_SECONDS * 1000,
       backoff: { initialMs: values.SIEM_RETRY_INITIAL_MS, maxMs: values.SIEM_RETRY_MAX_MS },
@@ -163,15 +148,8 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     },
     redrive: values.REDRIVE_SCHEDULE === undefined ? {} : { schedule: values.REDRIVE_SCHEDULE },
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
+    ...(telemetry ? { telemetry } : {}),
   };
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-// An IPv4 literal in 127.0.0.0/8; a name such as 127.example.com is not loopback.
-const LOOPBACK_IPV4 = /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || LOOPBACK_IPV4.test(url.hostname);
 }
 
 function isSecureUrl(raw: string): boolean {
@@ -193,63 +171,8 @@ function isSchedule(raw: string): boolean {
   return interval !== undefined && interval > 0 && Number.isFinite(interval);
 }
 
-function parseSiemUrl(raw: string | undefined, report: (message: string) => void): URL | undefined {
-  if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    report(`must be an absolute URL, got "${raw}"`);
-    return undefined;
-  }
-  if (url.username || url.password) {
-    report('must not carry credentials; put the secret in Key Vault');
-    return undefined;
-  }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))) return url;
-  report(`must be https (plain http is allowed only on loopback), got "${url.protocol}//${url.host}"`);
-  return undefined;
-}
-
-function parseAuth(values: Settings, problems: string[]): SiemConfig['auth'] | undefined {
-  if (values.SIEM_AUTH === 'bearer') return { mode: 'bearer' };
-  if (values.SIEM_AUTH === 'none') return { mode: 'none' };
-  const header = values.SIEM_AUTH_HEADER;
-  if (!header || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
-    problems.push('SIEM_AUTH_HEADER is required when SIEM_AUTH=header: a valid HTTP header name such as X-Api-Key');
-    return undefined;
-  }
-  return { mode: 'header', header };
-}
-
-function parseSecretSource(values: Settings, problems: string[]): SecretSource | undefined {
-  const vaultUrl = values.KEY_VAULT_URL;
-  const name = values.SIEM_SECRET_NAME;
-  if (vaultUrl !== undefined || name !== undefined) {
-    if (vaultUrl === undefined || name === undefined) {
-      problems.push('KEY_VAULT_URL and SIEM_SECRET_NAME must be set together');
-      return undefined;
-    }
-    if (!/^https:\/\/[^/]+\/?$/.test(vaultUrl) && !/^https:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/?$/.test(vaultUrl)) {
-      problems.push(`KEY_VAULT_URL must be a vault URL such as https://my-vault.vault.azure.net, got "${vaultUrl}"`);
-      return undefined;
-    }
-    if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
-      problems.push(`SIEM_SECRET_NAME must be a Key Vault secret name (letters, digits, dashes), got "${name}"`);
-      return undefined;
-    }
-    return { kind: 'key-vault', vaultUrl, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
-  }
-  if (values.SIEM_SECRET) return { kind: 'value', value: values.SIEM_SECRET };
-  if (values.SIEM_AUTH === 'none') return { kind: 'none' };
-  problems.push(
-    `SIEM_AUTH=${values.SIEM_AUTH} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`,
-  );
-  return undefined;
-}
-
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue)) {
+  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue) && !(value instanceof Map)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

@@ -91,6 +91,8 @@ async function sendPart(
   let records = initial;
   let attempts = 0;
   let secretRefreshed = false;
+  /** Why the last try did not go through, for the failure when the deadline comes before the next one. */
+  let lastProblem: string | undefined;
   const fail = (reason: FailureReason, detail: string, retryable: boolean, response?: SiemResponse, failed = records) => {
     if (failed.length === 0) return;
     result.failed.push({
@@ -106,7 +108,7 @@ async function sendPart(
 
   for (;;) {
     if (context.signal?.aborted || now() >= context.deadline) {
-      fail('siem-unavailable', 'the deadline passed before the records could be sent', true);
+      fail('siem-unavailable', lastProblem ? `the SIEM was unavailable until the deadline: ${lastProblem}` : 'the deadline passed before the records could be sent', true);
       return;
     }
     attempts++;
@@ -158,6 +160,7 @@ async function sendPart(
         continue;
       }
       case 'retry':
+        lastProblem = outcome.reason;
         if (!(await waitToRetry(outcome.retryAfterMs, attempts, context, now))) {
           fail('siem-unavailable', `the SIEM was unavailable until the deadline: ${outcome.reason}`, true, response);
           return;

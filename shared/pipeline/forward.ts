@@ -12,6 +12,7 @@ import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
+import type { CategoryFilter } from '../filter/categoryFilter.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
@@ -29,6 +30,8 @@ export interface Pipeline {
   readonly concurrency: number;
   readonly backoff: BackoffPolicy;
   readonly defaultMachineGroup?: string;
+  /** CATEGORIES_INCLUDE / CATEGORIES_EXCLUDE. */
+  readonly filter: CategoryFilter;
 }
 
 export interface InvocationOptions {
@@ -38,6 +41,8 @@ export interface InvocationOptions {
   readonly finalAttempt: boolean;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (event: AttemptEvent) => void;
+  /** Sees the records once unpacked (telemetry reads their times for lag). */
+  readonly onUnpacked?: (records: readonly ForwardRecord[]) => void;
   /** What earlier tries of this same invocation settled: skipped now, and filled in with what this try settles. */
   readonly settled?: SettledRecords;
 }
@@ -47,6 +52,8 @@ export interface CategoryCounts {
   forwarded: number;
   deadLettered: number;
   pending: number;
+  /** Left out by the category filter: counted here, never sent. */
+  excluded: number;
   batches: number;
   bytes: number;
 }
@@ -59,11 +66,15 @@ export interface ForwardSummary {
   readonly deadLettered: number;
   /** Records the SIEM could not take yet and that were not dead-lettered: the invocation must be retried. */
   readonly pending: number;
+  /** Records the category filter left out. received = forwarded + deadLettered + pending + excluded. */
+  readonly excluded: number;
   /** Of forwarded and dead-lettered: records an earlier try of this invocation had settled, not sent again. */
   readonly settledEarlier: number;
   /** Some records failed for a reason that may pass: the SIEM unreachable or busy, or the credential refused. */
   readonly siemUnavailable: boolean;
   readonly categories: ReadonlyMap<string, CategoryCounts>;
+  /** Records of tables not known to be streamed (schema drift), per category. */
+  readonly unknownTables: ReadonlyMap<string, number>;
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
   readonly failures: readonly FailureNote[];
   readonly deadLetterNames: readonly string[];
@@ -92,16 +103,19 @@ export async function forward(
   options: InvocationOptions,
 ): Promise<ForwardSummary> {
   const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
+  options.onUnpacked?.(unpacked.records);
   const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
+  // Filtered after enrichment: an excluded DeviceInfo record still teaches the groups of its devices.
+  const filtered = pipeline.filter(enriched.records);
   const earlier = new Map<ForwardRecord, Settlement>();
-  const fresh = enriched.records.filter((record) => {
+  const fresh = filtered.records.filter((record) => {
     const settlement = options.settled?.of(record);
     if (settlement) earlier.set(record, settlement);
     return settlement === undefined;
   });
-  const batches = batchRecords(fresh, pipeline.sink.format, pipeline.limits);
+  const batches = batchRecords(fresh, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
   const result = await deliverBatches(
     batches,
     {
@@ -120,12 +134,13 @@ export async function forward(
   const counts = (category: string) => {
     let entry = categories.get(category);
     if (!entry) {
-      entry = { received: 0, forwarded: 0, deadLettered: 0, pending: 0, batches: 0, bytes: 0 };
+      entry = emptyCounts();
       categories.set(category, entry);
     }
     return entry;
   };
   for (const record of unpacked.records) counts(record.category).received++;
+  for (const [category, excluded] of filtered.excluded) counts(category).excluded += excluded;
   for (const batch of batches) {
     counts(batch.category).batches++;
     counts(batch.category).bytes += batch.bytes;
@@ -168,13 +183,19 @@ export async function forward(
     forwarded: total('forwarded'),
     deadLettered: total('deadLettered'),
     pending: total('pending'),
+    excluded: total('excluded'),
     settledEarlier: earlier.size,
     siemUnavailable: result.failed.some((failure) => failure.retryable),
     categories,
+    unknownTables: filtered.unknownTables,
     coverage: enriched.coverage,
     failures,
     deadLetterNames,
   };
+}
+
+export function emptyCounts(): CategoryCounts {
+  return { received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, batches: 0, bytes: 0 };
 }
 
 /** Bad input from one message, for one reason and category, is one dead letter. */

@@ -30,7 +30,7 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
     { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) },
     unpacked,
   );
-  const batches = batchRecords(unpacked.records, pipeline.sink.format, pipeline.limits);
+  const batches = batchRecords(unpacked.records, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
   const result = await deliverBatches(
     batches,
     { sink: pipeline.sink, post: pipeline.post, secrets: pipeline.secrets, backoff: pipeline.backoff, deadline },

@@ -22,7 +22,6 @@ export async function startAzurite(): Promise<Azurite> {
   const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    // --disableTelemetry: Azurite otherwise reports to Application Insights over the internet.
     [AZURITE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--loose', '--disableTelemetry',
       '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
       '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
@@ -52,7 +51,7 @@ function listening(child: ChildProcess, services: number): Promise<void> {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      seen = output.match(/successfully listen/g)?.length ?? 0;
+      seen = output.split('successfully listening at').length - 1;
       if (seen >= services) resolve();
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
