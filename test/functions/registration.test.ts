@@ -100,3 +100,14 @@ test('a bad configuration stops start-up with one message naming every problem, 
   assert.match(failure, /Invalid configuration:\n {2}- EVENT_HUB_NAMES is required[^\n]*\n {2}- SIEM_URL must be https/);
   assert.doesNotMatch(failure, /hunter2/);
 });
+
+test('the redrive timer is registered with REDRIVE_SCHEDULE as its schedule, and not at all without it', async () => {
+  const timers = (list: Registration[]) =>
+    list.flatMap((registration) =>
+      Object.values(registration.bindings)
+        .filter((binding) => binding.type === 'timerTrigger')
+        .map((binding) => [registration.name, binding.schedule]),
+    );
+  assert.deepEqual(timers(await registrations({ EVENT_HUB_NAMES: 'hub', REDRIVE_SCHEDULE: '0 */15 * * * *' })), [['redrive', '0 */15 * * * *']]);
+  assert.deepEqual(timers(await registrations({ EVENT_HUB_NAMES: 'hub' })), []);
+});
