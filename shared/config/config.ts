@@ -33,6 +33,8 @@ export interface Config {
   readonly enrich: { readonly defaultMachineGroup?: string };
   /** Tables to forward (empty: all) and to leave out, as given (with or without the AdvancedHunting- prefix). */
   readonly categories: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  /** The command line's replay: how it reaches a Blob container when not with the user's identity. */
+  readonly backfill: { readonly storageConnectionString?: SecretValue };
 }
 
 export class ConfigError extends Error {
@@ -127,6 +129,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
       directory: values.DEAD_LETTER_DIR,
     },
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
+    backfill: values.BACKFILL_STORAGE === undefined ? {} : { storageConnectionString: values.BACKFILL_STORAGE },
   };
 }
 

@@ -116,6 +116,10 @@ export const settings = {
   }),
 
   MACHINE_GROUP_DEFAULT: text({ description: 'MachineGroup given to devices no one knows; unset leaves them as they came.' }),
+
+  BACKFILL_STORAGE: secret({
+    description: 'Local development only: a connection string (Azurite) for replay --from-blob. Unset, replay reads blobs with your identity.',
+  }),
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingName = keyof typeof settings;

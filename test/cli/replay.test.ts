@@ -73,3 +73,21 @@ test('settings fall back to local.settings.json Values; the environment wins', a
   const result = await cli(['replay', file], { SIEM_URL: `${url}/in` });
   assert.equal(result.code, 0, result.stderr);
 });
+
+test('progress goes to stderr as plain lines when it is not a terminal; stdout keeps the summary last', async () => {
+  const folder = join(work, 'progress');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'a.json'), body([deviceInfo('d5', 'G')]));
+  const result = await cli(['replay', '--json', folder], { SIEM_URL: `${url}/in`, SIEM_SECRET: 'cli-token' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /^replay: 100% · files 1\/1 · records 1 · 0\.0\/0\.0 MB · \d+ records\/s · ETA 0s$/m);
+  assert.doesNotMatch(result.stdout, /replay:/);
+  assert.equal((JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { forwarded: number }).forwarded, 1);
+  assert.deepEqual(readdirSync(work).filter((name) => name.endsWith('.checkpoint')), [], 'a completed run leaves no checkpoint');
+});
+
+test('exit code 2 for a time that is not ISO 8601, or nothing to replay', async () => {
+  const env = { SIEM_URL: `${url}/in`, SIEM_SECRET: 'cli-token' };
+  assert.equal((await cli(['replay', '--since', 'yesterday', work], env)).code, 2);
+  assert.match((await cli(['replay', '--prefix', 'x'], env)).stderr, /needs a PATH or --from-blob/);
+});
