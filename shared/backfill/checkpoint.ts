@@ -5,11 +5,16 @@
  * (torn by a crash) is ignored, which is always safe: positions only move forward, so a lost line means some
  * messages are sent again, never that any are skipped.
  * When a run completes, the journal is removed; running the command again then replays from the start.
+ * Its first line says how messages were counted; a journal counted another way is refused, not misread.
  */
 import { createHash } from 'node:crypto';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SourceInputs } from '../sources/listSources.js';
+import { EXPORT_BODY_BYTES } from '../sources/storageExport.js';
+
+/** What a message count means: storage exports are cut into bodies of this size. */
+const COUNTING = { journal: 'defender-forwarder replay', exportBodyBytes: EXPORT_BODY_BYTES };
 
 type Entry = { readonly file: string; readonly settled: number } | { readonly file: string; readonly done: true };
 
@@ -25,7 +30,8 @@ export class ReplayCheckpoint {
   readonly path: string | undefined;
   readonly #settled = new Map<string, number>();
   readonly #done = new Set<string>();
-  #separator = '';
+  /** Written before the next entries: the header for a new journal, a line break after a torn line. */
+  #separator = `${JSON.stringify(COUNTING)}\n`;
 
   private constructor(path: string | undefined) {
     this.path = path;
@@ -44,12 +50,21 @@ export class ReplayCheckpoint {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return checkpoint;
       throw error;
     }
-    for (const line of text.split('\n')) {
+    if (!text.includes('\n')) {
+      // Torn before its first line was whole: nothing was recorded yet.
+      await rm(path, { force: true });
+      return checkpoint;
+    }
+    const [header, ...lines] = text.split('\n');
+    if (header !== JSON.stringify(COUNTING)) {
+      throw new Error(`checkpoint ${path} was written by a version that counts messages differently; delete it to replay from the start`);
+    }
+    for (const line of lines) {
       const entry = parseEntry(line);
       if (entry) checkpoint.#apply(entry);
     }
     // A run stopped in the middle of a line: start the next entry on a line of its own.
-    checkpoint.#separator = text === '' || text.endsWith('\n') ? '' : '\n';
+    checkpoint.#separator = text.endsWith('\n') ? '' : '\n';
     return checkpoint;
   }
 

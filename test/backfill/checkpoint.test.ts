@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -29,6 +29,12 @@ test('a line torn by a crash is ignored and the journal stays usable', async () 
   await reopened.record([{ file: 'a', settled: 4, done: false }]);
   assert.equal((await ReplayCheckpoint.open(path)).settled('a'), 4);
   assert.match(readFileSync(path, 'utf8'), /"sett\n\{"file":"a","settled":4\}\n$/);
+});
+
+test('a journal that counted messages another way is refused rather than misread', async () => {
+  const path = journal();
+  writeFileSync(path, '{"journal":"defender-forwarder replay","exportBodyBytes":524288}\n{"file":"a","settled":7}\n');
+  await assert.rejects(ReplayCheckpoint.open(path), /counts messages differently; delete it/);
 });
 
 test('a chunk settles each of its files up to its last message, and finishes a file whose last message it holds', () => {
