@@ -117,6 +117,11 @@ export const settings = {
 
   MACHINE_GROUP_DEFAULT: text({ description: 'MachineGroup given to devices no one knows; unset leaves them as they came.' }),
 
+  ALLOWED_TENANT_IDS: list({
+    description: 'Tenant ids whose records may be forwarded, comma-separated. Records of any other tenant are dead-lettered (tenant-not-allowed). Unset: every tenant.',
+    example: '',
+  }),
+
   BACKFILL_STORAGE: secret({
     description: 'Local development only: a connection string (Azurite) for replay --from-blob. Unset, replay reads blobs with your identity.',
   }),
