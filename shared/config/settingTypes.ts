@@ -11,12 +11,18 @@ export interface SettingSpec<T> {
   /** Placeholder shown in local.settings.sample.json. */
   readonly example: string;
   readonly secret?: boolean;
+  /** Local development only (a secret or connection string, the command line's folder): infra/ never sets it. */
+  readonly localOnly?: boolean;
   parse(raw: string | undefined): T;
 }
 
 interface Common {
   description: string;
   example?: string;
+}
+
+export function localOnly<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return { ...spec, localOnly: true };
 }
 
 function present(raw: string | undefined): raw is string {

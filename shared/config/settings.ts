@@ -3,7 +3,7 @@
  * local.settings.sample.json, README and infra/ are checked against this table by the tests.
  */
 import { checkRoutes, type RouteOverrides } from './routes.js';
-import { choice, flag, integer, json, list, secret, text, type SettingSpec } from './settingTypes.js';
+import { choice, flag, integer, json, list, localOnly, secret, text, type SettingSpec } from './settingTypes.js';
 
 export const settings = {
   EVENT_HUB_NAMES: list({
@@ -44,7 +44,7 @@ export const settings = {
 
   KEY_VAULT_URL: text({ description: 'Key Vault holding the SIEM secret.', example: 'https://my-vault.vault.azure.net' }),
   SIEM_SECRET_NAME: text({ description: 'Name of the SIEM secret in KEY_VAULT_URL.', example: 'siem-token' }),
-  SIEM_SECRET: secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' }),
+  SIEM_SECRET: localOnly(secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' })),
   SECRET_CACHE_MINUTES: integer({
     description: 'How long a secret read from Key Vault is reused before it is read again.',
     default: 60,
@@ -105,15 +105,17 @@ export const settings = {
     description: 'Blob endpoint of the dead-letter account, reached with the app identity. Falls back to the host storage.',
     example: 'https://myaccount.blob.core.windows.net',
   }),
-  DEAD_LETTER_STORAGE: secret({ description: 'Local development only: a connection string for the dead-letter account (Azurite).' }),
+  DEAD_LETTER_STORAGE: localOnly(secret({ description: 'Local development only: a connection string for the dead-letter account (Azurite).' })),
   DEAD_LETTER_CONTAINER: text({ description: 'Blob container for dead letters.', default: 'dead-letter' }),
-  DEAD_LETTER_DIR: text({ description: 'Folder for dead letters written by the command line.', default: './dead-letter' }),
+  DEAD_LETTER_DIR: localOnly(text({ description: 'Folder for dead letters written by the command line.', default: './dead-letter' })),
   AzureWebJobsStorage__blobServiceUri: text({ description: 'Host storage blob endpoint (identity-based); dead-letter fallback.' }),
   AzureWebJobsStorage__accountName: text({ description: 'Host storage account name (identity-based); dead-letter fallback.' }),
-  AzureWebJobsStorage: secret({
-    description: 'Host storage. Locally a connection string (UseDevelopmentStorage=true for Azurite); dead-letter fallback.',
-    example: 'UseDevelopmentStorage=true',
-  }),
+  AzureWebJobsStorage: localOnly(
+    secret({
+      description: 'Host storage. Locally a connection string (UseDevelopmentStorage=true for Azurite); dead-letter fallback.',
+      example: 'UseDevelopmentStorage=true',
+    }),
+  ),
 
   MACHINE_GROUP_DEFAULT: text({ description: 'MachineGroup given to devices no one knows; unset leaves them as they came.' }),
 
@@ -122,9 +124,11 @@ export const settings = {
     example: '',
   }),
 
-  BACKFILL_STORAGE: secret({
-    description: 'Local development only: a connection string (Azurite) for replay --from-blob. Unset, replay reads blobs with your identity.',
-  }),
+  BACKFILL_STORAGE: localOnly(
+    secret({
+      description: 'Local development only: a connection string (Azurite) for replay --from-blob. Unset, replay reads blobs with your identity.',
+    }),
+  ),
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingName = keyof typeof settings;
@@ -135,7 +139,11 @@ export type Settings = { readonly [K in SettingName]: ReturnType<(typeof setting
  * the code never reads them.
  */
 export const hostSettings = {
-  FUNCTIONS_WORKER_RUNTIME: { description: 'Always "node".', example: 'node' },
+  FUNCTIONS_WORKER_RUNTIME: {
+    description: 'Always "node". Local only: on Flex Consumption the runtime is part of the app (infra/), not a setting.',
+    example: 'node',
+    localOnly: true,
+  },
   EventHubConnection__fullyQualifiedNamespace: {
     description: 'Event Hubs namespace the triggers read from, with the app identity (identity-based connection).',
     example: 'my-namespace.servicebus.windows.net',
@@ -144,7 +152,21 @@ export const hostSettings = {
     description: 'Client id of the user-assigned managed identity the SDKs authenticate with.',
     example: '',
   },
-} as const;
+
+  // Identity-based connections in Azure (infra/ sets them); empty locally, where your Azure CLI login is used.
+  EventHubConnection__credential: { description: 'In Azure "managedidentity": the triggers sign in as the app identity.', example: '' },
+  EventHubConnection__clientId: { description: 'In Azure the client id of the app identity, for the triggers.', example: '' },
+  AzureWebJobsStorage__credential: { description: 'In Azure "managedidentity": the host reaches its storage as the app identity.', example: '' },
+  AzureWebJobsStorage__clientId: { description: 'In Azure the client id of the app identity, for the host storage.', example: '' },
+  APPLICATIONINSIGHTS_CONNECTION_STRING: {
+    description: 'Application Insights component the host and the app send telemetry to; empty locally sends none.',
+    example: '',
+  },
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: {
+    description: 'In Azure "ClientId=<app identity>;Authorization=AAD": telemetry is sent with Entra ID, not a key.',
+    example: '',
+  },
+} as const satisfies Record<string, { description: string; example: string; localOnly?: true }>;
 
 export function describeSettings(): { name: string; description: string; example: string; secret: boolean }[] {
   return Object.entries(settings).map(([name, spec]: [string, SettingSpec<unknown>]) => ({
