@@ -86,7 +86,8 @@ export class ReplayProgress {
       return;
     }
     const line = `${progressBar(snapshot)} ${progressLine(snapshot)}`;
-    const width = Math.max(20, (this.#out.columns ?? 80) - 1);
+    // A terminal that does not say its width (0 or absent) gets the classic 80 columns.
+    const width = Math.max(20, (this.#out.columns || 80) - 1);
     this.#out.write(`\r${line.slice(0, width)}\x1b[K`);
   }
 }
@@ -95,13 +96,14 @@ export function progressLine(snapshot: ProgressSnapshot): string {
   const seconds = snapshot.elapsedMs / 1000;
   const rate = seconds > 0 ? Math.round(snapshot.received / seconds) : 0;
   const dead = snapshot.deadLettered > 0 ? ` (${snapshot.deadLettered.toLocaleString('en')} dead-lettered)` : '';
+  // Most telling first: a narrow terminal cuts the end of the line.
   return [
     `${percent(snapshot)}%`,
+    `ETA ${eta(snapshot)}`,
     `files ${snapshot.filesRead}/${snapshot.files}`,
     `records ${snapshot.received.toLocaleString('en')}${dead}`,
     `${megabytes(snapshot.bytesRead)}/${megabytes(snapshot.bytes)} MB`,
     `${rate.toLocaleString('en')} records/s`,
-    `ETA ${eta(snapshot)}`,
   ].join(' · ');
 }
 
