@@ -19,3 +19,5 @@ for (const hub of forwarder.hubs) {
   };
   app.eventHub(hub.functionName, options);
 }
+
+app.hook.appTerminate(() => forwarder.telemetry.shutdown());

@@ -209,6 +209,24 @@ param logRetentionDays int = 30
 @description('Resource id of an action group the alerts notify; empty creates the alerts without notifications.')
 param alertActionGroupId string = ''
 
+@description('Alert when a message waited in Event Hubs longer than this, in minutes.')
+@minValue(1)
+param lagThresholdMinutes int = 15
+
+@description('Alert when more than this percentage of SIEM requests in 15 minutes failed.')
+@minValue(1)
+@maxValue(100)
+param siemFailurePercent int = 10
+
+@description('Alert when the triggers received no record for this long (ISO 8601 duration).')
+@allowed(['PT15M', 'PT30M', 'PT45M', 'PT1H', 'PT2H', 'PT3H', 'PT6H', 'PT12H', 'P1D'])
+param quietWindow string = 'PT30M'
+
+@description('TELEMETRY_TRACE_SAMPLING_PERCENTAGE: share of traces (SIEM calls) sent to Application Insights. Metrics are never sampled.')
+@minValue(0)
+@maxValue(100)
+param telemetryTraceSamplingPercentage int = 100
+
 var token = toLower(uniqueString(resourceGroup().id, namePrefix))
 var names = {
   identity: 'id-${namePrefix}-${token}'
@@ -296,6 +314,9 @@ module alerts './modules/monitoring-alerts.bicep' = {
     location: location
     appInsightsId: monitoring.outputs.id
     actionGroupId: alertActionGroupId
+    lagThresholdMinutes: lagThresholdMinutes
+    siemFailurePercent: siemFailurePercent
+    quietWindow: quietWindow
   }
 }
 
@@ -321,6 +342,7 @@ var appSettings = {
   AZURE_CLIENT_ID: identity.properties.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.ingestionTarget
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+  TELEMETRY_TRACE_SAMPLING_PERCENTAGE: string(telemetryTraceSamplingPercentage)
   EVENT_HUB_NAMES: join(hubNames, ',')
   EVENT_HUB_CONSUMER_GROUP: consumerGroup
   SIEM_URL: siemUrl

@@ -3,6 +3,8 @@
  * naming every problem) and builds the handler the Event Hub triggers share.
  */
 import { loadConfig, type Config, type Environment } from '../config/config.js';
+import { startTelemetry } from '../telemetry/azureMonitor.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { createPipeline, type PipelineOptions } from './createPipeline.js';
 import { createEventHubHandler } from './eventHubHandler.js';
 import { invocationBudgetMs, readFunctionTimeoutMs } from './hostSettings.js';
@@ -11,6 +13,8 @@ export interface ForwarderApp {
   readonly config: Config;
   readonly hubs: readonly { readonly name: string; readonly functionName: string }[];
   readonly handleEvents: ReturnType<typeof createEventHubHandler>;
+  /** Flushed when the host stops the worker, so the last minute of metrics is not lost. */
+  readonly telemetry: Telemetry;
 }
 
 const HOST_JSON = new URL('../../../host.json', import.meta.url);
@@ -25,13 +29,18 @@ export function forwarderApp(env: Environment): ForwarderApp {
 /** Not memoized: tests start their own, with options that trust a loopback Key Vault. */
 export function startForwarderApp(env: Environment, options: Omit<PipelineOptions, 'deadLetters'> = {}): ForwarderApp {
   const config = loadConfig(env, { functionsApp: true });
+  const telemetry = startTelemetry(config.telemetry);
   const { pipeline } = createPipeline(config, { ...options, deadLetters: 'blob' });
-  const handleEvents = createEventHubHandler(pipeline, {
-    invocationBudgetMs: invocationBudgetMs(readFunctionTimeoutMs(HOST_JSON), config.delivery.retryBudgetMs),
-    outageHoldMs: config.delivery.outageHoldMs,
-  });
+  const handleEvents = createEventHubHandler(
+    pipeline,
+    {
+      invocationBudgetMs: invocationBudgetMs(readFunctionTimeoutMs(HOST_JSON), config.delivery.retryBudgetMs),
+      outageHoldMs: config.delivery.outageHoldMs,
+    },
+    telemetry,
+  );
   const hubs = config.eventHubs.names.map((name) => ({ name, functionName: functionNameFor(name) }));
-  return { config, hubs, handleEvents };
+  return { config, hubs, handleEvents, telemetry };
 }
 
 /** Function names allow letters, digits, '-' and '_'; hub names may also hold '.'. */

@@ -14,7 +14,11 @@ import { chunks, replayItems, settledPositions } from '../backfill/replayItems.j
 import { loadConfig, type Environment } from '../config/config.js';
 import { forward } from '../pipeline/forward.js';
 import { listSources, type SourceInputs } from '../sources/listSources.js';
+import { startTelemetry } from '../telemetry/azureMonitor.js';
 import { addSummary, emptyTotals, formatTable, jsonSummary, type RunTotals } from './summary.js';
+
+/** The `hub` dimension of what a replay from files reports to Application Insights. */
+export const REPLAY_HUB = 'replay';
 
 export interface ReplayOptions extends Partial<SourceInputs> {
   readonly json: boolean;
@@ -53,6 +57,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     options.progress?.write(`Resuming from ${checkpoint.path}: ${listed.length - files.length} of ${listed.length} file(s) already done\n`);
   }
 
+  const telemetry = startTelemetry(config.telemetry);
   const { pipeline, close } = createPipeline(config, { ...options.pipeline, deadLetters: 'folder' });
   const totals = emptyTotals();
   const progress = options.progress
@@ -67,10 +72,15 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   progress?.start();
   try {
     for await (const chunk of chunks(items, options.messagesPerInvocation ?? 100)) {
-      const summary = await forward(pipeline, chunk.map((item) => item.message), {
+      const messages = chunk.map((item) => item.message);
+      const observer = telemetry.observe(REPLAY_HUB, messages);
+      const summary = await forward(pipeline, messages, {
         deadline: Date.now() + config.delivery.retryBudgetMs,
         finalAttempt: true,
+        onUnpacked: observer.onUnpacked,
+        onAttempt: observer.onAttempt,
       });
+      observer.finish(summary);
       addSummary(totals, summary);
       await checkpoint.record(settledPositions(chunk));
       progress?.update(totals);
@@ -82,6 +92,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   } finally {
     progress?.stop();
     await close();
+    await telemetry.flush();
   }
   if (completed) await checkpoint.remove();
   else if (checkpoint.path) options.progress?.write(`Stopped. Run the same command again to resume (checkpoint ${checkpoint.path})\n`);

@@ -7,10 +7,12 @@ import { SecretValue } from './secretValue.js';
 import { parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
 import { settings, type SettingName, type Settings } from './settings.js';
+import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
 export { isLoopback } from './siem.js';
+export type { TelemetryConfig } from './telemetry.js';
 
 export interface DeliveryConfig {
   readonly retryBudgetMs: number;
@@ -37,6 +39,8 @@ export interface Config {
   readonly tenants: { readonly allowed: readonly string[] };
   /** The command line's replay: how it reaches a Blob container when not with the user's identity. */
   readonly backfill: { readonly storageConnectionString?: SecretValue };
+  /** Application Insights; absent when no connection string is set, and then nothing is exported. */
+  readonly telemetry?: TelemetryConfig;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +124,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   }
 
   const parsed = parseSiem(values, problem);
+  const telemetry = parseTelemetry(values, problem);
 
   if (!parsed || problems.length > 0) return undefined;
   return {
@@ -139,6 +144,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
     tenants: { allowed: values.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()) },
     backfill: values.BACKFILL_STORAGE === undefined ? {} : { storageConnectionString: values.BACKFILL_STORAGE },
+    ...(telemetry ? { telemetry } : {}),
   };
 }
 

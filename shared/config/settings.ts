@@ -129,6 +129,22 @@ export const settings = {
       description: 'Local development only: a connection string (Azurite) for replay --from-blob. Unset, replay reads blobs with your identity.',
     }),
   ),
+
+  // Not a credential (ingestion signs in with Entra ID), but it names the resource: the Config holds it as a SecretValue.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: text({
+    description:
+      'Application Insights connection string: metrics, SIEM dependency calls. Unset turns telemetry off (local runs, tests). The Functions host reads it too, for its own logs.',
+  }),
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: text({
+    description:
+      'Entra ID ingestion, for Application Insights with local authentication disabled: "Authorization=AAD" (the app identity), or "Authorization=AAD;ClientId=<id>" for a user-assigned identity.',
+  }),
+  TELEMETRY_TRACE_SAMPLING_PERCENTAGE: integer({
+    description: 'Percentage of traces (SIEM dependency calls) sent to Application Insights. Metrics are never sampled.',
+    default: 100,
+    min: 0,
+    max: 100,
+  }),
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingName = keyof typeof settings;
@@ -158,14 +174,6 @@ export const hostSettings = {
   EventHubConnection__clientId: { description: 'In Azure the client id of the app identity, for the triggers.', example: '' },
   AzureWebJobsStorage__credential: { description: 'In Azure "managedidentity": the host reaches its storage as the app identity.', example: '' },
   AzureWebJobsStorage__clientId: { description: 'In Azure the client id of the app identity, for the host storage.', example: '' },
-  APPLICATIONINSIGHTS_CONNECTION_STRING: {
-    description: 'Application Insights component the host and the app send telemetry to; empty locally sends none.',
-    example: '',
-  },
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: {
-    description: 'In Azure "ClientId=<app identity>;Authorization=AAD": telemetry is sent with Entra ID, not a key.',
-    example: '',
-  },
 } as const satisfies Record<string, { description: string; example: string; localOnly?: true }>;
 
 export function describeSettings(): { name: string; description: string; example: string; secret: boolean }[] {

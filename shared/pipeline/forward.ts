@@ -17,7 +17,7 @@ import type { TenantFilter } from '../filter/tenants.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
-import type { EventMessage, RejectedInput } from './types.js';
+import type { EventMessage, ForwardRecord, RejectedInput } from './types.js';
 
 /** The long-lived parts, built once per process from the Config. */
 export interface Pipeline {
@@ -43,6 +43,8 @@ export interface InvocationOptions {
   readonly finalAttempt: boolean;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (event: AttemptEvent) => void;
+  /** Sees the records once unpacked (telemetry reads their times for lag). */
+  readonly onUnpacked?: (records: readonly ForwardRecord[]) => void;
 }
 
 export interface CategoryCounts {
@@ -97,6 +99,7 @@ export async function forward(
   options: InvocationOptions,
 ): Promise<ForwardSummary> {
   const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
+  options.onUnpacked?.(unpacked.records);
   // Before enrichment: another tenant's records neither teach device groups nor reach a batch.
   const admitted = pipeline.tenants(unpacked.records);
   const enriched = await enrichRecords(admitted.records, pipeline.directory, {

@@ -91,3 +91,43 @@ function catchConfigError(env: Record<string, string>, functionsApp = false): Co
   }
   assert.fail('expected a ConfigError');
 }
+
+const IKEY = '0b2f1d6e-8a41-4c55-9d0e-5f3c2a7b9e11';
+
+test('telemetry is off without a connection string, and on with one, sampling as a ratio', () => {
+  assert.equal(loadConfig(minimal, { functionsApp: false }).telemetry, undefined);
+  const telemetry = loadConfig(
+    { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`, TELEMETRY_TRACE_SAMPLING_PERCENTAGE: '25' },
+    { functionsApp: false },
+  ).telemetry;
+  assert.equal(telemetry?.traceSamplingRatio, 0.25);
+  assert.equal(telemetry?.loopbackHttpIngestion, undefined);
+  assert.equal(telemetry?.entra, undefined);
+});
+
+test('a plain-http ingestion endpoint is accepted on loopback only, and problems never show the key', () => {
+  const onLoopback = loadConfig(
+    { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:4318/` },
+    { functionsApp: false },
+  );
+  assert.equal(onLoopback.telemetry?.loopbackHttpIngestion, 'http://127.0.0.1:4318');
+  const remote = catchConfigError({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://collector.example.com/` });
+  assert.match(remote.message, /IngestionEndpoint must be an https URL \(plain http only on loopback\), got "http:\/\/collector.example.com"/);
+  const noKey = catchConfigError({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x.in.applicationinsights.azure.com/;InstrumentationKey=not-a-guid' });
+  assert.match(noKey.message, /must hold InstrumentationKey=<GUID>/);
+  assert.doesNotMatch(`${remote.message}${noKey.message}`, new RegExp(`${IKEY}|not-a-guid`));
+});
+
+test('Entra ingestion follows the Functions convention and is refused over plain http', () => {
+  const withKey = { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY}` };
+  const entra = (value: string) => loadConfig({ ...withKey, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: value }, { functionsApp: false }).telemetry?.entra;
+  assert.deepEqual(entra('Authorization=AAD'), {});
+  assert.deepEqual(entra(`Authorization=AAD;ClientId=${IKEY}`), { clientId: IKEY });
+  assert.match(catchConfigError({ ...withKey, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=abc' }).message, /must be "Authorization=AAD"/);
+  const overHttp = catchConfigError({
+    ...minimal,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:4318`,
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
+  });
+  assert.match(overHttp.message, /must be https for Entra ID ingestion/);
+});

@@ -12,6 +12,8 @@ export interface TestIdentity {
   tokenFor(resource: string): string;
   /** Resources tokens were asked for, in order. */
   readonly issued: string[];
+  /** The client_id each of those requests named (a user-assigned identity), or undefined. */
+  readonly clientIds: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export async function startManagedIdentity(): Promise<TestIdentity> {
   const identityHeader = randomUUID();
   const tokens = new Map<string, string>();
   const issued: string[] = [];
+  const clientIds: (string | undefined)[] = [];
   const tokenFor = (resource: string) => {
     let token = tokens.get(resource);
     if (!token) {
@@ -29,8 +32,10 @@ export async function startManagedIdentity(): Promise<TestIdentity> {
   };
   const server: TestServer = await startServer((request) => {
     if (request.headers['x-identity-header'] !== identityHeader) return { status: 401, body: { error: 'bad identity header' } };
-    const resource = new URL(request.path, 'http://x').searchParams.get('resource') ?? '';
+    const query = new URL(request.path, 'http://x').searchParams;
+    const resource = query.get('resource') ?? '';
     issued.push(resource);
+    clientIds.push(query.get('client_id') ?? undefined);
     return {
       status: 200,
       body: { access_token: tokenFor(resource), expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource, token_type: 'Bearer' },
@@ -40,6 +45,7 @@ export async function startManagedIdentity(): Promise<TestIdentity> {
     env: { IDENTITY_ENDPOINT: `${server.url}/msi/token`, IDENTITY_HEADER: identityHeader },
     tokenFor,
     issued,
+    clientIds,
     close: () => server.close(),
   };
 }
