@@ -14,6 +14,7 @@ import { SiemClient } from '../deliver/siemClient.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { MemoryDeviceDirectory } from '../enrich/memoryDirectory.js';
 import { createCategoryFilter } from '../filter/categoryFilter.js';
+import { createTenantFilter } from '../filter/tenants.js';
 import type { Pipeline } from '../pipeline/forward.js';
 import { createSecretProvider } from '../secrets/secretProvider.js';
 import { createSink, type Post } from '../sinks/sink.js';
@@ -56,6 +57,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     backoff: config.delivery.backoff,
     ...(config.enrich.defaultMachineGroup === undefined ? {} : { defaultMachineGroup: config.enrich.defaultMachineGroup }),
     filter: createCategoryFilter(config.categories),
+    tenants: createTenantFilter(config.tenants.allowed),
   };
   return { pipeline, close: () => client.close() };
 }

@@ -37,6 +37,7 @@ export interface DeadLetterSource {
   readonly enqueuedTime?: string;
   readonly files?: readonly string[];
   readonly lines?: readonly number[];
+  readonly blobs?: readonly string[];
 }
 
 export interface DeadLetter {
@@ -73,9 +74,16 @@ export function deadLetterName(letter: DeadLetter): string {
 
 export function summarizeSources(sources: readonly MessageSource[]): DeadLetterSource {
   const first = sources[0];
-  const sequenceNumbers = [...new Set(sources.flatMap((source) => (source.sequenceNumber === undefined ? [] : [source.sequenceNumber])))];
-  const files = [...new Set(sources.flatMap((source) => (source.file === undefined ? [] : [source.file])))];
-  const lines = [...new Set(sources.flatMap((source) => (source.line === undefined ? [] : [source.line])))];
+  const distinct = <T>(pick: (source: MessageSource) => T | undefined): T[] => [
+    ...new Set(sources.flatMap((source) => {
+      const value = pick(source);
+      return value === undefined ? [] : [value];
+    })),
+  ];
+  const sequenceNumbers = distinct((source) => source.sequenceNumber);
+  const files = distinct((source) => source.file);
+  const blobs = distinct((source) => source.blob);
+  const lines = distinct((source) => source.line);
   const enqueued = sources.map((source) => source.enqueuedTime).filter((time): time is string => time !== undefined).sort()[0];
   return {
     ...(first?.hub ? { hub: first.hub } : {}),
@@ -84,6 +92,7 @@ export function summarizeSources(sources: readonly MessageSource[]): DeadLetterS
     ...(enqueued ? { enqueuedTime: enqueued } : {}),
     ...(files.length > 0 ? { files } : {}),
     ...(lines.length > 0 ? { lines } : {}),
+    ...(blobs.length > 0 ? { blobs } : {}),
   };
 }
 

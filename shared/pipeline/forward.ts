@@ -13,6 +13,7 @@ import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
 import type { CategoryFilter } from '../filter/categoryFilter.js';
+import type { TenantFilter } from '../filter/tenants.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
@@ -32,6 +33,8 @@ export interface Pipeline {
   readonly defaultMachineGroup?: string;
   /** CATEGORIES_INCLUDE / CATEGORIES_EXCLUDE. */
   readonly filter: CategoryFilter;
+  /** ALLOWED_TENANT_IDS. */
+  readonly tenants: TenantFilter;
 }
 
 export interface InvocationOptions {
@@ -104,7 +107,9 @@ export async function forward(
 ): Promise<ForwardSummary> {
   const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
   options.onUnpacked?.(unpacked.records);
-  const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
+  // Before enrichment: another tenant's records neither teach device groups nor reach a batch.
+  const admitted = pipeline.tenants(unpacked.records);
+  const enriched = await enrichRecords(admitted.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
   // Filtered after enrichment: an excluded DeviceInfo record still teaches the groups of its devices.
@@ -151,7 +156,8 @@ export async function forward(
   const held = options.finalAttempt ? [] : result.failed.filter((failure) => failure.retryable);
   const toDeadLetter = result.failed.filter((failure) => !held.includes(failure));
   const rejectGroups = groupRejected(unpacked.rejected);
-  const letters = [...rejectGroups.map(letterForRejected), ...toDeadLetter.map(letterForFailure)];
+  const refused = admitted.refused.map((group) => ({ ...group, reason: 'tenant-not-allowed', attempts: 0 }));
+  const letters = [...rejectGroups.map(letterForRejected), ...refused.map(letterForFailure), ...toDeadLetter.map(letterForFailure)];
   options.settled?.add(result.delivered, 'delivered');
   const deadLetterNames = await writeAll(pipeline.deadLetters, letters);
   options.settled?.add(toDeadLetter.flatMap((failure) => failure.records), 'dead-lettered');
@@ -162,6 +168,10 @@ export async function forward(
     counts(category ?? 'unknown').received += group.length;
     counts(category ?? 'unknown').deadLettered += group.length;
     failures.push({ category, reason: group[0]!.reason, detail: rejectDetail(group), records: group.length, disposition: 'dead-lettered' });
+  }
+  for (const group of refused) {
+    counts(group.category).deadLettered += group.records.length;
+    failures.push({ category: group.category, reason: group.reason, detail: group.detail, records: group.records.length, disposition: 'dead-lettered' });
   }
   for (const failure of result.failed) {
     const disposition = held.includes(failure) ? 'pending' : 'dead-lettered';
@@ -234,7 +244,10 @@ function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
   };
 }
 
-function letterForFailure(failure: FailedRecords): DeadLetter {
+/** Records set aside whole, after delivery or before it: a SIEM failure, or a tenant that is not allowed. */
+type SetAside = Pick<FailedRecords, 'category' | 'records' | 'detail' | 'attempts' | 'status' | 'responseExcerpt'> & { readonly reason: string };
+
+function letterForFailure(failure: SetAside): DeadLetter {
   return {
     meta: {
       reason: failure.reason,
