@@ -26,25 +26,28 @@ test('a partition is held until the SIEM has failed it for the whole hold, measu
   assert.equal(holds.begin('hub/0').finalAttempt, true);
 });
 
+/** Holds whose partition hub/0 the SIEM failed at time 0, with the clock at one hour. */
+function anHourIntoAnOutage(): { holds: PartitionHolds; clock: { now: number } } {
+  const clock = { now: 0 };
+  const holds = new PartitionHolds(HOUR, () => clock.now);
+  invocation(holds, 'hub/0', failing, 0);
+  clock.now = HOUR;
+  return { holds, clock };
+}
+
 test('past the hold, later invocations of the same outage dead-letter at once; one that gets through ends it', () => {
-  let now = 0;
-  const holds = new PartitionHolds(HOUR, () => now);
-  invocation(holds, 'hub/0', failing, now);
-  now += HOUR;
-  invocation(holds, 'hub/0', drained, now);
-  now += 1000;
+  const { holds, clock } = anHourIntoAnOutage();
+  invocation(holds, 'hub/0', drained, clock.now);
+  clock.now += 1000;
   const next = holds.begin('hub/0');
   assert.equal(next.finalAttempt, true, 'the SIEM is still down: no new hour for the next batch');
-  holds.end('hub/0', next, delivered, now);
+  holds.end('hub/0', next, delivered, clock.now);
   assert.deepEqual([holds.begin('hub/0').finalAttempt, holds.begin('hub/0').heldMs], [false, 0]);
 });
 
 test('partitions are held independently', () => {
-  let now = 0;
-  const holds = new PartitionHolds(HOUR, () => now);
-  invocation(holds, 'hub/0', failing, now);
-  now += HOUR;
-  invocation(holds, 'hub/1', delivered, now);
+  const { holds, clock } = anHourIntoAnOutage();
+  invocation(holds, 'hub/1', delivered, clock.now);
   assert.equal(holds.begin('hub/0').finalAttempt, true);
   assert.equal(holds.begin('hub/1').finalAttempt, false);
 });
