@@ -68,9 +68,8 @@ export class SiemClient {
     const index = this.#pools.findIndex((pool) => pool.ca === ca && pool.clientCertificate === clientCertificate);
     if (index >= 0) {
       // Most recently used first, so the pools retired are those no route has used for longest.
-      const [found] = this.#pools.splice(index, 1);
-      this.#pools.unshift(found!);
-      return found!.agent;
+      if (index > 0) this.#pools.unshift(...this.#pools.splice(index, 1));
+      return this.#pools[0]!.agent;
     }
     const identity = clientCertificate === undefined ? {} : parseClientCertificate(clientCertificate.reveal());
     const agent = new Agent({
