@@ -83,7 +83,7 @@ param siemEntraScope string = ''
 @description('SIEM_CA_CERT: name of a vault secret with extra CA certificates (PEM) for a SIEM with a private CA. Empty trusts the public CAs only.')
 param siemCaCert string = ''
 
-@description('SIEM_ROUTES: per-table overrides as a JSON object, table -> {url, sourcetype, index, stream}. Empty for none.')
+@description('SIEM_ROUTES: overrides as a JSON object, table, tenant:<tenantId> or tenant:<tenantId>/<table> -> {url, secretName, sourcetype, index, stream}; secretName is a secret in this vault. Empty for none.')
 param siemRoutes string = ''
 
 @description('CATEGORIES_INCLUDE: tables to forward, comma-separated. Empty forwards all.')
@@ -92,10 +92,10 @@ param categoriesInclude string = ''
 @description('CATEGORIES_EXCLUDE: tables never to forward, comma-separated.')
 param categoriesExclude string = ''
 
-@description('SPLUNK_SOURCETYPE: splunk-hec sourcetype; may contain {table} and {category}.')
+@description('SPLUNK_SOURCETYPE: splunk-hec sourcetype; may contain {table}, {category} and {tenantId}.')
 param splunkSourcetype string = 'mscs:azure:eventhub:defender:advancedhunting'
 
-@description('SPLUNK_INDEX: splunk-hec index; may contain {table}. Empty uses the token\'s default index.')
+@description('SPLUNK_INDEX: splunk-hec index; may contain {table} and {tenantId}. Empty uses the token\'s default index.')
 param splunkIndex string = ''
 
 @description('SPLUNK_HEC_ACK: count records as delivered only once Splunk indexed them (indexer acknowledgement).')
@@ -104,13 +104,13 @@ param splunkHecAck bool = false
 @description('SPLUNK_HEC_ACK_TIMEOUT_SECONDS: how long to wait for indexing before sending a batch again.')
 param splunkHecAckTimeoutSeconds int = 60
 
-@description('ELASTIC_INDEX: elastic-bulk index or data stream; may contain {table}.')
+@description('ELASTIC_INDEX: elastic-bulk index or data stream; may contain {table} and {tenantId}.')
 param elasticIndex string = 'defender-{table}'
 
 @description('SENTINEL_DCR_ID: sentinel: immutable id of the data collection rule (dcr-...). The app identity needs Monitoring Metrics Publisher on that rule.')
 param sentinelDcrId string = ''
 
-@description('SENTINEL_STREAM: sentinel: stream declared in the data collection rule; may contain {table}.')
+@description('SENTINEL_STREAM: sentinel: stream declared in the data collection rule; may contain {table} and {tenantId}.')
 param sentinelStream string = 'Custom-{table}'
 
 @description('MACHINE_GROUP_DEFAULT: MachineGroup for devices nobody knows; empty leaves them as they came.')

@@ -16,7 +16,8 @@ import { MemoryDeviceDirectory } from '../enrich/memoryDirectory.js';
 import { createCategoryFilter } from '../filter/categoryFilter.js';
 import { createTenantFilter } from '../filter/tenants.js';
 import type { Pipeline } from '../pipeline/forward.js';
-import { createSecretProvider } from '../secrets/secretProvider.js';
+import { routeSecrets, type RouteSecrets } from '../secrets/routeSecrets.js';
+import { createSecretProvider, type SecretCheck } from '../secrets/secretProvider.js';
 import { createSink, type Post } from '../sinks/sink.js';
 
 export interface PipelineParts {
@@ -40,6 +41,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     timeoutMs: config.siem.timeoutMs,
     connections: config.siem.concurrency,
     gzip: config.siem.gzip,
+    clientIdentities: config.siem.auth.mode === 'mtls' ? 1 + config.siem.routeSecrets.size : 1,
     ...(config.siem.caCertificate ? { ca: createSecretProvider(config.siem.caCertificate, credential, keyVault) } : {}),
   });
   const sink = createSink(config.siem);
@@ -49,7 +51,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
   const pipeline: Pipeline = {
     sink,
     post: sink.wrapPost ? sink.wrapPost(post) : post,
-    secrets: createSecretProvider(config.secret, credential, keyVault, checkSecret),
+    secrets: siemSecrets(config, credential, keyVault, checkSecret),
     directory: options.directory ?? new MemoryDeviceDirectory(),
     deadLetters: deadLetterStore(config, options.deadLetters, credential),
     limits: { maxBytes: config.siem.maxBatchBytes, maxRecords: config.siem.maxBatchRecords },
@@ -60,6 +62,21 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     tenants: createTenantFilter(config.tenants.allowed),
   };
   return { pipeline, close: () => client.close() };
+}
+
+/** The default secret and one per name the routes use; a route naming the default secret shares its cache. */
+function siemSecrets(
+  config: Config,
+  credential: () => TokenCredential,
+  keyVault: SecretClientOptions | undefined,
+  check: SecretCheck | undefined,
+): RouteSecrets {
+  const defaultSecret = createSecretProvider(config.secret, credential, keyVault, check);
+  const defaultName = config.secret.kind === 'key-vault' ? config.secret.name : undefined;
+  const named = new Map(
+    [...config.siem.routeSecrets].map(([name, source]) => [name, name === defaultName ? defaultSecret : createSecretProvider(source, credential, keyVault, check)]),
+  );
+  return routeSecrets(defaultSecret, named);
 }
 
 function deadLetterStore(config: Config, kind: 'blob' | 'folder', credential: () => TokenCredential): DeadLetterStore {

@@ -14,7 +14,7 @@ export const settings = {
 
   SIEM_URL: text({
     description:
-      'Where batches are POSTed. https, or plain http on loopback only. May contain {category} and {table}. For splunk-hec and elastic-bulk a bare host gets the protocol path; for sentinel it is the data collection endpoint.',
+      'Where batches are POSTed. https, or plain http on loopback only. May contain {category}, {table} and {tenantId} in its path or query. For splunk-hec and elastic-bulk a bare host gets the protocol path; for sentinel it is the data collection endpoint.',
     required: true,
     example: 'https://siem.example.com/ingest',
   }),
@@ -43,7 +43,7 @@ export const settings = {
   SIEM_MAX_CONCURRENCY: integer({ description: 'Requests in flight at once per instance.', default: 4, min: 1, max: 64 }),
 
   KEY_VAULT_URL: text({ description: 'Key Vault holding the SIEM secret.', example: 'https://my-vault.vault.azure.net' }),
-  SIEM_SECRET_NAME: text({ description: 'Name of the SIEM secret in KEY_VAULT_URL.', example: 'siem-token' }),
+  SIEM_SECRET_NAME: text({ description: 'Name of the SIEM secret in KEY_VAULT_URL. A route may name its own (secretName in SIEM_ROUTES).', example: 'siem-token' }),
   SIEM_SECRET: localOnly(secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' })),
   SECRET_CACHE_MINUTES: integer({
     description: 'How long a secret read from Key Vault is reused before it is read again.',
@@ -75,7 +75,8 @@ export const settings = {
   }),
   SIEM_CA_CERT: text({ description: 'Name of a Key Vault secret holding extra CA certificates (PEM) the SIEM\'s certificate chains to.', example: 'siem-ca' }),
   SIEM_ROUTES: json<RouteOverrides>({
-    description: 'Per-table overrides, one JSON object: table -> {url, sourcetype, index, stream}. Checked at start-up.',
+    description:
+      'Overrides per table, per tenant and per tenant and table, one JSON object: table, tenant:<tenantId> or tenant:<tenantId>/<table> -> {url, secretName, sourcetype, index, stream}; the most specific wins. Checked at start-up.',
     example: '{"DeviceProcessEvents":{"index":"edr"}}',
     default: new Map(),
     check: checkRoutes,
@@ -83,10 +84,10 @@ export const settings = {
   CATEGORIES_INCLUDE: list({ description: 'Forward only these tables (comma-separated, with or without AdvancedHunting-). Unset forwards all.', example: '' }),
   CATEGORIES_EXCLUDE: list({ description: 'Never forward these tables. Excluded records are counted, not sent.', example: '' }),
   SPLUNK_SOURCETYPE: text({
-    description: 'splunk-hec: sourcetype of each event; may contain {table} and {category}.',
+    description: 'splunk-hec: sourcetype of each event; may contain {table}, {category} and {tenantId}.',
     default: 'mscs:azure:eventhub:defender:advancedhunting',
   }),
-  SPLUNK_INDEX: text({ description: "splunk-hec: index of each event; may contain {table}. Unset uses the token's default index.", example: 'defender' }),
+  SPLUNK_INDEX: text({ description: "splunk-hec: index of each event; may contain {table} and {tenantId}. Unset uses the token's default index.", example: 'defender' }),
   SPLUNK_HEC_ACK: flag({
     description: 'splunk-hec: use indexer acknowledgement, so records count as delivered only once indexed.',
     default: false,
@@ -97,9 +98,9 @@ export const settings = {
     min: 1,
     max: 600,
   }),
-  ELASTIC_INDEX: text({ description: 'elastic-bulk: target index or data stream; may contain {table} (lower-cased).', default: 'defender-{table}' }),
+  ELASTIC_INDEX: text({ description: 'elastic-bulk: target index or data stream; may contain {table} and {tenantId} (lower-cased).', default: 'defender-{table}' }),
   SENTINEL_DCR_ID: text({ description: 'sentinel: immutable id of the data collection rule (dcr-...).', example: 'dcr-00000000000000000000000000000000' }),
-  SENTINEL_STREAM: text({ description: 'sentinel: stream declared in the data collection rule; may contain {table}.', default: 'Custom-{table}' }),
+  SENTINEL_STREAM: text({ description: 'sentinel: stream declared in the data collection rule; may contain {table} and {tenantId}.', default: 'Custom-{table}' }),
 
   DEAD_LETTER_STORAGE__blobServiceUri: text({
     description: 'Blob endpoint of the dead-letter account, reached with the app identity. Falls back to the host storage.',

@@ -3,7 +3,7 @@
  * and how large a request may be. Each protocol's own limits and defaults are stated here, in one place.
  */
 import { expandTemplate, hasPlaceholders, TEMPLATE_VARIABLES, unknownPlaceholders } from '../route/template.js';
-import type { RouteField, RouteOverride, RouteOverrides } from './routes.js';
+import { isTenantRoute, type RouteField, type RouteOverride, type RouteOverrides } from './routes.js';
 import type { SecretValue } from './secretValue.js';
 import type { SettingName, Settings } from './settings.js';
 
@@ -15,9 +15,11 @@ export type SiemAuth =
   | { readonly mode: 'header'; readonly header: string }
   | { readonly mode: 'entra'; readonly scope: string };
 
-/** Where records go, before `{category}`/`{table}` are filled in per record. */
+/** Where records go, before `{category}`, `{table}` and `{tenantId}` are filled in per record. */
 export interface Destination {
   readonly url: string;
+  /** The Key Vault secret a route's credential is read from; unset: the default secret. */
+  readonly secretName?: string;
   readonly sourcetype?: string;
   readonly index?: string;
   readonly stream?: string;
@@ -27,9 +29,11 @@ export interface SiemConfig {
   readonly format: SiemFormat;
   /** SIEM_URL (may hold placeholders; every expansion is an https, or loopback http, URL on one origin) and the rest. */
   readonly destination: Destination;
-  /** Per-table overrides of the destination (SIEM_ROUTES), by table name. */
+  /** Per-table and per-tenant overrides of the destination (SIEM_ROUTES). */
   readonly routes: RouteOverrides;
   readonly auth: SiemAuth;
+  /** The Key Vault secrets routes name (`secretName`), by name. */
+  readonly routeSecrets: ReadonlyMap<string, KeyVaultSecret>;
   readonly gzip: boolean;
   /** Extra CA certificates (PEM) for a SIEM with a private CA, from Key Vault. */
   readonly caCertificate?: KeyVaultSecret;
@@ -83,10 +87,10 @@ const DEFAULT_PATH: Partial<Record<SiemFormat, string>> = {
 
 /** Which route fields each protocol uses; a route setting another is a mistake worth stopping for. */
 const ROUTE_FIELDS_BY_FORMAT: Readonly<Record<SiemFormat, readonly RouteField[]>> = {
-  ndjson: ['url'],
-  json: ['url'],
-  'splunk-hec': ['url', 'sourcetype', 'index'],
-  'elastic-bulk': ['url', 'index'],
+  ndjson: ['url', 'secretName'],
+  json: ['url', 'secretName'],
+  'splunk-hec': ['url', 'secretName', 'sourcetype', 'index'],
+  'elastic-bulk': ['url', 'secretName', 'index'],
   sentinel: ['url', 'stream'],
 };
 
@@ -103,7 +107,7 @@ export function parseSiem(
   const auth = parseAuth(values, report);
   const secret = auth && parseSecretSource(values, auth, report);
   const caCertificate = parseCaCertificate(values, report);
-  const routes = checkRoutesFor(values.SIEM_ROUTES, format, report);
+  const routes = auth && checkRoutesFor(values.SIEM_ROUTES, format, auth, report);
   const limits = FORMAT_BYTE_LIMITS[format];
   const maxBatchBytes = values.SIEM_MAX_BATCH_BYTES ?? limits.default;
   if (maxBatchBytes > limits.max) {
@@ -129,6 +133,7 @@ export function parseSiem(
       destination,
       routes,
       auth,
+      routeSecrets: routeSecrets(routes, values),
       gzip: values.SIEM_GZIP,
       ...(caCertificate ? { caCertificate } : {}),
       splunk: values.SPLUNK_HEC_ACK ? { ack: { timeoutMs: values.SPLUNK_HEC_ACK_TIMEOUT_SECONDS * 1000 } } : {},
@@ -178,7 +183,10 @@ export function parseUrlTemplate(raw: string | undefined, format: SiemFormat, re
     report(`uses {${unknown.join('}, {')}}; a URL may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
     return undefined;
   }
-  const samples = [expandTemplate(raw, { category: 'a', table: 'a' }), expandTemplate(raw, { category: 'b', table: 'b' })];
+  const samples = [
+    expandTemplate(raw, { category: 'a', table: 'a', tenantId: 'a' }),
+    expandTemplate(raw, { category: 'b', table: 'b', tenantId: 'b' }),
+  ];
   let urls: URL[];
   try {
     urls = samples.map((sample) => new URL(sample));
@@ -188,7 +196,8 @@ export function parseUrlTemplate(raw: string | undefined, format: SiemFormat, re
   }
   const [first, second] = urls as [URL, URL];
   if (first.origin !== second.origin) {
-    report(`may use {category} and {table} in its path or query only, got "${raw}"`);
+    // A host from record data would send the credential wherever a record says; per-tenant hosts are tenant routes.
+    report(`may use {${TEMPLATE_VARIABLES.join('}, {')}} in its path or query only, got "${raw}"`);
     return undefined;
   }
   if (first.username || first.password) {
@@ -236,7 +245,8 @@ const VAULT_URL = /^https:\/\/[^/]+\/?$/;
 function parseSecretSource(values: Settings, auth: SiemAuth, report: Report): SecretSource | undefined {
   const vaultUrl = values.KEY_VAULT_URL;
   const name = values.SIEM_SECRET_NAME;
-  const needsVault = name !== undefined || values.SIEM_CA_CERT !== undefined;
+  const routeNamesSecret = sendsSecret(auth) && [...values.SIEM_ROUTES.values()].some((route) => route.secretName !== undefined);
+  const needsVault = name !== undefined || values.SIEM_CA_CERT !== undefined || routeNamesSecret;
   if (needsVault && !checkVaultUrl(vaultUrl, report)) return undefined;
   if (vaultUrl !== undefined && !needsVault) {
     report('KEY_VAULT_URL', 'is set, but nothing is read from it: set SIEM_SECRET_NAME (or SIEM_CA_CERT) too');
@@ -272,7 +282,7 @@ function parseCaCertificate(values: Settings, report: Report): KeyVaultSecret | 
 
 function checkVaultUrl(vaultUrl: string | undefined, report: Report): boolean {
   if (vaultUrl === undefined) {
-    report('KEY_VAULT_URL', 'is required when SIEM_SECRET_NAME or SIEM_CA_CERT is set');
+    report('KEY_VAULT_URL', "is required when SIEM_SECRET_NAME, SIEM_CA_CERT or a route's secretName is set");
     return false;
   }
   if (!VAULT_URL.test(vaultUrl)) {
@@ -288,24 +298,48 @@ function checkSecretName(setting: SettingName, name: string, report: Report): bo
   return false;
 }
 
-/** The routes with their URLs given the protocol's path like SIEM_URL; undefined when any is wrong (reported). */
-function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, report: Report): RouteOverrides | undefined {
+/**
+ * The routes with their URLs given the protocol's path like SIEM_URL; undefined when any is wrong (reported).
+ * A tenant route that sets a URL names the secret beside it, so neither the default credential nor another
+ * route's is ever sent to a tenant's endpoint.
+ */
+function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, auth: SiemAuth, report: Report): RouteOverrides | undefined {
   const allowed = ROUTE_FIELDS_BY_FORMAT[format];
   const checked = new Map<string, RouteOverride>();
   let valid = true;
-  for (const [table, override] of routes) {
+  const problem = (message: string) => {
+    report('SIEM_ROUTES', message);
+    valid = false;
+  };
+  for (const [key, override] of routes) {
     for (const [field, template] of Object.entries(override) as [RouteField, string][]) {
       if (!allowed.includes(field)) {
-        report('SIEM_ROUTES', `.${table}.${field} does not apply to SIEM_FORMAT=${format}, which routes by ${allowed.join(', ')}`);
-        valid = false;
+        problem(`.${key}.${field} does not apply to SIEM_FORMAT=${format}, which routes by ${allowed.join(', ')}`);
+      } else if (field === 'secretName') {
+        if (!sendsSecret(auth)) problem(`.${key}.secretName does not apply to SIEM_AUTH=${auth.mode}, which sends no secret`);
+        else checkSecretName('SIEM_ROUTES', template, (_, message) => problem(`.${key}.secretName ${message}`));
       } else if (field !== 'url' && unknownPlaceholders(template).length > 0) {
-        report('SIEM_ROUTES', `.${table}.${field} uses an unknown placeholder; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
-        valid = false;
+        problem(`.${key}.${field} uses an unknown placeholder; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
       }
     }
-    const url = override.url === undefined ? undefined : parseUrlTemplate(override.url, format, (message) => report('SIEM_ROUTES', `.${table}.url ${message}`));
-    if (override.url !== undefined && url === undefined) valid = false;
-    checked.set(table, url === undefined ? override : { ...override, url });
+    const url = override.url === undefined ? undefined : parseUrlTemplate(override.url, format, (message) => problem(`.${key}.url ${message}`));
+    if (url !== undefined && isTenantRoute(key) && sendsSecret(auth) && override.secretName === undefined) {
+      problem(`.${key}.url needs a secretName beside it: a tenant's endpoint is sent only the secret its route names`);
+    }
+    checked.set(key, url === undefined ? override : { ...override, url });
   }
   return valid ? checked : undefined;
+}
+
+function sendsSecret(auth: SiemAuth): boolean {
+  return auth.mode !== 'none' && auth.mode !== 'entra';
+}
+
+/** Only called once KEY_VAULT_URL is known good (parseSecretSource requires it when a route names a secret). */
+function routeSecrets(routes: RouteOverrides, values: Settings): ReadonlyMap<string, KeyVaultSecret> {
+  const secrets = new Map<string, KeyVaultSecret>();
+  for (const { secretName: name } of routes.values()) {
+    if (name !== undefined) secrets.set(name, { kind: 'key-vault', vaultUrl: values.KEY_VAULT_URL!, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 });
+  }
+  return secrets;
 }

@@ -11,7 +11,7 @@ import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { classifyNetworkError, type ItemOutcome, type Outcome, type SiemResponse } from './outcome.js';
 
-export type FailureReason = 'siem-rejected' | 'siem-unavailable' | 'siem-unauthorized' | 'secret-unavailable';
+export type FailureReason = 'siem-rejected' | 'siem-unavailable' | 'siem-unauthorized' | 'secret-unavailable' | 'missing-tenant';
 
 export interface FailedRecords {
   readonly category: string;

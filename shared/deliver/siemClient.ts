@@ -14,7 +14,7 @@ import { compressBody } from './compress.js';
 import type { SiemResponse } from './outcome.js';
 
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-/** The pool in use and the one before it, so requests built just before a rotation still find theirs. */
+/** Per client identity, the pool in use and the one before it, so requests built just before a rotation still find theirs. */
 const POOLS_KEPT = 2;
 
 export interface SiemClientOptions {
@@ -23,6 +23,8 @@ export interface SiemClientOptions {
   /** Extra CA certificates (PEM) the SIEM's certificate chains to, trusted besides the public roots. */
   readonly ca?: SecretProvider;
   readonly gzip?: boolean;
+  /** Client certificates in use at once (SIEM_AUTH=mtls with a secret per route); each keeps its own pools. */
+  readonly clientIdentities?: number;
 }
 
 interface Pool {
@@ -67,8 +69,12 @@ export class SiemClient {
 
   async #agentFor(clientCertificate: SecretValue | undefined): Promise<Agent> {
     const ca = await this.#options.ca?.get();
-    const found = this.#pools.find((pool) => pool.ca === ca && pool.clientCertificate === clientCertificate);
-    if (found) return found.agent;
+    const index = this.#pools.findIndex((pool) => pool.ca === ca && pool.clientCertificate === clientCertificate);
+    if (index >= 0) {
+      // Most recently used first, so the pools retired are those no route has used for longest.
+      if (index > 0) this.#pools.unshift(...this.#pools.splice(index, 1));
+      return this.#pools[0]!.agent;
+    }
     const identity = clientCertificate === undefined ? {} : parseClientCertificate(clientCertificate.reveal());
     const agent = new Agent({
       connections: this.#options.connections,
@@ -82,7 +88,7 @@ export class SiemClient {
     });
     this.#pools.unshift({ ca, clientCertificate, agent });
     // Requests still running on a retired pool finish first; close() waits for them.
-    for (const retired of this.#pools.splice(POOLS_KEPT)) void retired.agent.close().catch(() => undefined);
+    for (const retired of this.#pools.splice(POOLS_KEPT * (this.#options.clientIdentities ?? 1))) void retired.agent.close().catch(() => undefined);
     return agent;
   }
 }

@@ -14,7 +14,7 @@ import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
 import type { CategoryFilter } from '../filter/categoryFilter.js';
 import type { TenantFilter } from '../filter/tenants.js';
-import type { SecretProvider } from '../secrets/secretProvider.js';
+import type { RouteSecrets } from '../secrets/routeSecrets.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
 import type { SettledRecords, Settlement } from './settled.js';
@@ -24,7 +24,8 @@ import type { EventMessage, ForwardRecord, RejectedInput } from './types.js';
 export interface Pipeline {
   readonly sink: Sink;
   readonly post: (request: SiemRequest, signal?: AbortSignal) => Promise<SiemResponse>;
-  readonly secrets: SecretProvider;
+  /** The SIEM credential of each route. */
+  readonly secrets: RouteSecrets;
   readonly directory: DeviceDirectory;
   readonly deadLetters: DeadLetterStore;
   readonly limits: { readonly maxBytes: number; readonly maxRecords: number };

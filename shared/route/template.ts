@@ -1,11 +1,12 @@
 /**
- * Destination templates: `{category}` and `{table}` in SIEM_URL, index, sourcetype and stream settings are filled
- * in per record. Every name a template may use is listed here, so start-up rejects a misspelt one.
+ * Destination templates: `{category}`, `{table}` and `{tenantId}` in SIEM_URL, index, sourcetype and stream settings
+ * are filled in per record. Every name a template may use is listed here, so start-up rejects a misspelt one.
  */
 
-export const TEMPLATE_VARIABLES = ['category', 'table'] as const;
+export const TEMPLATE_VARIABLES = ['category', 'table', 'tenantId'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
-export type TemplateValues = Readonly<Record<TemplateVariable, string>>;
+/** A record without a tenantId has no value for `{tenantId}`. */
+export type TemplateValues = Readonly<Record<Exclude<TemplateVariable, 'tenantId'>, string>> & { readonly tenantId?: string };
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
@@ -19,6 +20,14 @@ export function hasPlaceholders(template: string): boolean {
   return template.match(PLACEHOLDER) !== null;
 }
 
+export function usesVariable(template: string, name: TemplateVariable): boolean {
+  return template.includes(`{${name}}`);
+}
+
+/** Fills in the placeholders that have a value; one without (`{tenantId}` of a record that has none) stays as written. */
 export function expandTemplate(template: string, values: TemplateValues, encode: (value: string) => string = (value) => value): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (name in values ? encode(values[name as TemplateVariable]) : whole));
+  return template.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = Object.hasOwn(values, name) ? values[name as TemplateVariable] : undefined;
+    return value === undefined ? whole : encode(value);
+  });
 }

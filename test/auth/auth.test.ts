@@ -5,7 +5,7 @@ import { authHeaders } from '../../shared/auth/authHeaders.js';
 import { SecretValue } from '../../shared/config/secretValue.js';
 import { testCertificates } from '../support/certificates.js';
 import { startForwarder } from '../support/forwarder.js';
-import { startServer, type RecordedRequest, type Reply } from '../support/httpServer.js';
+import { ndjsonLines, startServer, type RecordedRequest, type Reply } from '../support/httpServer.js';
 import { startKeyVault, type TestKeyVault } from '../support/keyVault.js';
 import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
 import { body, deviceEvent, recordText } from '../support/records.js';
@@ -102,18 +102,24 @@ test('entra auth sends a managed-identity token for the configured scope', async
  * An HTTPS SIEM signed by the test CA that requires a client certificate from the same CA, and answers 403 to a
  * certificate whose name it no longer accepts.
  */
-async function mtlsSiem(accepted: () => string = () => 'dsf-forwarder') {
+async function mtlsSiem(accepted: (peer: string) => boolean = (peer) => peer === 'dsf-forwarder') {
   const certificates = testCertificates();
   const peers: string[] = [];
+  /** The records taken, with the certificate they came with. */
+  const taken: { peer: string; records: string[] }[] = [];
+  const connections = new Set<unknown>();
   const server = await startServer(
-    (_request, _index, raw) => {
+    (request, _index, raw) => {
+      connections.add(raw.request.socket);
       const peer = String((raw.request.socket as TLSSocket).getPeerCertificate().subject?.CN);
       peers.push(peer);
-      return peer === accepted() ? { status: 200 } : { status: 403, body: { error: 'certificate revoked' } };
+      if (!accepted(peer)) return { status: 403, body: { error: 'certificate revoked' } };
+      taken.push({ peer, records: ndjsonLines(request) });
+      return { status: 200 };
     },
     { cert: certificates.serverCert, key: certificates.serverKey, ca: certificates.ca, requestCert: true, rejectUnauthorized: true },
   );
-  return { server, peers };
+  return { server, peers, taken, connections };
 }
 
 test('mtls presents the client certificate from Key Vault to a SIEM whose private CA also comes from Key Vault', async () => {
@@ -135,7 +141,7 @@ test('mtls presents the client certificate from Key Vault to a SIEM whose privat
 test('a rotated client certificate is read again on 403 and used on new connections', async () => {
   const certificates = testCertificates();
   let accepted = 'dsf-forwarder';
-  const { server, peers } = await mtlsSiem(() => accepted);
+  const { server, peers } = await mtlsSiem((peer) => peer === accepted);
   const forwarder = startForwarder(
     { SIEM_URL: server.url, SIEM_AUTH: 'mtls', SIEM_SECRET_NAME: 'siem-client', SIEM_CA_CERT: 'siem-ca', ...vaultEnv() },
     vault,
@@ -151,6 +157,40 @@ test('a rotated client certificate is read again on 403 and used on new connecti
     await forwarder.close();
     await server.close();
     vault.secrets.set('siem-client', `${certificates.clientKey}\n${certificates.clientCert}`);
+  }
+});
+
+test('with a client certificate per tenant, each tenant\'s records go with its own, over connections kept per certificate', async () => {
+  const certificates = testCertificates();
+  const [tenantA, tenantB, tenantC] = ['aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa', 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb', 'cccccccc-3333-4333-8333-cccccccccccc'];
+  vault.secrets.set('tenant-a-client', `${certificates.rotatedClientKey}\n${certificates.rotatedClientCert}`);
+  vault.secrets.set('tenant-b-client', `${certificates.clientKey}\n${certificates.clientCert}`);
+  const { server, taken, connections } = await mtlsSiem(() => true);
+  const routes = { [`tenant:${tenantA}`]: { secretName: 'tenant-a-client' }, [`tenant:${tenantB}`]: { secretName: 'tenant-b-client' } };
+  const forwarder = startForwarder(
+    {
+      SIEM_URL: server.url,
+      SIEM_AUTH: 'mtls',
+      SIEM_SECRET_NAME: 'siem-client',
+      SIEM_CA_CERT: 'siem-ca',
+      SIEM_ROUTES: JSON.stringify(routes),
+      SIEM_MAX_BATCH_RECORDS: '1',
+      ...vaultEnv(),
+    },
+    vault,
+  );
+  try {
+    const tenants = [tenantA, tenantB, tenantC];
+    const records = Array.from({ length: 30 }, (_, i) => recordText({ table: 'EmailEvents', tenantId: tenants[i % 3]!, properties: `"ReportId":${i}` }));
+    assert.equal((await forwarder.run([body(records)])).forwarded, 30);
+    const peerOf = new Map(taken.flatMap(({ peer, records }) => records.map((record) => [(JSON.parse(record) as { tenantId: string }).tenantId, peer] as const)));
+    assert.deepEqual(peerOf, new Map([[tenantA, 'dsf-forwarder-rotated'], [tenantB, 'dsf-forwarder'], [tenantC, 'dsf-forwarder']]));
+    assert.equal(taken.flatMap(({ records }) => records).length, 30);
+    // Three certificates in turn, 30 requests: kept pools need at most SIEM_MAX_CONCURRENCY connections each.
+    assert.ok(connections.size <= 3 * 4, `${connections.size} TLS connections for 30 requests`);
+  } finally {
+    await forwarder.close();
+    await server.close();
   }
 });
 

@@ -42,13 +42,13 @@ test('sentinel needs its rule id and Entra; entra elsewhere needs a scope; mtls 
   assert.match(sentinel, /SIEM_AUTH must be entra for SIEM_FORMAT=sentinel/);
   assert.match(problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'entra' }), /SIEM_ENTRA_SCOPE is required/);
   assert.match(problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'mtls' }), /mtls needs a secret/);
-  assert.match(problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', SIEM_CA_CERT: 'ca' }), /KEY_VAULT_URL is required when SIEM_SECRET_NAME or SIEM_CA_CERT is set/);
+  assert.match(problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', SIEM_CA_CERT: 'ca' }), /KEY_VAULT_URL is required when SIEM_SECRET_NAME, SIEM_CA_CERT or a route's secretName is set/);
   assert.match(problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', SIEM_SECRET: 'x' }), /SIEM_AUTH is none, which sends no secret/);
 });
 
 test('URL templates may choose the path but never the host, and only known placeholders', () => {
   assert.equal(load({ SIEM_URL: 'https://x.example.com/{table}?c={category}', SIEM_AUTH: 'none' }).siem.destination.url, 'https://x.example.com/{table}?c={category}');
-  assert.match(problems({ SIEM_URL: 'https://{table}.example.com/', SIEM_AUTH: 'none' }), /SIEM_URL may use \{category\} and \{table\} in its path or query only/);
+  assert.match(problems({ SIEM_URL: 'https://{table}.example.com/', SIEM_AUTH: 'none' }), /SIEM_URL may use \{category\}, \{table\}, \{tenantId\} in its path or query only/);
   assert.match(problems({ SIEM_URL: 'https://x.example.com/{tenant}', SIEM_AUTH: 'none' }), /SIEM_URL uses \{tenant\}/);
   assert.match(problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', ELASTIC_INDEX: 'x-{tabel}' }), /ELASTIC_INDEX uses \{tabel\}/);
 });
@@ -67,4 +67,56 @@ test('SIEM_ROUTES is checked at start-up: JSON, fields, fields that fit the form
 test('category filters are kept as given', () => {
   const config = load({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', CATEGORIES_INCLUDE: 'DeviceEvents, AdvancedHunting-EmailEvents' });
   assert.deepEqual(config.categories, { include: ['DeviceEvents', 'AdvancedHunting-EmailEvents'], exclude: [] });
+});
+
+test('SIEM_ROUTES keys on tenants: tenant:<id> and tenant:<id>/<table>, tenant ids lower-cased, each secretName a Key Vault secret', () => {
+  const tenant = '4B8C18BD-2F9F-4227-AF55-9F1061CF9C32';
+  const config = load({
+    SIEM_URL: 'https://mssp.example.com',
+    SIEM_FORMAT: 'splunk-hec',
+    KEY_VAULT_URL: 'https://vault.example.net',
+    SIEM_SECRET_NAME: 'mssp-hec',
+    SECRET_CACHE_MINUTES: '5',
+    SIEM_ROUTES: JSON.stringify({
+      DeviceInfo: { index: 'assets' },
+      [`tenant:${tenant}`]: { url: 'https://contoso.example.com:8088', secretName: 'contoso-hec', index: 'contoso' },
+      [`tenant:${tenant}/AdvancedHunting-DeviceInfo`]: { index: 'contoso-assets' },
+    }),
+  }).siem;
+  const id = tenant.toLowerCase();
+  assert.deepEqual([...config.routes.keys()], ['DeviceInfo', `tenant:${id}`, `tenant:${id}/DeviceInfo`]);
+  assert.equal(config.routes.get(`tenant:${id}`)?.url, 'https://contoso.example.com:8088/services/collector/event');
+  assert.deepEqual([...config.routeSecrets.values()], [{ kind: 'key-vault', vaultUrl: 'https://vault.example.net', name: 'contoso-hec', cacheMs: 300_000 }]);
+});
+
+test('bad tenant routes stop start-up, each problem naming its key', () => {
+  const tenant = '4b8c18bd-2f9f-4227-af55-9f1061cf9c32';
+  const base = { SIEM_URL: 'https://mssp.example.com/in', KEY_VAULT_URL: 'https://vault.example.net', SIEM_SECRET_NAME: 'mssp' };
+  const routes = (value: object) => problems({ ...base, SIEM_ROUTES: JSON.stringify(value) });
+  assert.match(routes({ 'tenant:contoso.onmicrosoft.com': { index: 'x' } }), /SIEM_ROUTES has "tenant:contoso\.onmicrosoft\.com"; a tenant route is "tenant:<tenantId>"/);
+  assert.match(routes({ [`tenant:${tenant}/Device Info`]: {} }), new RegExp(`has "tenant:${tenant}/Device Info", which is not a table name`));
+  assert.match(routes({ [`tenant:${tenant}/DeviceInfo/x`]: {} }), new RegExp(`has "tenant:${tenant}/DeviceInfo/x"; a tenant route is`));
+  assert.match(routes({ [`tenant:${tenant}`]: {}, [`tenant:${tenant.toUpperCase()}`]: {} }), new RegExp(`names tenant:${tenant} twice`));
+  assert.match(routes({ [`tenant:${tenant}`]: { colour: 'red' } }), new RegExp(`\\.tenant:${tenant} has "colour"`));
+  assert.match(routes({ tenants: { [tenant]: { index: 'x' } } }), new RegExp(`\\.tenants has "${tenant}"`));
+
+  const combined = routes({
+    [`tenant:${tenant}`]: { url: 'https://contoso.example.com/in' },
+    [`tenant:${tenant}/DeviceInfo`]: { url: 'https://{tenantId}.example.com/in', secretName: 'contoso' },
+    'tenant:00000000-0000-4000-8000-000000000001': { secretName: 'not a name' },
+  });
+  assert.match(combined, new RegExp(`\\.tenant:${tenant}\\.url needs a secretName beside it`));
+  assert.match(combined, new RegExp(`\\.tenant:${tenant}/DeviceInfo\\.url may use \\{category\\}, \\{table\\}, \\{tenantId\\} in its path or query only`));
+  assert.match(combined, /\.tenant:00000000-0000-4000-8000-000000000001\.secretName must be a Key Vault secret name/);
+
+  assert.match(
+    problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', SIEM_ROUTES: `{"tenant:${tenant}":{"secretName":"a"}}` }),
+    new RegExp(`\\.tenant:${tenant}\\.secretName does not apply to SIEM_AUTH=none, which sends no secret`),
+  );
+  assert.match(
+    problems({ SIEM_URL: 'https://x.example.com', SIEM_SECRET: 't', SIEM_ROUTES: `{"tenant:${tenant}":{"secretName":"a"}}` }),
+    /KEY_VAULT_URL is required when SIEM_SECRET_NAME, SIEM_CA_CERT or a route's secretName is set/,
+  );
+  // With no secret to send, a tenant's endpoint needs none named.
+  assert.equal(load({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', SIEM_ROUTES: `{"tenant:${tenant}":{"url":"https://y.example.com"}}` }).siem.routes.size, 1);
 });

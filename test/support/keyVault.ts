@@ -10,8 +10,8 @@ import { startManagedIdentity, type TestIdentity } from './managedIdentity.js';
 export interface TestKeyVault {
   readonly url: string;
   readonly secrets: Map<string, string>;
-  /** Successful secret reads so far. */
-  reads(): number;
+  /** Successful secret reads so far, of the secret named or of all. */
+  reads(name?: string): number;
   readonly identityEnv: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
   readonly ca: string;
   close(): Promise<void>;
@@ -22,7 +22,7 @@ export async function startKeyVault(secrets: Record<string, string>, sharedIdent
   const identity = sharedIdentity ?? (await startManagedIdentity());
   const token = identity.tokenFor('https://vault.azure.net');
   const stored = new Map(Object.entries(secrets));
-  let reads = 0;
+  const reads = new Map<string, number>();
   const certificates = testCertificates();
   const vault = await startServer(
     (request) => {
@@ -38,7 +38,7 @@ export async function startKeyVault(secrets: Record<string, string>, sharedIdent
       const name = /^\/secrets\/([^/?]+)/.exec(request.path)?.[1] ?? '';
       const value = stored.get(name);
       if (value === undefined) return { status: 404, body: { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found` } } };
-      reads++;
+      reads.set(name, (reads.get(name) ?? 0) + 1);
       return {
         status: 200,
         body: { value, id: `${vault.url}/secrets/${name}/0123456789abcdef`, attributes: { enabled: true } },
@@ -49,7 +49,7 @@ export async function startKeyVault(secrets: Record<string, string>, sharedIdent
   return {
     url: vault.url,
     secrets: stored,
-    reads: () => reads,
+    reads: (name) => (name === undefined ? [...reads.values()].reduce((sum, count) => sum + count, 0) : (reads.get(name) ?? 0)),
     identityEnv: identity.env,
     ca: certificates.ca,
     close: async () => {
