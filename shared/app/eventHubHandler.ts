@@ -85,6 +85,13 @@ export function logSummary(logger: Logger, summary: ForwardSummary, extra: { ret
     retryCount: extra.retryCount,
     durationMs: Math.round(extra.durationMs),
   });
+  for (const problem of summary.enrichProblems) {
+    logger.warn('device directory unavailable; MachineGroup left unfilled where only the directory knew it', {
+      stage: problem.stage,
+      devices: problem.devices,
+      detail: problem.detail,
+    });
+  }
   for (const failure of summary.failures) {
     const log = failure.disposition === 'pending' ? logger.warn : logger.error;
     log('delivery failure', {

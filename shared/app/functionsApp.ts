@@ -2,8 +2,10 @@
  * Start-up of the functions app: reads the configuration once (a bad setting stops the app here, with one message
  * naming every problem) and builds the handler the Event Hub triggers share.
  */
+import { azureCredential } from '../azure/credential.js';
 import { loadConfig, type Config, type Environment } from '../config/config.js';
 import { createPipeline } from './createPipeline.js';
+import { createDirectoryRefreshHandler } from './directoryRefresh.js';
 import { createEventHubHandler } from './eventHubHandler.js';
 import { invocationBudgetMs, readFunctionTimeoutMs } from './hostSettings.js';
 
@@ -11,6 +13,8 @@ export interface ForwarderApp {
   readonly config: Config;
   readonly hubs: readonly { readonly name: string; readonly functionName: string }[];
   readonly handleEvents: ReturnType<typeof createEventHubHandler>;
+  /** The timer that seeds the device directory from Defender; undefined when DEVICE_DIRECTORY_REFRESH_SCHEDULE is empty. */
+  readonly directoryRefresh?: { readonly schedule: string; readonly handler: ReturnType<typeof createDirectoryRefreshHandler> };
 }
 
 const HOST_JSON = new URL('../../../host.json', import.meta.url);
@@ -30,7 +34,13 @@ function startForwarderApp(env: Environment): ForwarderApp {
     outageHoldMs: config.delivery.outageHoldMs,
   });
   const hubs = config.eventHubs.names.map((name) => ({ name, functionName: functionNameFor(name) }));
-  return { config, hubs, handleEvents };
+  const refresh = config.deviceDirectory.refresh;
+  // The timer shares the pipeline's directory, so a refresh also warms this instance's cache.
+  const directoryRefresh = refresh && {
+    schedule: refresh.schedule,
+    handler: createDirectoryRefreshHandler(pipeline.directory, refresh, azureCredential()),
+  };
+  return { config, hubs, handleEvents, ...(directoryRefresh ? { directoryRefresh } : {}) };
 }
 
 /** Function names allow letters, digits, '-' and '_'; hub names may also hold '.'. */

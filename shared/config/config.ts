@@ -37,6 +37,14 @@ export interface DeadLetterConfig {
   readonly directory: string;
 }
 
+export interface DeviceDirectoryConfig {
+  /** The table every instance shares; undefined means each process keeps its own (the command line without storage). */
+  readonly table?: { readonly connection: StorageConnection; readonly name: string };
+  readonly cache: { readonly capacity: number; readonly ttlMs: number };
+  /** Seeding from the Defender for Endpoint machines API on a timer; undefined when no schedule is set. */
+  readonly refresh?: { readonly schedule: string; readonly apiUrl: URL; readonly scope: string };
+}
+
 export interface Config {
   readonly eventHubs: { readonly names: readonly string[]; readonly consumerGroup: string };
   readonly siem: SiemConfig;
@@ -44,6 +52,8 @@ export interface Config {
   readonly delivery: DeliveryConfig;
   readonly deadLetter: DeadLetterConfig;
   readonly enrich: { readonly defaultMachineGroup?: string };
+  readonly deviceDirectory: DeviceDirectoryConfig;
+  readonly shape: { readonly parseDynamicFields: boolean };
 }
 
 export class ConfigError extends Error {
@@ -120,11 +130,13 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got "${values.DEAD_LETTER_CONTAINER}"`);
   }
 
+  const deviceDirectory = parseDeviceDirectory(values, options, problems);
+
   const url = parseSiemUrl(values.SIEM_URL, (message) => problem('SIEM_URL', message));
   const auth = parseAuth(values, problems);
   const secret = parseSecretSource(values, problems);
 
-  if (!url || !auth || !secret || problems.length > 0) return undefined;
+  if (!url || !auth || !secret || !deviceDirectory || problems.length > 0) return undefined;
   return {
     eventHubs: { names: values.EVENT_HUB_NAMES, consumerGroup: values.EVENT_HUB_CONSUMER_GROUP },
     siem: {
@@ -147,7 +159,46 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
       directory: values.DEAD_LETTER_DIR,
     },
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
+    deviceDirectory,
+    shape: { parseDynamicFields: values.PARSE_DYNAMIC_FIELDS },
   };
+}
+
+function parseDeviceDirectory(values: Settings, options: LoadOptions, problems: string[]): DeviceDirectoryConfig | undefined {
+  const problem = (name: SettingName, message: string) => problems.push(`${name} ${message}`);
+  const connection = resolveStorage(
+    { serviceUri: values.DEVICE_DIRECTORY__tableServiceUri, connectionString: values.DEVICE_DIRECTORY },
+    {
+      serviceUri: values.AzureWebJobsStorage__tableServiceUri,
+      accountName: values.AzureWebJobsStorage__accountName,
+      connectionString: values.AzureWebJobsStorage,
+    },
+    'table',
+  );
+  // Instances scale out one per partition; a per-process directory would leave most of them knowing nothing.
+  if (options.functionsApp && !connection) {
+    problem('DEVICE_DIRECTORY__tableServiceUri', 'is required (or host storage AzureWebJobsStorage__accountName or __tableServiceUri) for the device directory');
+  }
+  const name = values.DEVICE_DIRECTORY_TABLE;
+  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
+    problem('DEVICE_DIRECTORY_TABLE', `must be a table name (3-63 letters and digits, starting with a letter), got "${name}"`);
+  }
+  const schedule = values.DEVICE_DIRECTORY_REFRESH_SCHEDULE;
+  if (schedule !== undefined && !isNcrontab(schedule)) {
+    problem('DEVICE_DIRECTORY_REFRESH_SCHEDULE', `must be an NCRONTAB expression with six fields (second minute hour day month weekday), got "${schedule}"`);
+  }
+  const apiUrl = parseHttpsUrl(values.DEFENDER_API_URL, (message) => problem('DEFENDER_API_URL', message));
+  if (problems.length > 0 || !apiUrl) return undefined;
+  return {
+    ...(connection ? { table: { connection, name } } : {}),
+    cache: { capacity: values.DEVICE_DIRECTORY_CACHE_SIZE, ttlMs: values.DEVICE_DIRECTORY_CACHE_MINUTES * 60_000 },
+    ...(schedule ? { refresh: { schedule, apiUrl, scope: values.DEFENDER_API_SCOPE } } : {}),
+  };
+}
+
+function isNcrontab(schedule: string): boolean {
+  const fields = schedule.trim().split(/\s+/);
+  return fields.length === 6 && fields.every((field) => /^[0-9A-Za-z*,/-]+$/.test(field));
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -158,6 +209,11 @@ export function isLoopback(url: URL): boolean {
 
 function parseSiemUrl(raw: string | undefined, report: (message: string) => void): URL | undefined {
   if (raw === undefined) return undefined;
+  return parseHttpsUrl(raw, report);
+}
+
+/** An absolute https URL without credentials; plain http is allowed on loopback only (local receivers, tests). */
+function parseHttpsUrl(raw: string, report: (message: string) => void): URL | undefined {
   let url: URL;
   try {
     url = new URL(raw);

@@ -23,9 +23,18 @@ export interface CategoryCoverage {
   unknown: number;
 }
 
+/** The directory could not be read or written: records still flow, with the gap counted and reported. */
+export interface EnrichProblem {
+  readonly stage: 'lookup' | 'learn';
+  /** Devices the failed call was about. */
+  readonly devices: number;
+  readonly detail: string;
+}
+
 export interface Enriched {
   readonly records: ForwardRecord[];
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
+  readonly problems: readonly EnrichProblem[];
 }
 
 export async function enrichRecords(
@@ -39,8 +48,21 @@ export async function enrichRecords(
     const device = record.device;
     if (device && needsGroup(record) && !learned.has(device.deviceId)) wanted.add(device.deviceId);
   }
-  const known = wanted.size > 0 ? await directory.lookup(wanted) : new Map<string, DeviceEntry>();
-  if (learned.size > 0) await directory.learn([...learned.values()]);
+  // A security pipeline prefers delivery with a visible gap to stopping: when the directory fails, records go on
+  // un-enriched (counted as unknown), and the invocation reports the problem instead of failing.
+  const problems: EnrichProblem[] = [];
+  const attempt = async <T>(stage: EnrichProblem['stage'], devices: number, call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch (error) {
+      problems.push({ stage, devices, detail: (error as Error).message });
+      return undefined;
+    }
+  };
+  const [known] = await Promise.all([
+    wanted.size > 0 ? attempt('lookup', wanted.size, () => directory.lookup(wanted)) : new Map<string, DeviceEntry>(),
+    learned.size > 0 ? attempt('learn', learned.size, () => directory.learn([...learned.values()])) : undefined,
+  ]);
 
   const coverage = new Map<string, CategoryCoverage>();
   const enriched = records.map((record) => {
@@ -59,7 +81,7 @@ export async function enrichRecords(
     counts[source === 'stream' ? 'fromStream' : source === 'directory' ? 'fromDirectory' : 'defaulted']++;
     return withMachineGroup(record, group);
   });
-  return { records: enriched, coverage };
+  return { records: enriched, coverage, problems };
 }
 
 /** Devices whose group the records themselves state; the newest statement per device wins. */
@@ -83,14 +105,17 @@ function needsGroup(record: ForwardRecord): boolean {
   return record.device !== undefined && record.device.machineGroup.kind !== 'value';
 }
 
+/** `known` is undefined when the directory could not be read. */
 function chooseGroup(
   deviceId: string,
   learned: ReadonlyMap<string, DeviceEntry>,
-  known: ReadonlyMap<string, DeviceEntry>,
+  known: ReadonlyMap<string, DeviceEntry> | undefined,
   options: EnrichOptions,
 ): { group?: string; source?: EnrichSource } {
   const fromStream = learned.get(deviceId);
   if (fromStream) return { group: fromStream.machineGroup, source: 'stream' };
+  // A device the unreadable directory may well know must not be labelled with the default group.
+  if (!known) return {};
   const fromDirectory = known.get(deviceId);
   if (fromDirectory) return { group: fromDirectory.machineGroup, source: 'directory' };
   if (options.defaultGroup !== undefined) return { group: options.defaultGroup, source: 'default' };

@@ -11,8 +11,9 @@ import { deliverBatches } from '../deliver/deliverBatches.js';
 import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
-import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
+import { enrichRecords, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
+import { parseDynamicFields } from '../shape/dynamicFields.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
 import type { EventMessage, RejectedInput } from './types.js';
@@ -28,6 +29,8 @@ export interface Pipeline {
   readonly concurrency: number;
   readonly backoff: BackoffPolicy;
   readonly defaultMachineGroup?: string;
+  /** PARSE_DYNAMIC_FIELDS: JSON-in-a-string columns become JSON (a departure from byte fidelity, off by default). */
+  readonly parseDynamicFields?: boolean;
 }
 
 export interface InvocationOptions {
@@ -58,6 +61,8 @@ export interface ForwardSummary {
   readonly pending: number;
   readonly categories: ReadonlyMap<string, CategoryCounts>;
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
+  /** The device directory failed: records went on without what it would have filled in. */
+  readonly enrichProblems: readonly EnrichProblem[];
   readonly failures: readonly FailureNote[];
   readonly deadLetterNames: readonly string[];
 }
@@ -88,7 +93,8 @@ export async function forward(
   const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
-  const batches = batchRecords(enriched.records, pipeline.sink.format, pipeline.limits);
+  const shaped = pipeline.parseDynamicFields ? parseDynamicFields(enriched.records) : enriched.records;
+  const batches = batchRecords(shaped, pipeline.sink.format, pipeline.limits);
   const result = await deliverBatches(
     batches,
     {
@@ -152,6 +158,7 @@ export async function forward(
     pending: total('pending'),
     categories,
     coverage: enriched.coverage,
+    enrichProblems: enriched.problems,
     failures,
     deadLetterNames,
   };

@@ -22,7 +22,8 @@ export async function startAzurite(): Promise<Azurite> {
   const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    [AZURITE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--loose',
+    // --disableTelemetry: Azurite otherwise reports to Application Insights, and tests talk to loopback only.
+    [AZURITE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--loose', '--disableTelemetry',
       '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
       '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
       '--tableHost', '127.0.0.1', '--tablePort', String(tablePort)],
@@ -51,7 +52,8 @@ function listening(child: ChildProcess, services: number): Promise<void> {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      seen = output.split('successfully listens on').length - 1;
+      // "successfully listening at" in Azurite 3.35 ("listens on" in older releases).
+      seen = output.split('successfully listen').length - 1;
       if (seen >= services) resolve();
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -3,9 +3,9 @@
  * Service managed-identity endpoint that issues its tokens. With IDENTITY_ENDPOINT/IDENTITY_HEADER pointing at it,
  * the real @azure/identity ManagedIdentityCredential and the real SecretClient talk to these as they would in Azure.
  */
-import { randomUUID } from 'node:crypto';
 import { testCertificates } from './certificates.js';
-import { startServer, type TestServer } from './httpServer.js';
+import { startServer } from './httpServer.js';
+import { startIdentityEndpoint } from './managedIdentity.js';
 
 export interface TestKeyVault {
   readonly url: string;
@@ -18,21 +18,8 @@ export interface TestKeyVault {
 }
 
 export async function startKeyVault(secrets: Record<string, string>): Promise<TestKeyVault> {
-  const token = `vault-token-${randomUUID()}`;
-  const identityHeader = randomUUID();
-  const identity: TestServer = await startServer((request) => {
-    if (request.headers['x-identity-header'] !== identityHeader) return { status: 401, body: { error: 'bad identity header' } };
-    const resource = new URL(request.path, 'http://x').searchParams.get('resource') ?? '';
-    return {
-      status: 200,
-      body: {
-        access_token: token,
-        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
-        resource,
-        token_type: 'Bearer',
-      },
-    };
-  });
+  const identity = await startIdentityEndpoint();
+  const token = identity.token;
   const stored = new Map(Object.entries(secrets));
   let reads = 0;
   const certificates = testCertificates();
@@ -62,7 +49,7 @@ export async function startKeyVault(secrets: Record<string, string>): Promise<Te
     url: vault.url,
     secrets: stored,
     reads: () => reads,
-    identityEnv: { IDENTITY_ENDPOINT: `${identity.url}/msi/token`, IDENTITY_HEADER: identityHeader },
+    identityEnv: identity.env,
     ca: certificates.ca,
     close: async () => {
       await vault.close();
