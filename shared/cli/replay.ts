@@ -34,6 +34,9 @@ export async function replay(options: ReplayOptions): Promise<RunTotals> {
         finalAttempt: true,
       });
       addSummary(totals, summary);
+      for (const problem of summary.enrichProblems) {
+        options.stdout.write(`device directory ${problem.stage} failed for ${problem.devices} device(s), MachineGroup left unfilled: ${problem.detail}\n`);
+      }
       if (options.signal?.aborted) break;
     }
   } finally {

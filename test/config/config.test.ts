@@ -92,3 +92,42 @@ function catchConfigError(env: Record<string, string>, functionsApp = false): Co
   }
   assert.fail('expected a ConfigError');
 }
+
+test('the device directory uses its own table endpoint, else the host storage; the functions app needs one', () => {
+  const own = loadConfig({ ...minimal, DEVICE_DIRECTORY__tableServiceUri: 'https://dir.table.core.windows.net' }, { functionsApp: false });
+  assert.deepEqual(own.deviceDirectory.table, {
+    connection: { kind: 'identity', serviceUri: 'https://dir.table.core.windows.net' },
+    name: 'DeviceDirectory',
+  });
+  const host = loadConfig({ ...minimal, EVENT_HUB_NAMES: 'a', AzureWebJobsStorage__accountName: 'acct' }, { functionsApp: true });
+  assert.deepEqual(host.deviceDirectory.table?.connection, { kind: 'identity', serviceUri: 'https://acct.table.core.windows.net' });
+  const hostTable = loadConfig(
+    { ...minimal, AzureWebJobsStorage__tableServiceUri: 'https://host.table.core.windows.net', AzureWebJobsStorage__accountName: 'acct' },
+    { functionsApp: false },
+  );
+  assert.deepEqual(hostTable.deviceDirectory.table?.connection, { kind: 'identity', serviceUri: 'https://host.table.core.windows.net' });
+  assert.equal(loadConfig(minimal, { functionsApp: false }).deviceDirectory.table, undefined, 'the command line may run without one');
+  assert.deepEqual(loadConfig(minimal, { functionsApp: false }).deviceDirectory.cache, { capacity: 100_000, ttlMs: 600_000 });
+});
+
+test('directory settings are checked: table name, refresh schedule, Defender API URL', () => {
+  const error = catchConfigError({
+    ...minimal,
+    DEVICE_DIRECTORY_TABLE: 'device-directory',
+    DEVICE_DIRECTORY_REFRESH_SCHEDULE: '0 */6 * * *',
+    DEFENDER_API_URL: 'http://api.securitycenter.microsoft.com',
+    DEVICE_DIRECTORY_CACHE_MINUTES: '0',
+  });
+  assert.match(error.message, /DEVICE_DIRECTORY_TABLE must be a table name/);
+  assert.match(error.message, /DEVICE_DIRECTORY_REFRESH_SCHEDULE must be an NCRONTAB expression with six fields/);
+  assert.match(error.message, /DEFENDER_API_URL must be https/);
+  assert.match(error.message, /DEVICE_DIRECTORY_CACHE_MINUTES must be a whole number from 1/);
+  assert.equal(error.problems.length, 4);
+
+  const config = loadConfig({ ...minimal, DEVICE_DIRECTORY_REFRESH_SCHEDULE: '0 0 */6 * * *' }, { functionsApp: false });
+  assert.equal(config.deviceDirectory.refresh?.schedule, '0 0 */6 * * *');
+  assert.equal(config.deviceDirectory.refresh?.apiUrl.href, 'https://api.securitycenter.microsoft.com/');
+  assert.equal(config.deviceDirectory.refresh?.scope, 'https://api.securitycenter.microsoft.com/.default');
+  assert.equal(loadConfig(minimal, { functionsApp: false }).deviceDirectory.refresh, undefined, 'off unless scheduled');
+  assert.equal(loadConfig(minimal, { functionsApp: false }).shape.parseDynamicFields, false);
+});
