@@ -116,11 +116,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   }
   const deadLetterStorage = resolveStorage(
     { serviceUri: values.DEAD_LETTER_STORAGE__blobServiceUri, connectionString: values.DEAD_LETTER_STORAGE },
-    {
-      serviceUri: values.AzureWebJobsStorage__blobServiceUri,
-      accountName: values.AzureWebJobsStorage__accountName,
-      connectionString: values.AzureWebJobsStorage,
-    },
+    hostStorage(values, values.AzureWebJobsStorage__blobServiceUri),
     'blob',
   );
   if (options.functionsApp && !deadLetterStorage) {
@@ -168,11 +164,7 @@ function parseDeviceDirectory(values: Settings, options: LoadOptions, problems: 
   const problem = (name: SettingName, message: string) => problems.push(`${name} ${message}`);
   const connection = resolveStorage(
     { serviceUri: values.DEVICE_DIRECTORY__tableServiceUri, connectionString: values.DEVICE_DIRECTORY },
-    {
-      serviceUri: values.AzureWebJobsStorage__tableServiceUri,
-      accountName: values.AzureWebJobsStorage__accountName,
-      connectionString: values.AzureWebJobsStorage,
-    },
+    hostStorage(values, values.AzureWebJobsStorage__tableServiceUri),
     'table',
   );
   // Instances scale out one per partition; a per-process directory would leave most of them knowing nothing.
@@ -194,6 +186,11 @@ function parseDeviceDirectory(values: Settings, options: LoadOptions, problems: 
     cache: { capacity: values.DEVICE_DIRECTORY_CACHE_SIZE, ttlMs: values.DEVICE_DIRECTORY_CACHE_MINUTES * 60_000 },
     ...(schedule ? { refresh: { schedule, apiUrl, scope: values.DEFENDER_API_SCOPE } } : {}),
   };
+}
+
+/** The host's storage (AzureWebJobsStorage), with the endpoint of the service a store falls back to. */
+function hostStorage(values: Settings, serviceUri: string | undefined) {
+  return { serviceUri, accountName: values.AzureWebJobsStorage__accountName, connectionString: values.AzureWebJobsStorage };
 }
 
 function isNcrontab(schedule: string): boolean {

@@ -62,6 +62,13 @@ function receivedSince(from: number): { text: string; properties: Record<string,
   );
 }
 
+/** The group a device event forwarded by `through` reaches the SIEM with. */
+async function groupReceived(through: Instance, deviceId: string): Promise<unknown> {
+  const from = siem.requests.length;
+  await through.forward([deviceEvent(deviceId, 'null')]);
+  return receivedSince(from)[0]?.properties.MachineGroup;
+}
+
 function alertEvidence(deviceId: string): string {
   return recordText({
     table: 'AlertEvidence',
@@ -99,10 +106,7 @@ test('two instances share one directory: one learns from DeviceInfo, the other e
   assert.ok(byText.has(events[2]!.replace('"MachineGroup":null', '"MachineGroup":"Servers"')));
   assert.ok(byText.has(events[3]!), 'an unknown device stays as it came');
 
-  const restarted = instance(table);
-  const afterRestart = siem.requests.length;
-  await restarted.forward([deviceEvent('dev-1', 'null')]);
-  assert.equal(receivedSince(afterRestart)[0]?.properties.MachineGroup, 'Servers');
+  assert.equal(await groupReceived(instance(table), 'dev-1'), 'Servers', 'a restarted instance still knows');
 });
 
 test('a newer DeviceInfo seen by another instance wins; an older one does not', async () => {
@@ -113,10 +117,7 @@ test('a newer DeviceInfo seen by another instance wins; an older one does not', 
   await b.forward([deviceInfo('dev-9', 'New', '2026-07-18T10:00:00.51Z')]);
   await a.forward([deviceInfo('dev-9', 'Stale', '2026-07-18T10:00:00.509999Z')]);
 
-  const reader = instance(table);
-  const from = siem.requests.length;
-  await reader.forward([deviceEvent('dev-9', 'null')]);
-  assert.equal(receivedSince(from)[0]?.properties.MachineGroup, 'New');
+  assert.equal(await groupReceived(instance(table), 'dev-9'), 'New');
 });
 
 test('known devices cost no per-record request: writes once per partition, then nothing', async () => {
