@@ -148,3 +148,25 @@ test('device ids with characters table keys forbid are stored and found', async 
   const found = await instance(table).directory.lookup(new Set(awkward));
   assert.deepEqual(awkward.map((id) => found.get(id)?.machineGroup), awkward.map((id) => `group of ${id}`));
 });
+
+test('many devices at once are read partition by partition, not in thousands of point queries', async () => {
+  const table = freshTable();
+  const devices = ids(2600, 'bulk');
+  await instance(table).directory.learn(devices.map((id) => device(id, 'Servers', '2026-07-18T12:00:00Z')));
+
+  const restarted = instance(table);
+  const wanted = new Set([...devices, ...ids(10, 'absent')]);
+  const found = await restarted.directory.lookup(wanted);
+  assert.equal(found.size, devices.length);
+  const sent = queries(restarted.log.take());
+  // 16 partitions of ~160 devices: one page each.
+  assert.ok(sent.length <= 16, `${sent.length} queries`);
+  assert.ok(sent.every((request) => /PartitionKey eq '[0-9a-f]'$/.test(request)));
+
+  // Learning them all again on a cold instance: one scan, no write.
+  const cold = instance(table);
+  await cold.directory.learn(devices.map((id) => device(id, 'Servers', '2026-07-18T13:00:00Z')));
+  const coldRequests = cold.log.take();
+  assert.deepEqual(batches(coldRequests), []);
+  assert.ok(queries(coldRequests).length <= 16);
+});
