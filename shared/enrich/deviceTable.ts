@@ -79,8 +79,8 @@ export class DeviceTable {
    * The stored rows among `deviceIds` (absent ones are left out), all queries sent together: point queries for a
    * few devices, whole partitions for many.
    */
-  async read(deviceIds: Iterable<string>): Promise<Map<string, StoredDevice>> {
-    await this.#ensureTable();
+  async read(deviceIds: Iterable<string>, abortSignal?: AbortSignal): Promise<Map<string, StoredDevice>> {
+    await this.#ensureTable(abortSignal);
     const wanted = new Set(deviceIds);
     const queries: string[] = [];
     for (const [partitionKey, ids] of groupByPartition(wanted, (id) => id)) {
@@ -89,7 +89,7 @@ export class DeviceTable {
     }
     const found = new Map<string, StoredDevice>();
     const results = await settleConcurrently(queries, REQUESTS_IN_FLIGHT, async (filter) => {
-      for await (const row of this.#client.listEntities<DeviceRow>({ queryOptions: { filter } })) {
+      for await (const row of this.#client.listEntities<DeviceRow>({ queryOptions: { filter }, abortSignal })) {
         if (typeof row.MachineGroup !== 'string' || typeof row.DeviceId !== 'string' || !wanted.has(row.DeviceId)) continue;
         found.set(row.DeviceId, { entry: toEntry(row), etag: row.etag });
       }
@@ -99,8 +99,8 @@ export class DeviceTable {
   }
 
   /** Writes in one transaction per partition and 100 rows; a transaction another writer beat comes back whole as conflicts. */
-  async write(writes: readonly DeviceWrite[]): Promise<WriteOutcome> {
-    await this.#ensureTable();
+  async write(writes: readonly DeviceWrite[], abortSignal?: AbortSignal): Promise<WriteOutcome> {
+    await this.#ensureTable(abortSignal);
     const transactions: DeviceWrite[][] = [];
     for (const [, group] of groupByPartition(writes, (write) => write.entry.deviceId)) {
       transactions.push(...chunks(group, ACTIONS_PER_TRANSACTION));
@@ -109,7 +109,7 @@ export class DeviceTable {
     const conflicts: DeviceEntry[] = [];
     const results = await settleConcurrently(transactions, REQUESTS_IN_FLIGHT, async (transaction) => {
       try {
-        const response = await this.#client.submitTransaction(transaction.map(toAction));
+        const response = await this.#client.submitTransaction(transaction.map(toAction), { abortSignal });
         // Sub-responses come in the order of the actions; the SDK leaves the header line's \r on the ETag.
         transaction.forEach((write, i) => written.push({ entry: write.entry, etag: response.subResponses[i]?.etag?.trim() }));
       } catch (error) {
@@ -121,8 +121,8 @@ export class DeviceTable {
     return { written, conflicts };
   }
 
-  #ensureTable(): Promise<void> {
-    this.#ready ??= this.#client.createTable().catch((error: unknown) => {
+  #ensureTable(abortSignal?: AbortSignal): Promise<void> {
+    this.#ready ??= this.#client.createTable({ abortSignal }).catch((error: unknown) => {
       this.#ready = undefined;
       throw error;
     });

@@ -20,6 +20,12 @@ export interface DirectoryCacheOptions {
   readonly ttlMs: number;
 }
 
+export interface DirectoryOptions {
+  /** Longest one lookup or learn may take, retries included, before it fails. */
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
 /** What the table held when last read or written: a device (with its ETag), or nothing. */
 interface CachedState {
   readonly stored?: StoredDevice;
@@ -30,6 +36,9 @@ interface CachedState {
 const MISS_TTL_MS = 60_000;
 // Each retry follows a lost race with another instance; more than a few in a row means something else is wrong.
 const MAX_WRITE_ATTEMPTS = 5;
+// Enrichment must not hold delivery hostage: a table that hangs fails the call (and the records go on unfilled)
+// long before the function's timeout.
+const DEFAULT_TIMEOUT_MS = 15_000;
 
 export class DirectoryWriteConflictError extends Error {
   constructor(devices: number) {
@@ -42,11 +51,13 @@ export class TableDeviceDirectory implements DeviceDirectory {
   readonly #table: DeviceTable;
   readonly #cache: BoundedCache<string, CachedState>;
   readonly #ttlMs: number;
+  readonly #timeoutMs: number;
 
-  constructor(table: DeviceTable, cache: DirectoryCacheOptions, now: () => number = Date.now) {
+  constructor(table: DeviceTable, cache: DirectoryCacheOptions, options: DirectoryOptions = {}) {
     this.#table = table;
-    this.#cache = new BoundedCache(cache.capacity, now);
+    this.#cache = new BoundedCache(cache.capacity, options.now);
     this.#ttlMs = cache.ttlMs;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   async lookup(deviceIds: ReadonlySet<string>): Promise<ReadonlyMap<string, DeviceEntry>> {
@@ -58,20 +69,25 @@ export class TableDeviceDirectory implements DeviceDirectory {
       else if (!cached && storable(id)) unread.push(id);
     }
     if (unread.length > 0) {
-      for (const [id, stored] of await this.#read(unread)) found.set(id, stored.entry);
+      const stored = await this.#withinTimeout((signal) => this.#read(unread, signal));
+      for (const [id, { entry }] of stored) found.set(id, entry);
     }
     return found;
   }
 
-  async learn(entries: readonly DeviceEntry[]): Promise<void> {
+  learn(entries: readonly DeviceEntry[]): Promise<void> {
+    return this.#withinTimeout((signal) => this.#learn(entries, signal));
+  }
+
+  async #learn(entries: readonly DeviceEntry[], signal: AbortSignal): Promise<void> {
     let pending = newestPerDevice(entries);
     let trustCache = true;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === MAX_WRITE_ATTEMPTS) throw new DirectoryWriteConflictError(pending.length);
-      const known = await this.#knownStates(pending, trustCache);
+      const known = await this.#knownStates(pending, trustCache, signal);
       const writes = pending.flatMap((entry) => planWrite(entry, known.get(entry.deviceId)) ?? []);
       if (writes.length === 0) return;
-      const outcome = await this.#table.write(writes);
+      const outcome = await this.#table.write(writes, signal);
       for (const { entry, etag } of outcome.written) {
         // Without an ETag the next change must read the row first, so the cache forgets it rather than guess.
         if (etag) this.#remember(entry.deviceId, { entry, etag });
@@ -83,7 +99,11 @@ export class TableDeviceDirectory implements DeviceDirectory {
   }
 
   /** What the table holds for each entry's device: from the cache when allowed, else read in one wave. */
-  async #knownStates(entries: readonly DeviceEntry[], trustCache: boolean): Promise<Map<string, StoredDevice | undefined>> {
+  async #knownStates(
+    entries: readonly DeviceEntry[],
+    trustCache: boolean,
+    signal: AbortSignal,
+  ): Promise<Map<string, StoredDevice | undefined>> {
     const known = new Map<string, StoredDevice | undefined>();
     const unread: string[] = [];
     for (const { deviceId } of entries) {
@@ -92,16 +112,26 @@ export class TableDeviceDirectory implements DeviceDirectory {
       else unread.push(deviceId);
     }
     if (unread.length > 0) {
-      const stored = await this.#read(unread);
+      const stored = await this.#read(unread, signal);
       for (const id of unread) known.set(id, stored.get(id));
     }
     return known;
   }
 
-  async #read(deviceIds: readonly string[]): Promise<Map<string, StoredDevice>> {
-    const stored = await this.#table.read(deviceIds);
+  async #read(deviceIds: readonly string[], signal: AbortSignal): Promise<Map<string, StoredDevice>> {
+    const stored = await this.#table.read(deviceIds, signal);
     for (const id of deviceIds) this.#remember(id, stored.get(id));
     return stored;
+  }
+
+  async #withinTimeout<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    try {
+      return await work(signal);
+    } catch (error) {
+      if (signal.aborted) throw new Error(`the device directory table did not answer within ${this.#timeoutMs} ms`, { cause: error });
+      throw error;
+    }
   }
 
   #remember(deviceId: string, stored: StoredDevice | undefined): void {

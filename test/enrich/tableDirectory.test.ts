@@ -6,6 +6,7 @@ import type { DeviceEntry } from '../../shared/enrich/deviceDirectory.js';
 import { DeviceTable, partitionKeyFor } from '../../shared/enrich/deviceTable.js';
 import { TableDeviceDirectory } from '../../shared/enrich/tableDirectory.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
+import { startServer } from '../support/httpServer.js';
 import { requestLog, type RequestLog } from '../support/requestLog.js';
 
 let azurite: Azurite;
@@ -169,4 +170,19 @@ test('many devices at once are read partition by partition, not in thousands of 
   const coldRequests = cold.log.take();
   assert.deepEqual(batches(coldRequests), []);
   assert.ok(queries(coldRequests).length <= 16);
+});
+
+test('a table that does not answer fails the call at its time limit instead of holding the invocation', async () => {
+  const silent = await startServer(() => undefined);
+  try {
+    const connection = {
+      kind: 'connection-string',
+      value: new SecretValue(azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${silent.url}/devstoreaccount1`)),
+    } as const;
+    const directory = new TableDeviceDirectory(DeviceTable.connect(connection, 'hangs', noCredential), { capacity: 10, ttlMs: 60_000 }, { timeoutMs: 300 });
+    await assert.rejects(directory.lookup(new Set(['d1'])), /did not answer within 300 ms/);
+    await assert.rejects(directory.learn([device('d1', 'Servers', '2026-07-18T12:00:00Z')]), /did not answer within 300 ms/);
+  } finally {
+    await silent.close();
+  }
 });
