@@ -8,9 +8,11 @@
  *   read again and the comparison made again, so an older group never overwrites a newer one.
  *
  * A cached answer can be up to the cache TTL old, so a group another instance writes is seen here within that time.
+ * When the table fails, lookups still answer from the cache (rejecting with the partial answer), and the table is
+ * left alone for a short while, so during an outage one invocation in a while pays for finding out, not all.
  */
 import { BoundedCache } from './boundedCache.js';
-import { isNewer, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
+import { DirectoryLookupError, isNewer, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
 import { MAX_DEVICE_ID_LENGTH, type DeviceTable, type DeviceWrite, type StoredDevice } from './deviceTable.js';
 
 export interface DirectoryCacheOptions {
@@ -39,6 +41,7 @@ const MAX_WRITE_ATTEMPTS = 5;
 // Enrichment must not hold delivery hostage: a table that hangs fails the call (and the records go on unfilled)
 // long before the function's timeout.
 const DEFAULT_TIMEOUT_MS = 15_000;
+const PAUSE_AFTER_FAILURE_MS = 30_000;
 
 export class DirectoryWriteConflictError extends Error {
   constructor(devices: number) {
@@ -52,12 +55,15 @@ export class TableDeviceDirectory implements DeviceDirectory {
   readonly #cache: BoundedCache<string, CachedState>;
   readonly #ttlMs: number;
   readonly #timeoutMs: number;
+  readonly #now: () => number;
+  #pausedUntil = 0;
 
   constructor(table: DeviceTable, cache: DirectoryCacheOptions, options: DirectoryOptions = {}) {
     this.#table = table;
     this.#cache = new BoundedCache(cache.capacity, options.now);
     this.#ttlMs = cache.ttlMs;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#now = options.now ?? Date.now;
   }
 
   async lookup(deviceIds: ReadonlySet<string>): Promise<ReadonlyMap<string, DeviceEntry>> {
@@ -69,14 +75,19 @@ export class TableDeviceDirectory implements DeviceDirectory {
       else if (!cached && storable(id)) unread.push(id);
     }
     if (unread.length > 0) {
-      const stored = await this.#withinTimeout((signal) => this.#read(unread, signal));
+      let stored: Map<string, StoredDevice>;
+      try {
+        stored = await this.#askTable((signal) => this.#read(unread, signal));
+      } catch (error) {
+        throw new DirectoryLookupError((error as Error).message, found, { cause: error });
+      }
       for (const [id, { entry }] of stored) found.set(id, entry);
     }
     return found;
   }
 
   learn(entries: readonly DeviceEntry[]): Promise<void> {
-    return this.#withinTimeout((signal) => this.#learn(entries, signal));
+    return this.#askTable((signal) => this.#learn(entries, signal));
   }
 
   async #learn(entries: readonly DeviceEntry[], signal: AbortSignal): Promise<void> {
@@ -124,11 +135,16 @@ export class TableDeviceDirectory implements DeviceDirectory {
     return stored;
   }
 
-  async #withinTimeout<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** Runs `work` against the table within the time limit, unless the table failed moments ago. */
+  async #askTable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const waitMs = this.#pausedUntil - this.#now();
+    if (waitMs > 0) throw new Error(`the device directory table failed moments ago; not asked again for ${Math.ceil(waitMs / 1000)} s`);
     const signal = AbortSignal.timeout(this.#timeoutMs);
     try {
       return await work(signal);
     } catch (error) {
+      // Losing races to other instances says nothing about the table's health.
+      if (!(error instanceof DirectoryWriteConflictError)) this.#pausedUntil = this.#now() + PAUSE_AFTER_FAILURE_MS;
       if (signal.aborted) throw new Error(`the device directory table did not answer within ${this.#timeoutMs} ms`, { cause: error });
       throw error;
     }

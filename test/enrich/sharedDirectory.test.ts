@@ -17,6 +17,7 @@ import { startAzurite, type Azurite } from '../support/azurite.js';
 import { ndjsonLines, startServer, type TestServer } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 import { requestLog, type RequestLog } from '../support/requestLog.js';
+import { startTableProxy } from '../support/tableProxy.js';
 
 let azurite: Azurite;
 let siem: TestServer;
@@ -169,4 +170,24 @@ test('an unreachable directory: records still go out, unfilled, counted unknown 
   const logger: Logger = { info: () => undefined, warn: (message) => warnings.push(message), error: () => undefined };
   logSummary(logger, summary, { durationMs: 1 });
   assert.equal(warnings.filter((message) => message.startsWith('device directory unavailable')).length, 2);
+});
+
+test('when the directory stops answering, what the instance cached still fills records; the rest stay unknown', async () => {
+  const proxy = await startTableProxy(azurite);
+  closers.push(() => proxy.server.close());
+  const settings = { DEVICE_DIRECTORY: proxy.connectionString, DEVICE_DIRECTORY_TABLE: 'sharedOutage', MACHINE_GROUP_DEFAULT: 'Unassigned' };
+  const seeder = instance({ ...settings, DEVICE_DIRECTORY: azurite.connectionString });
+  await seeder.forward([deviceInfo('dev-cached', 'Servers'), deviceInfo('dev-uncached', 'Workstations')]);
+  const survivor = instance(settings);
+  assert.equal(await groupReceived(survivor, 'dev-cached'), 'Servers');
+
+  proxy.cut('refuse');
+  const from = siem.requests.length;
+  const summary = await survivor.forward([deviceEvent('dev-cached', 'null'), deviceEvent('dev-uncached', 'null')]);
+  const groups = receivedSince(from).map((record) => [record.properties.DeviceId, record.properties.MachineGroup]);
+  assert.deepEqual(groups, [['dev-cached', 'Servers'], ['dev-uncached', null]]);
+  assert.deepEqual(summary.coverage.get('AdvancedHunting-DeviceProcessEvents'), {
+    withDevice: 2, alreadySet: 0, fromStream: 0, fromDirectory: 1, defaulted: 0, unknown: 1,
+  });
+  assert.match(summary.enrichProblems[0]?.detail ?? '', /not authorized/);
 });

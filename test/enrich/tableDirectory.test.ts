@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { SecretValue } from '../../shared/config/secretValue.js';
-import type { DeviceEntry } from '../../shared/enrich/deviceDirectory.js';
+import { DirectoryLookupError, type DeviceEntry } from '../../shared/enrich/deviceDirectory.js';
 import { DeviceTable, partitionKeyFor } from '../../shared/enrich/deviceTable.js';
 import { TableDeviceDirectory } from '../../shared/enrich/tableDirectory.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { startServer } from '../support/httpServer.js';
 import { requestLog, type RequestLog } from '../support/requestLog.js';
+import { startTableProxy } from '../support/tableProxy.js';
 
 let azurite: Azurite;
 
@@ -179,10 +180,34 @@ test('a table that does not answer fails the call at its time limit instead of h
       kind: 'connection-string',
       value: new SecretValue(azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${silent.url}/devstoreaccount1`)),
     } as const;
-    const directory = new TableDeviceDirectory(DeviceTable.connect(connection, 'hangs', noCredential), { capacity: 10, ttlMs: 60_000 }, { timeoutMs: 300 });
-    await assert.rejects(directory.lookup(new Set(['d1'])), /did not answer within 300 ms/);
-    await assert.rejects(directory.learn([device('d1', 'Servers', '2026-07-18T12:00:00Z')]), /did not answer within 300 ms/);
+    const directory = () =>
+      new TableDeviceDirectory(DeviceTable.connect(connection, 'hangs', noCredential), { capacity: 10, ttlMs: 60_000 }, { timeoutMs: 300 });
+    await assert.rejects(directory().lookup(new Set(['d1'])), /did not answer within 300 ms/);
+    await assert.rejects(directory().learn([device('d1', 'Servers', '2026-07-18T12:00:00Z')]), /did not answer within 300 ms/);
   } finally {
     await silent.close();
+  }
+});
+
+test('in an outage the cache still answers, and the table is left alone for a while after failing', async () => {
+  const proxy = await startTableProxy(azurite);
+  try {
+    const connection = { kind: 'connection-string', value: new SecretValue(proxy.connectionString) } as const;
+    // Long enough for the first learn to succeed on a busy machine; the cut-off lookup waits it out.
+    const directory = new TableDeviceDirectory(DeviceTable.connect(connection, freshTable(), noCredential), { capacity: 10, ttlMs: 60_000 }, { timeoutMs: 2_000 });
+    await directory.learn([device('cached', 'Servers', '2026-07-18T12:00:00Z')]);
+    proxy.cut('hang');
+
+    const error = await directory.lookup(new Set(['cached', 'never-seen'])).then(() => undefined, (caught: unknown) => caught);
+    assert.ok(error instanceof DirectoryLookupError);
+    assert.match(error.message, /did not answer within 2000 ms/);
+    assert.deepEqual([...error.found.keys()], ['cached'], 'what the cache knows still counts');
+
+    const asked = proxy.server.requests.length;
+    await assert.rejects(directory.lookup(new Set(['other'])), /failed moments ago; not asked again for \d+ s/);
+    await assert.rejects(directory.learn([device('new', 'Servers', '2026-07-18T12:00:00Z')]), /failed moments ago/);
+    assert.equal(proxy.server.requests.length, asked, 'no request while paused');
+  } finally {
+    await proxy.server.close();
   }
 });
