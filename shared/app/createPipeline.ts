@@ -5,6 +5,7 @@
 import type { TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
+import { parseClientCertificate } from '../auth/clientCertificate.js';
 import { azureCredential } from '../azure/credential.js';
 import type { Config } from '../config/config.js';
 import { BlobDeadLetterStore } from '../deadletter/blobStore.js';
@@ -15,9 +16,10 @@ import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { DeviceTable } from '../enrich/deviceTable.js';
 import { MemoryDeviceDirectory } from '../enrich/memoryDirectory.js';
 import { TableDeviceDirectory } from '../enrich/tableDirectory.js';
+import { createCategoryFilter } from '../filter/categoryFilter.js';
 import type { Pipeline } from '../pipeline/forward.js';
 import { createSecretProvider } from '../secrets/secretProvider.js';
-import { createSink } from '../sinks/sink.js';
+import { createSink, type Post } from '../sinks/sink.js';
 
 export interface PipelineParts {
   readonly pipeline: Pipeline;
@@ -37,17 +39,28 @@ export interface PipelineOptions {
 
 export function createPipeline(config: Config, options: PipelineOptions): PipelineParts {
   const credential = options.credential ?? azureCredential;
-  const client = new SiemClient({ timeoutMs: config.siem.timeoutMs, connections: config.siem.concurrency });
+  const keyVault = options.keyVaultClientOptions;
+  const client = new SiemClient({
+    timeoutMs: config.siem.timeoutMs,
+    connections: config.siem.concurrency,
+    gzip: config.siem.gzip,
+    ...(config.siem.caCertificate ? { ca: createSecretProvider(config.siem.caCertificate, credential, keyVault) } : {}),
+  });
+  const sink = createSink(config.siem);
+  const post: Post = (request, signal) => client.post(request, signal);
+  // An mtls secret is checked when it is read, so a certificate without its key fails as an unusable secret.
+  const checkSecret = config.siem.auth.mode === 'mtls' ? (value: string) => void parseClientCertificate(value) : undefined;
   const pipeline: Pipeline = {
-    sink: createSink(config.siem),
-    post: (request, signal) => client.post(request, signal),
-    secrets: createSecretProvider(config.secret, credential, options.keyVaultClientOptions),
+    sink,
+    post: sink.wrapPost ? sink.wrapPost(post) : post,
+    secrets: createSecretProvider(config.secret, credential, keyVault, checkSecret),
     directory: options.directory ?? deviceDirectory(config, credential, options.directoryClientOptions),
     deadLetters: deadLetterStore(config, options.deadLetters, credential),
     limits: { maxBytes: config.siem.maxBatchBytes, maxRecords: config.siem.maxBatchRecords },
     concurrency: config.siem.concurrency,
     backoff: config.delivery.backoff,
     ...(config.enrich.defaultMachineGroup === undefined ? {} : { defaultMachineGroup: config.enrich.defaultMachineGroup }),
+    filter: createCategoryFilter(config.categories),
     parseDynamicFields: config.shape.parseDynamicFields,
   };
   return { pipeline, close: () => client.close() };

@@ -5,7 +5,7 @@
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { TokenCredential } from '@azure/identity';
-import type { DeviceDirectoryConfig } from '../config/config.js';
+import type { DeviceDirectoryConfig } from '../config/deviceDirectory.js';
 import { refreshDirectory } from '../defender/refreshDirectory.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { loggerFor } from '../log/logger.js';

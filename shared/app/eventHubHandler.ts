@@ -7,6 +7,8 @@ import type { InvocationContext } from '@azure/functions';
 import { loggerFor, type Logger } from '../log/logger.js';
 import { forward, type ForwardSummary, type Pipeline } from '../pipeline/forward.js';
 import type { EventMessage, MessageSource } from '../pipeline/types.js';
+import { withInvocationTrace } from '../telemetry/invocationTrace.js';
+import { Telemetry, type InvocationLag } from '../telemetry/telemetry.js';
 import { holdRetryLimit } from './holdPolicy.js';
 
 export interface HandlerSettings {
@@ -26,16 +28,23 @@ export class PendingRecordsError extends Error {
   }
 }
 
-export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSettings) {
+export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSettings, telemetry = new Telemetry()) {
   const holdLimit = holdRetryLimit(settings.outageHoldMs, settings.invocationBudgetMs);
   return async function handleEvents(messages: unknown, context: InvocationContext): Promise<void> {
     const started = Date.now();
     const retryCount = context.retryContext?.retryCount ?? 0;
-    const summary = await forward(pipeline, toEventMessages(messages, context), {
-      deadline: started + settings.invocationBudgetMs,
-      finalAttempt: retryCount >= holdLimit,
-    });
-    logSummary(loggerFor(context), summary, { retryCount, durationMs: Date.now() - started });
+    const events = toEventMessages(messages, context);
+    const observer = telemetry.observe(events[0]?.source.hub ?? 'unknown', events);
+    const summary = await withInvocationTrace(context.traceContext, () =>
+      forward(pipeline, events, {
+        deadline: started + settings.invocationBudgetMs,
+        finalAttempt: retryCount >= holdLimit,
+        onUnpacked: observer.onUnpacked,
+        onAttempt: observer.onAttempt,
+      }),
+    );
+    const lag = observer.finish(summary);
+    logSummary(loggerFor(context), summary, { retryCount, durationMs: Date.now() - started, ...lag });
     if (summary.pending > 0) throw new PendingRecordsError(summary);
   };
 }
@@ -72,7 +81,11 @@ function toIso(value: unknown): string {
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 
-export function logSummary(logger: Logger, summary: ForwardSummary, extra: { retryCount?: number; durationMs: number }): void {
+export function logSummary(
+  logger: Logger,
+  summary: ForwardSummary,
+  extra: { retryCount?: number; durationMs: number } & InvocationLag,
+): void {
   const outcome = summary.pending > 0 ? 'retrying' : summary.deadLettered > 0 ? 'dead-lettered' : 'delivered';
   logger.info('invocation', {
     outcome,
@@ -81,10 +94,16 @@ export function logSummary(logger: Logger, summary: ForwardSummary, extra: { ret
     forwarded: summary.forwarded,
     deadLettered: summary.deadLettered,
     pending: summary.pending,
+    excluded: summary.excluded,
     categories: summary.categories.size,
     retryCount: extra.retryCount,
     durationMs: Math.round(extra.durationMs),
+    lagEnqueuedMaxMs: extra.lagEnqueuedMaxMs,
+    lagRecordMaxMs: extra.lagRecordMaxMs,
   });
+  for (const [category, records] of summary.unknownTables) {
+    logger.warn('unknown table', { category, records, detail: 'not a table Defender is known to stream; forwarded unless filtered out' });
+  }
   for (const problem of summary.enrichProblems) {
     logger.warn('device directory unavailable; MachineGroup left unfilled where only the directory knew it', {
       stage: problem.stage,

@@ -4,7 +4,9 @@
  */
 import { azureCredential } from '../azure/credential.js';
 import { loadConfig, type Config, type Environment } from '../config/config.js';
-import { createPipeline } from './createPipeline.js';
+import { startTelemetry } from '../telemetry/azureMonitor.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import { createPipeline, type PipelineOptions } from './createPipeline.js';
 import { createDirectoryRefreshHandler } from './directoryRefresh.js';
 import { createEventHubHandler } from './eventHubHandler.js';
 import { invocationBudgetMs, readFunctionTimeoutMs } from './hostSettings.js';
@@ -13,6 +15,8 @@ export interface ForwarderApp {
   readonly config: Config;
   readonly hubs: readonly { readonly name: string; readonly functionName: string }[];
   readonly handleEvents: ReturnType<typeof createEventHubHandler>;
+  /** Flushed when the host stops the worker, so the last minute of metrics is not lost. */
+  readonly telemetry: Telemetry;
   /** The timer that seeds the device directory from Defender; undefined when DEVICE_DIRECTORY_REFRESH_SCHEDULE is empty. */
   readonly directoryRefresh?: { readonly schedule: string; readonly handler: ReturnType<typeof createDirectoryRefreshHandler> };
 }
@@ -26,21 +30,27 @@ export function forwarderApp(env: Environment): ForwarderApp {
   return started;
 }
 
-function startForwarderApp(env: Environment): ForwarderApp {
+/** Not memoized: tests start their own, with options that trust a loopback Key Vault. */
+export function startForwarderApp(env: Environment, options: Omit<PipelineOptions, 'deadLetters'> = {}): ForwarderApp {
   const config = loadConfig(env, { functionsApp: true });
-  const { pipeline } = createPipeline(config, { deadLetters: 'blob' });
-  const handleEvents = createEventHubHandler(pipeline, {
-    invocationBudgetMs: invocationBudgetMs(readFunctionTimeoutMs(HOST_JSON), config.delivery.retryBudgetMs),
-    outageHoldMs: config.delivery.outageHoldMs,
-  });
+  const telemetry = startTelemetry(config.telemetry);
+  const { pipeline } = createPipeline(config, { ...options, deadLetters: 'blob' });
+  const handleEvents = createEventHubHandler(
+    pipeline,
+    {
+      invocationBudgetMs: invocationBudgetMs(readFunctionTimeoutMs(HOST_JSON), config.delivery.retryBudgetMs),
+      outageHoldMs: config.delivery.outageHoldMs,
+    },
+    telemetry,
+  );
   const hubs = config.eventHubs.names.map((name) => ({ name, functionName: functionNameFor(name) }));
   const refresh = config.deviceDirectory.refresh;
   // The timer shares the pipeline's directory, so a refresh also warms this instance's cache.
   const directoryRefresh = refresh && {
     schedule: refresh.schedule,
-    handler: createDirectoryRefreshHandler(pipeline.directory, refresh, azureCredential()),
+    handler: createDirectoryRefreshHandler(pipeline.directory, refresh, (options.credential ?? azureCredential)()),
   };
-  return { config, hubs, handleEvents, ...(directoryRefresh ? { directoryRefresh } : {}) };
+  return { config, hubs, handleEvents, telemetry, ...(directoryRefresh ? { directoryRefresh } : {}) };
 }
 
 /** Function names allow letters, digits, '-' and '_'; hub names may also hold '.'. */

@@ -39,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         stdout: process.stdout,
         signal: stop,
       });
-      return totals.forwarded === totals.received ? 0 : 1;
+      return totals.forwarded + totals.excluded === totals.received ? 0 : 1;
     }
     case 'receive': {
       const { values } = parseArgs({

@@ -7,8 +7,12 @@ import type { Writable } from 'node:stream';
 import { createPipeline, type PipelineOptions } from '../app/createPipeline.js';
 import { loadConfig, type Environment } from '../config/config.js';
 import { forward } from '../pipeline/forward.js';
+import { startTelemetry } from '../telemetry/azureMonitor.js';
 import { chunks, readMessageFiles } from './messageFiles.js';
 import { addSummary, emptyTotals, formatTable, jsonSummary, type RunTotals } from './summary.js';
+
+/** The `hub` dimension of what a replay from files reports to Application Insights. */
+export const REPLAY_HUB = 'replay';
 
 export interface ReplayOptions {
   readonly paths: readonly string[];
@@ -24,15 +28,20 @@ export interface ReplayOptions {
 
 export async function replay(options: ReplayOptions): Promise<RunTotals> {
   const config = loadConfig(options.env, { functionsApp: false });
+  const telemetry = startTelemetry(config.telemetry);
   const { pipeline, close } = createPipeline(config, { ...options.pipeline, deadLetters: 'folder' });
   const totals = emptyTotals();
   const started = performance.now();
   try {
     for await (const messages of chunks(readMessageFiles(options.paths), options.messagesPerInvocation ?? 100)) {
+      const observer = telemetry.observe(REPLAY_HUB, messages);
       const summary = await forward(pipeline, messages, {
         deadline: Date.now() + config.delivery.retryBudgetMs,
         finalAttempt: true,
+        onUnpacked: observer.onUnpacked,
+        onAttempt: observer.onAttempt,
       });
+      observer.finish(summary);
       addSummary(totals, summary);
       for (const problem of summary.enrichProblems) {
         options.stdout.write(`device directory ${problem.stage} failed for ${problem.devices} device(s), MachineGroup left unfilled: ${problem.detail}\n`);
@@ -41,6 +50,7 @@ export async function replay(options: ReplayOptions): Promise<RunTotals> {
     }
   } finally {
     await close();
+    await telemetry.flush();
   }
   const seconds = (performance.now() - started) / 1000;
   options.stdout.write(`${formatTable(totals, seconds)}\n`);

@@ -3,27 +3,17 @@
  * so a misconfigured app fails at start-up with one message naming every bad setting.
  */
 import { resolveStorage, type StorageConnection } from '../azure/storageConnection.js';
+import { hostStorage, parseDeviceDirectory, type DeviceDirectoryConfig } from './deviceDirectory.js';
 import { SecretValue } from './secretValue.js';
+import { parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
 import { settings, type SettingName, type Settings } from './settings.js';
+import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-export type SiemFormat = Settings['SIEM_FORMAT'];
-
-export interface SiemConfig {
-  readonly url: URL;
-  readonly format: SiemFormat;
-  readonly auth: { readonly mode: 'bearer' } | { readonly mode: 'none' } | { readonly mode: 'header'; readonly header: string };
-  readonly maxBatchBytes: number;
-  readonly maxBatchRecords: number;
-  readonly timeoutMs: number;
-  readonly concurrency: number;
-}
-
-export type SecretSource =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'key-vault'; readonly vaultUrl: string; readonly name: string; readonly cacheMs: number }
-  | { readonly kind: 'value'; readonly value: SecretValue };
+export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
+export { isLoopback } from './siem.js';
+export type { TelemetryConfig } from './telemetry.js';
 
 export interface DeliveryConfig {
   readonly retryBudgetMs: number;
@@ -37,14 +27,6 @@ export interface DeadLetterConfig {
   readonly directory: string;
 }
 
-export interface DeviceDirectoryConfig {
-  /** The table every instance shares; undefined means each process keeps its own (the command line without storage). */
-  readonly table?: { readonly connection: StorageConnection; readonly name: string };
-  readonly cache: { readonly capacity: number; readonly ttlMs: number };
-  /** Seeding from the Defender for Endpoint machines API on a timer; undefined when no schedule is set. */
-  readonly refresh?: { readonly schedule: string; readonly apiUrl: URL; readonly scope: string };
-}
-
 export interface Config {
   readonly eventHubs: { readonly names: readonly string[]; readonly consumerGroup: string };
   readonly siem: SiemConfig;
@@ -52,6 +34,10 @@ export interface Config {
   readonly delivery: DeliveryConfig;
   readonly deadLetter: DeadLetterConfig;
   readonly enrich: { readonly defaultMachineGroup?: string };
+  /** Tables to forward (empty: all) and to leave out, as given (with or without the AdvancedHunting- prefix). */
+  readonly categories: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  /** Application Insights; absent when no connection string is set, and then nothing is exported. */
+  readonly telemetry?: TelemetryConfig;
   readonly deviceDirectory: DeviceDirectoryConfig;
   readonly shape: { readonly parseDynamicFields: boolean };
 }
@@ -126,25 +112,16 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got "${values.DEAD_LETTER_CONTAINER}"`);
   }
 
-  const deviceDirectory = parseDeviceDirectory(values, options, problems);
+  const parsed = parseSiem(values, problem);
+  const telemetry = parseTelemetry(values, problem);
+  const deviceDirectory = parseDeviceDirectory(values, options.functionsApp, problem);
 
-  const url = parseSiemUrl(values.SIEM_URL, (message) => problem('SIEM_URL', message));
-  const auth = parseAuth(values, problems);
-  const secret = parseSecretSource(values, problems);
-
-  if (!url || !auth || !secret || !deviceDirectory || problems.length > 0) return undefined;
+  if (!parsed || !deviceDirectory || problems.length > 0) return undefined;
   return {
     eventHubs: { names: values.EVENT_HUB_NAMES, consumerGroup: values.EVENT_HUB_CONSUMER_GROUP },
-    siem: {
-      url,
-      format: values.SIEM_FORMAT,
-      auth,
-      maxBatchBytes: values.SIEM_MAX_BATCH_BYTES,
-      maxBatchRecords: values.SIEM_MAX_BATCH_RECORDS,
-      timeoutMs: values.SIEM_TIMEOUT_SECONDS * 1000,
-      concurrency: values.SIEM_MAX_CONCURRENCY,
-    },
-    secret,
+    siem: parsed.siem,
+    secret: parsed.secret,
+    categories: { include: values.CATEGORIES_INCLUDE, exclude: values.CATEGORIES_EXCLUDE },
     delivery: {
       retryBudgetMs: values.SIEM_RETRY_SECONDS * 1000,
       backoff: { initialMs: values.SIEM_RETRY_INITIAL_MS, maxMs: values.SIEM_RETRY_MAX_MS },
@@ -155,117 +132,14 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
       directory: values.DEAD_LETTER_DIR,
     },
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
+    ...(telemetry ? { telemetry } : {}),
     deviceDirectory,
     shape: { parseDynamicFields: values.PARSE_DYNAMIC_FIELDS },
   };
 }
 
-function parseDeviceDirectory(values: Settings, options: LoadOptions, problems: string[]): DeviceDirectoryConfig | undefined {
-  const problem = (name: SettingName, message: string) => problems.push(`${name} ${message}`);
-  const connection = resolveStorage(
-    { serviceUri: values.DEVICE_DIRECTORY__tableServiceUri, connectionString: values.DEVICE_DIRECTORY },
-    hostStorage(values, values.AzureWebJobsStorage__tableServiceUri),
-    'table',
-  );
-  // Instances scale out one per partition; a per-process directory would leave most of them knowing nothing.
-  if (options.functionsApp && !connection) {
-    problem('DEVICE_DIRECTORY__tableServiceUri', 'is required (or host storage AzureWebJobsStorage__accountName or __tableServiceUri) for the device directory');
-  }
-  const name = values.DEVICE_DIRECTORY_TABLE;
-  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
-    problem('DEVICE_DIRECTORY_TABLE', `must be a table name (3-63 letters and digits, starting with a letter), got "${name}"`);
-  }
-  const schedule = values.DEVICE_DIRECTORY_REFRESH_SCHEDULE;
-  if (schedule !== undefined && !isNcrontab(schedule)) {
-    problem('DEVICE_DIRECTORY_REFRESH_SCHEDULE', `must be an NCRONTAB expression with six fields (second minute hour day month weekday), got "${schedule}"`);
-  }
-  const apiUrl = parseHttpsUrl(values.DEFENDER_API_URL, (message) => problem('DEFENDER_API_URL', message));
-  if (problems.length > 0 || !apiUrl) return undefined;
-  return {
-    ...(connection ? { table: { connection, name } } : {}),
-    cache: { capacity: values.DEVICE_DIRECTORY_CACHE_SIZE, ttlMs: values.DEVICE_DIRECTORY_CACHE_MINUTES * 60_000 },
-    ...(schedule ? { refresh: { schedule, apiUrl, scope: values.DEFENDER_API_SCOPE } } : {}),
-  };
-}
-
-/** The host's storage (AzureWebJobsStorage), with the endpoint of the service a store falls back to. */
-function hostStorage(values: Settings, serviceUri: string | undefined) {
-  return { serviceUri, accountName: values.AzureWebJobsStorage__accountName, connectionString: values.AzureWebJobsStorage };
-}
-
-function isNcrontab(schedule: string): boolean {
-  const fields = schedule.trim().split(/\s+/);
-  return fields.length === 6 && fields.every((field) => /^[0-9A-Za-z*,/-]+$/.test(field));
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
-}
-
-function parseSiemUrl(raw: string | undefined, report: (message: string) => void): URL | undefined {
-  if (raw === undefined) return undefined;
-  return parseHttpsUrl(raw, report);
-}
-
-/** An absolute https URL without credentials; plain http is allowed on loopback only (local receivers, tests). */
-function parseHttpsUrl(raw: string, report: (message: string) => void): URL | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    report(`must be an absolute URL, got "${raw}"`);
-    return undefined;
-  }
-  if (url.username || url.password) {
-    report('must not carry credentials; put the secret in Key Vault');
-    return undefined;
-  }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))) return url;
-  report(`must be https (plain http is allowed only on loopback), got "${url.protocol}//${url.host}"`);
-  return undefined;
-}
-
-function parseAuth(values: Settings, problems: string[]): SiemConfig['auth'] | undefined {
-  if (values.SIEM_AUTH === 'bearer') return { mode: 'bearer' };
-  if (values.SIEM_AUTH === 'none') return { mode: 'none' };
-  const header = values.SIEM_AUTH_HEADER;
-  if (!header || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
-    problems.push('SIEM_AUTH_HEADER is required when SIEM_AUTH=header: a valid HTTP header name such as X-Api-Key');
-    return undefined;
-  }
-  return { mode: 'header', header };
-}
-
-function parseSecretSource(values: Settings, problems: string[]): SecretSource | undefined {
-  const vaultUrl = values.KEY_VAULT_URL;
-  const name = values.SIEM_SECRET_NAME;
-  if (vaultUrl !== undefined || name !== undefined) {
-    if (vaultUrl === undefined || name === undefined) {
-      problems.push('KEY_VAULT_URL and SIEM_SECRET_NAME must be set together');
-      return undefined;
-    }
-    if (!/^https:\/\/[^/]+\/?$/.test(vaultUrl) && !/^https:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/?$/.test(vaultUrl)) {
-      problems.push(`KEY_VAULT_URL must be a vault URL such as https://my-vault.vault.azure.net, got "${vaultUrl}"`);
-      return undefined;
-    }
-    if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
-      problems.push(`SIEM_SECRET_NAME must be a Key Vault secret name (letters, digits, dashes), got "${name}"`);
-      return undefined;
-    }
-    return { kind: 'key-vault', vaultUrl, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
-  }
-  if (values.SIEM_SECRET) return { kind: 'value', value: values.SIEM_SECRET };
-  if (values.SIEM_AUTH === 'none') return { kind: 'none' };
-  problems.push(
-    `SIEM_AUTH=${values.SIEM_AUTH} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`,
-  );
-  return undefined;
-}
-
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue)) {
+  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue) && !(value instanceof Map)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

@@ -2,7 +2,8 @@
  * Every app setting the code reads, in one declarative table: name, type, default and what it is for.
  * local.settings.sample.json, README and infra/ are checked against this table by the tests.
  */
-import { choice, flag, integer, list, secret, text, type SettingSpec } from './settingTypes.js';
+import { checkRoutes, type RouteOverrides } from './routes.js';
+import { choice, flag, integer, json, list, localOnly, secret, text, type SettingSpec } from './settingTypes.js';
 
 export const settings = {
   EVENT_HUB_NAMES: list({
@@ -12,26 +13,30 @@ export const settings = {
   EVENT_HUB_CONSUMER_GROUP: text({ description: 'Consumer group the triggers read with.', default: '$Default' }),
 
   SIEM_URL: text({
-    description: 'Where batches are POSTed. https, or plain http on loopback only.',
+    description:
+      'Where batches are POSTed. https, or plain http on loopback only. May contain {category} and {table}. For splunk-hec and elastic-bulk a bare host gets the protocol path; for sentinel it is the data collection endpoint.',
     required: true,
     example: 'https://siem.example.com/ingest',
   }),
   SIEM_FORMAT: choice({
-    description: 'Request body format: ndjson (one record a line) or json (an array).',
-    values: ['ndjson', 'json'] as const,
+    description:
+      'The SIEM protocol: ndjson (one record a line), json (an array), splunk-hec (Splunk HTTP Event Collector), elastic-bulk (Elasticsearch/OpenSearch _bulk) or sentinel (Azure Monitor Logs Ingestion API).',
+    values: ['ndjson', 'json', 'splunk-hec', 'elastic-bulk', 'sentinel'] as const,
     default: 'ndjson',
   }),
   SIEM_AUTH: choice({
-    description: 'How the secret is sent: bearer (Authorization: Bearer), header (SIEM_AUTH_HEADER: secret) or none.',
-    values: ['bearer', 'header', 'none'] as const,
-    default: 'bearer',
+    description:
+      'How requests authenticate: bearer, splunk, basic (secret user:password), header (SIEM_AUTH_HEADER), apikey (Elastic), entra (managed identity token), mtls (client certificate) or none. Default: splunk for splunk-hec, apikey for elastic-bulk, entra for sentinel, else bearer.',
+    values: ['bearer', 'splunk', 'basic', 'header', 'apikey', 'entra', 'mtls', 'none'] as const,
+    example: 'bearer',
   }),
   SIEM_AUTH_HEADER: text({ description: 'Header that carries the secret when SIEM_AUTH=header.', example: 'X-Api-Key' }),
   SIEM_MAX_BATCH_BYTES: integer({
-    description: 'Largest request body, in bytes of the encoded payload.',
-    default: 1024 * 1024,
+    description:
+      "Largest request body, in bytes before compression. Default and ceiling: the format's limit (splunk-hec and sentinel 1000000, elastic-bulk 10485760); ndjson and json 1048576 by default.",
     min: 1024,
     max: 100 * 1024 * 1024,
+    example: '1048576',
   }),
   SIEM_MAX_BATCH_RECORDS: integer({ description: 'Most records in one request.', default: 500, min: 1, max: 100_000 }),
   SIEM_TIMEOUT_SECONDS: integer({ description: 'Time allowed for one SIEM request.', default: 30, min: 1, max: 600 }),
@@ -39,7 +44,7 @@ export const settings = {
 
   KEY_VAULT_URL: text({ description: 'Key Vault holding the SIEM secret.', example: 'https://my-vault.vault.azure.net' }),
   SIEM_SECRET_NAME: text({ description: 'Name of the SIEM secret in KEY_VAULT_URL.', example: 'siem-token' }),
-  SIEM_SECRET: secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' }),
+  SIEM_SECRET: localOnly(secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' })),
   SECRET_CACHE_MINUTES: integer({
     description: 'How long a secret read from Key Vault is reused before it is read again.',
     default: 60,
@@ -62,28 +67,80 @@ export const settings = {
     max: 7 * 24 * 60,
   }),
 
+  // SIEM protocols, credentials and routing (formats, auth and routing).
+  SIEM_GZIP: flag({ description: 'Compress request bodies with gzip (Content-Encoding: gzip). Batch limits still count uncompressed bytes.', default: false }),
+  SIEM_ENTRA_SCOPE: text({
+    description: 'Scope of the Entra token for SIEM_AUTH=entra, from the app identity. Default for sentinel: https://monitor.azure.com/.default.',
+    example: 'api://my-siem/.default',
+  }),
+  SIEM_CA_CERT: text({ description: 'Name of a Key Vault secret holding extra CA certificates (PEM) the SIEM\'s certificate chains to.', example: 'siem-ca' }),
+  SIEM_ROUTES: json<RouteOverrides>({
+    description: 'Per-table overrides, one JSON object: table -> {url, sourcetype, index, stream}. Checked at start-up.',
+    example: '{"DeviceProcessEvents":{"index":"edr"}}',
+    default: new Map(),
+    check: checkRoutes,
+  }),
+  CATEGORIES_INCLUDE: list({ description: 'Forward only these tables (comma-separated, with or without AdvancedHunting-). Unset forwards all.', example: '' }),
+  CATEGORIES_EXCLUDE: list({ description: 'Never forward these tables. Excluded records are counted, not sent.', example: '' }),
+  SPLUNK_SOURCETYPE: text({
+    description: 'splunk-hec: sourcetype of each event; may contain {table} and {category}.',
+    default: 'mscs:azure:eventhub:defender:advancedhunting',
+  }),
+  SPLUNK_INDEX: text({ description: "splunk-hec: index of each event; may contain {table}. Unset uses the token's default index.", example: 'defender' }),
+  SPLUNK_HEC_ACK: flag({
+    description: 'splunk-hec: use indexer acknowledgement, so records count as delivered only once indexed.',
+    default: false,
+  }),
+  SPLUNK_HEC_ACK_TIMEOUT_SECONDS: integer({
+    description: 'splunk-hec with SPLUNK_HEC_ACK: how long to wait for a batch to be indexed before sending it again.',
+    default: 60,
+    min: 1,
+    max: 600,
+  }),
+  ELASTIC_INDEX: text({ description: 'elastic-bulk: target index or data stream; may contain {table} (lower-cased).', default: 'defender-{table}' }),
+  SENTINEL_DCR_ID: text({ description: 'sentinel: immutable id of the data collection rule (dcr-...).', example: 'dcr-00000000000000000000000000000000' }),
+  SENTINEL_STREAM: text({ description: 'sentinel: stream declared in the data collection rule; may contain {table}.', default: 'Custom-{table}' }),
+
   DEAD_LETTER_STORAGE__blobServiceUri: text({
     description: 'Blob endpoint of the dead-letter account, reached with the app identity. Falls back to the host storage.',
     example: 'https://myaccount.blob.core.windows.net',
   }),
-  DEAD_LETTER_STORAGE: secret({ description: 'Local development only: a connection string for the dead-letter account (Azurite).' }),
+  DEAD_LETTER_STORAGE: localOnly(secret({ description: 'Local development only: a connection string for the dead-letter account (Azurite).' })),
   DEAD_LETTER_CONTAINER: text({ description: 'Blob container for dead letters.', default: 'dead-letter' }),
-  DEAD_LETTER_DIR: text({ description: 'Folder for dead letters written by the command line.', default: './dead-letter' }),
+  DEAD_LETTER_DIR: localOnly(text({ description: 'Folder for dead letters written by the command line.', default: './dead-letter' })),
   AzureWebJobsStorage__blobServiceUri: text({ description: 'Host storage blob endpoint (identity-based); dead-letter fallback.' }),
   AzureWebJobsStorage__accountName: text({ description: 'Host storage account name (identity-based); dead-letter fallback.' }),
-  AzureWebJobsStorage: secret({
-    description: 'Host storage. Locally a connection string (UseDevelopmentStorage=true for Azurite); dead-letter fallback.',
-    example: 'UseDevelopmentStorage=true',
-  }),
+  AzureWebJobsStorage: localOnly(
+    secret({
+      description: 'Host storage. Locally a connection string (UseDevelopmentStorage=true for Azurite); dead-letter fallback.',
+      example: 'UseDevelopmentStorage=true',
+    }),
+  ),
 
   MACHINE_GROUP_DEFAULT: text({ description: 'MachineGroup given to devices no one knows; unset leaves them as they came.' }),
+
+  // Not a credential (ingestion signs in with Entra ID), but it names the resource: the Config holds it as a SecretValue.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: text({
+    description:
+      'Application Insights connection string: metrics, SIEM dependency calls. Unset turns telemetry off (local runs, tests). The Functions host reads it too, for its own logs.',
+  }),
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: text({
+    description:
+      'Entra ID ingestion, for Application Insights with local authentication disabled: "Authorization=AAD" (the app identity), or "Authorization=AAD;ClientId=<id>" for a user-assigned identity.',
+  }),
+  TELEMETRY_TRACE_SAMPLING_PERCENTAGE: integer({
+    description: 'Percentage of traces (SIEM dependency calls) sent to Application Insights. Metrics are never sampled.',
+    default: 100,
+    min: 0,
+    max: 100,
+  }),
 
   DEVICE_DIRECTORY__tableServiceUri: text({
     description: 'Table endpoint of the device directory every instance shares, reached with the app identity. Falls back to the host storage.',
     example: 'https://myaccount.table.core.windows.net',
   }),
-  DEVICE_DIRECTORY: secret({ description: 'Local development only: a connection string for the device directory (Azurite).' }),
-  DEVICE_DIRECTORY_TABLE: text({ description: 'Table holding the device directory (DeviceId -> MachineGroup).', default: 'DeviceDirectory' }),
+  DEVICE_DIRECTORY: localOnly(secret({ description: 'Local development only: a connection string for the device directory (Azurite).' })),
+  DEVICE_DIRECTORY_TABLE: text({ description: 'Table holding the device directory (DeviceId -> MachineGroup).', default: 'devicedirectory' }),
   DEVICE_DIRECTORY_CACHE_SIZE: integer({
     description: 'Devices each instance keeps in memory in front of the directory table.',
     default: 100_000,
@@ -123,7 +180,11 @@ export type Settings = { readonly [K in SettingName]: ReturnType<(typeof setting
  * the code never reads them.
  */
 export const hostSettings = {
-  FUNCTIONS_WORKER_RUNTIME: { description: 'Always "node".', example: 'node' },
+  FUNCTIONS_WORKER_RUNTIME: {
+    description: 'Always "node". Local only: on Flex Consumption the runtime is part of the app (infra/), not a setting.',
+    example: 'node',
+    localOnly: true,
+  },
   EventHubConnection__fullyQualifiedNamespace: {
     description: 'Event Hubs namespace the triggers read from, with the app identity (identity-based connection).',
     example: 'my-namespace.servicebus.windows.net',
@@ -132,7 +193,13 @@ export const hostSettings = {
     description: 'Client id of the user-assigned managed identity the SDKs authenticate with.',
     example: '',
   },
-} as const;
+
+  // Identity-based connections in Azure (infra/ sets them); empty locally, where your Azure CLI login is used.
+  EventHubConnection__credential: { description: 'In Azure "managedidentity": the triggers sign in as the app identity.', example: '' },
+  EventHubConnection__clientId: { description: 'In Azure the client id of the app identity, for the triggers.', example: '' },
+  AzureWebJobsStorage__credential: { description: 'In Azure "managedidentity": the host reaches its storage as the app identity.', example: '' },
+  AzureWebJobsStorage__clientId: { description: 'In Azure the client id of the app identity, for the host storage.', example: '' },
+} as const satisfies Record<string, { description: string; example: string; localOnly?: true }>;
 
 export function describeSettings(): { name: string; description: string; example: string; secret: boolean }[] {
   return Object.entries(settings).map(([name, spec]: [string, SettingSpec<unknown>]) => ({

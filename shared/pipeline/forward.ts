@@ -12,11 +12,12 @@ import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { enrichRecords, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
+import type { CategoryFilter } from '../filter/categoryFilter.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import { parseDynamicFields } from '../shape/dynamicFields.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
-import type { EventMessage, RejectedInput } from './types.js';
+import type { EventMessage, ForwardRecord, RejectedInput } from './types.js';
 
 /** The long-lived parts, built once per process from the Config. */
 export interface Pipeline {
@@ -29,6 +30,8 @@ export interface Pipeline {
   readonly concurrency: number;
   readonly backoff: BackoffPolicy;
   readonly defaultMachineGroup?: string;
+  /** CATEGORIES_INCLUDE / CATEGORIES_EXCLUDE. */
+  readonly filter: CategoryFilter;
   /** PARSE_DYNAMIC_FIELDS: JSON-in-a-string columns become JSON (a departure from byte fidelity, off by default). */
   readonly parseDynamicFields?: boolean;
 }
@@ -40,6 +43,8 @@ export interface InvocationOptions {
   readonly finalAttempt: boolean;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (event: AttemptEvent) => void;
+  /** Sees the records once unpacked (telemetry reads their times for lag). */
+  readonly onUnpacked?: (records: readonly ForwardRecord[]) => void;
 }
 
 export interface CategoryCounts {
@@ -47,6 +52,8 @@ export interface CategoryCounts {
   forwarded: number;
   deadLettered: number;
   pending: number;
+  /** Left out by the category filter: counted here, never sent. */
+  excluded: number;
   batches: number;
   bytes: number;
 }
@@ -59,7 +66,11 @@ export interface ForwardSummary {
   readonly deadLettered: number;
   /** Records the SIEM could not take yet and that were not dead-lettered: the invocation must be retried. */
   readonly pending: number;
+  /** Records the category filter left out. received = forwarded + deadLettered + pending + excluded. */
+  readonly excluded: number;
   readonly categories: ReadonlyMap<string, CategoryCounts>;
+  /** Records of tables not known to be streamed (schema drift), per category. */
+  readonly unknownTables: ReadonlyMap<string, number>;
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
   /** The device directory failed: records went on without what it would have filled in. */
   readonly enrichProblems: readonly EnrichProblem[];
@@ -90,11 +101,14 @@ export async function forward(
   options: InvocationOptions,
 ): Promise<ForwardSummary> {
   const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
+  options.onUnpacked?.(unpacked.records);
   const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
-  const shaped = pipeline.parseDynamicFields ? parseDynamicFields(enriched.records) : enriched.records;
-  const batches = batchRecords(shaped, pipeline.sink.format, pipeline.limits);
+  // Filtered after enrichment: an excluded DeviceInfo record still teaches the groups of its devices.
+  const filtered = pipeline.filter(enriched.records);
+  const shaped = pipeline.parseDynamicFields ? parseDynamicFields(filtered.records) : filtered.records;
+  const batches = batchRecords(shaped, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
   const result = await deliverBatches(
     batches,
     {
@@ -113,12 +127,13 @@ export async function forward(
   const counts = (category: string) => {
     let entry = categories.get(category);
     if (!entry) {
-      entry = { received: 0, forwarded: 0, deadLettered: 0, pending: 0, batches: 0, bytes: 0 };
+      entry = emptyCounts();
       categories.set(category, entry);
     }
     return entry;
   };
   for (const record of unpacked.records) counts(record.category).received++;
+  for (const [category, excluded] of filtered.excluded) counts(category).excluded += excluded;
   for (const batch of batches) {
     counts(batch.category).batches++;
     counts(batch.category).bytes += batch.bytes;
@@ -156,12 +171,18 @@ export async function forward(
     forwarded: total('forwarded'),
     deadLettered: total('deadLettered'),
     pending: total('pending'),
+    excluded: total('excluded'),
     categories,
+    unknownTables: filtered.unknownTables,
     coverage: enriched.coverage,
     enrichProblems: enriched.problems,
     failures,
     deadLetterNames,
   };
+}
+
+export function emptyCounts(): CategoryCounts {
+  return { received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, batches: 0, bytes: 0 };
 }
 
 function lettersForRejected(rejected: readonly RejectedInput[]): DeadLetter[] {

@@ -39,7 +39,7 @@ test('every problem is reported in one error that names the setting and what is 
 });
 
 test('plain http is accepted on loopback only', () => {
-  assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.1:9/x' }, { functionsApp: false }).siem.url.port, '9');
+  assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.1:9/x' }, { functionsApp: false }).siem.destination.url, 'http://127.0.0.1:9/x');
   assert.throws(() => loadConfig({ ...minimal, SIEM_URL: 'http://10.0.0.1/x' }, { functionsApp: false }), ConfigError);
 });
 
@@ -93,41 +93,42 @@ function catchConfigError(env: Record<string, string>, functionsApp = false): Co
   assert.fail('expected a ConfigError');
 }
 
-test('the device directory uses its own table endpoint, else the host storage; the functions app needs one', () => {
-  const own = loadConfig({ ...minimal, DEVICE_DIRECTORY__tableServiceUri: 'https://dir.table.core.windows.net' }, { functionsApp: false });
-  assert.deepEqual(own.deviceDirectory.table, {
-    connection: { kind: 'identity', serviceUri: 'https://dir.table.core.windows.net' },
-    name: 'DeviceDirectory',
-  });
-  const host = loadConfig({ ...minimal, EVENT_HUB_NAMES: 'a', AzureWebJobsStorage__accountName: 'acct' }, { functionsApp: true });
-  assert.deepEqual(host.deviceDirectory.table?.connection, { kind: 'identity', serviceUri: 'https://acct.table.core.windows.net' });
-  const hostTable = loadConfig(
-    { ...minimal, AzureWebJobsStorage__tableServiceUri: 'https://host.table.core.windows.net', AzureWebJobsStorage__accountName: 'acct' },
+const IKEY = '0b2f1d6e-8a41-4c55-9d0e-5f3c2a7b9e11';
+
+test('telemetry is off without a connection string, and on with one, sampling as a ratio', () => {
+  assert.equal(loadConfig(minimal, { functionsApp: false }).telemetry, undefined);
+  const telemetry = loadConfig(
+    { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`, TELEMETRY_TRACE_SAMPLING_PERCENTAGE: '25' },
     { functionsApp: false },
-  );
-  assert.deepEqual(hostTable.deviceDirectory.table?.connection, { kind: 'identity', serviceUri: 'https://host.table.core.windows.net' });
-  assert.equal(loadConfig(minimal, { functionsApp: false }).deviceDirectory.table, undefined, 'the command line may run without one');
-  assert.deepEqual(loadConfig(minimal, { functionsApp: false }).deviceDirectory.cache, { capacity: 100_000, ttlMs: 600_000 });
+  ).telemetry;
+  assert.equal(telemetry?.traceSamplingRatio, 0.25);
+  assert.equal(telemetry?.loopbackHttpIngestion, undefined);
+  assert.equal(telemetry?.entra, undefined);
 });
 
-test('directory settings are checked: table name, refresh schedule, Defender API URL', () => {
-  const error = catchConfigError({
-    ...minimal,
-    DEVICE_DIRECTORY_TABLE: 'device-directory',
-    DEVICE_DIRECTORY_REFRESH_SCHEDULE: '0 */6 * * *',
-    DEFENDER_API_URL: 'http://api.securitycenter.microsoft.com',
-    DEVICE_DIRECTORY_CACHE_MINUTES: '0',
-  });
-  assert.match(error.message, /DEVICE_DIRECTORY_TABLE must be a table name/);
-  assert.match(error.message, /DEVICE_DIRECTORY_REFRESH_SCHEDULE must be an NCRONTAB expression with six fields/);
-  assert.match(error.message, /DEFENDER_API_URL must be https/);
-  assert.match(error.message, /DEVICE_DIRECTORY_CACHE_MINUTES must be a whole number from 1/);
-  assert.equal(error.problems.length, 4);
+test('a plain-http ingestion endpoint is accepted on loopback only, and problems never show the key', () => {
+  const onLoopback = loadConfig(
+    { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:4318/` },
+    { functionsApp: false },
+  );
+  assert.equal(onLoopback.telemetry?.loopbackHttpIngestion, 'http://127.0.0.1:4318');
+  const remote = catchConfigError({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://collector.example.com/` });
+  assert.match(remote.message, /IngestionEndpoint must be an https URL \(plain http only on loopback\), got "http:\/\/collector.example.com"/);
+  const noKey = catchConfigError({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x.in.applicationinsights.azure.com/;InstrumentationKey=not-a-guid' });
+  assert.match(noKey.message, /must hold InstrumentationKey=<GUID>/);
+  assert.doesNotMatch(`${remote.message}${noKey.message}`, new RegExp(`${IKEY}|not-a-guid`));
+});
 
-  const config = loadConfig({ ...minimal, DEVICE_DIRECTORY_REFRESH_SCHEDULE: '0 0 */6 * * *' }, { functionsApp: false });
-  assert.equal(config.deviceDirectory.refresh?.schedule, '0 0 */6 * * *');
-  assert.equal(config.deviceDirectory.refresh?.apiUrl.href, 'https://api.securitycenter.microsoft.com/');
-  assert.equal(config.deviceDirectory.refresh?.scope, 'https://api.securitycenter.microsoft.com/.default');
-  assert.equal(loadConfig(minimal, { functionsApp: false }).deviceDirectory.refresh, undefined, 'off unless scheduled');
-  assert.equal(loadConfig(minimal, { functionsApp: false }).shape.parseDynamicFields, false);
+test('Entra ingestion follows the Functions convention and is refused over plain http', () => {
+  const withKey = { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY}` };
+  const entra = (value: string) => loadConfig({ ...withKey, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: value }, { functionsApp: false }).telemetry?.entra;
+  assert.deepEqual(entra('Authorization=AAD'), {});
+  assert.deepEqual(entra(`Authorization=AAD;ClientId=${IKEY}`), { clientId: IKEY });
+  assert.match(catchConfigError({ ...withKey, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=abc' }).message, /must be "Authorization=AAD"/);
+  const overHttp = catchConfigError({
+    ...minimal,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:4318`,
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
+  });
+  assert.match(overHttp.message, /must be https for Entra ID ingestion/);
 });

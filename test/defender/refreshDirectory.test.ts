@@ -8,16 +8,18 @@ import { DeviceTable } from '../../shared/enrich/deviceTable.js';
 import { TableDeviceDirectory } from '../../shared/enrich/tableDirectory.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { startServer, type Script, type TestServer } from '../support/httpServer.js';
-import { startIdentityEndpoint, type TestIdentity } from '../support/managedIdentity.js';
+import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
 
-const SCOPE = 'https://api.securitycenter.microsoft.com/.default';
+const DEFENDER_RESOURCE = 'https://api.securitycenter.microsoft.com';
+
+const SCOPE = `${DEFENDER_RESOURCE}/.default`;
 
 let azurite: Azurite;
 let identity: TestIdentity;
 const servers: TestServer[] = [];
 
 before(async () => {
-  [azurite, identity] = await Promise.all([startAzurite(), startIdentityEndpoint()]);
+  [azurite, identity] = await Promise.all([startAzurite(), startManagedIdentity()]);
   Object.assign(process.env, identity.env);
 });
 after(async () => {
@@ -56,7 +58,7 @@ function tableDirectory(table: string): TableDeviceDirectory {
 
 test('pages through @odata.nextLink, waits as a 429 says, and fills the shared directory', async () => {
   const api = await defenderApi((request, index) => {
-    if (request.headers.authorization !== `Bearer ${identity.token}`) return { status: 401, body: { error: { code: 'Unauthorized' } } };
+    if (request.headers.authorization !== `Bearer ${identity.tokenFor(DEFENDER_RESOURCE)}`) return { status: 401, body: { error: { code: 'Unauthorized' } } };
     if (index === 0) return { status: 429, headers: { 'retry-after': '7' }, body: { error: { code: 'TooManyRequests' } } };
     if (request.path === '/api/machines') {
       return {
@@ -85,7 +87,7 @@ test('pages through @odata.nextLink, waits as a 429 says, and fills the shared d
   ]);
   assert.equal(waits[0], 7000, 'Retry-After: 7 is honoured');
   assert.equal(waits.length, 2);
-  assert.ok(identity.resources.every((resource) => resource === 'https://api.securitycenter.microsoft.com'));
+  assert.ok(identity.issued.length > 0 && identity.issued.every((resource) => resource === DEFENDER_RESOURCE));
 
   // Another instance (its own cache) finds what the refresh wrote; a machine without a group is not guessed.
   const found = await tableDirectory('refreshseed').lookup(new Set(['m1', 'm2', 'm3', 'm4']));

@@ -1,52 +1,76 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { compareTimestamps } from '../../shared/enrich/deviceDirectory.js';
 import { enrichRecords } from '../../shared/enrich/enrich.js';
 import { MemoryDeviceDirectory } from '../../shared/enrich/memoryDirectory.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 
-function records(texts: readonly string[]) {
-  return unpackMessages([{ body: body(texts), source: {} }], { maxRecordBytes: 1 << 20 }).records;
-}
-
+const unpack = (records: string[]) =>
+  unpackMessages([{ body: body(records), source: {} }], { maxRecordBytes: 1 << 20 }).records;
 const groupOf = (text: string) => (JSON.parse(text) as { properties: { MachineGroup?: unknown } }).properties.MachineGroup;
 
-test('fills from the stream, including from a DeviceInfo later in the same invocation, and never overwrites', async () => {
-  // The DeviceInfo is the newest statement about dev-1, yet the record that carries its own group keeps it.
-  const input = records([
-    deviceEvent('dev-1', 'null'),
-    deviceEvent('dev-1', 'Pinned'),
-    deviceInfo('dev-1', 'Servers', '2026-07-18T15:00:00.0000000Z'),
-    deviceEvent('dev-1', 'absent', 'DeviceNetworkEvents'),
-  ]);
-  const { records: out, coverage } = await enrichRecords(input, new MemoryDeviceDirectory(), {});
-  assert.deepEqual(out.map((record) => groupOf(record.text)), ['Servers', 'Pinned', 'Servers', 'Servers']);
+test('a DeviceInfo row later in the same invocation enriches earlier rows, null or absent', async () => {
+  const records = unpack([deviceEvent('d1', 'null'), deviceEvent('d1', 'absent'), deviceInfo('d1', 'Servers')]);
+  const { records: enriched, coverage } = await enrichRecords(records, new MemoryDeviceDirectory(), {});
+  assert.deepEqual(enriched.map((record) => groupOf(record.text)), ['Servers', 'Servers', 'Servers']);
   assert.deepEqual(coverage.get('AdvancedHunting-DeviceProcessEvents'), {
-    withDevice: 2, alreadySet: 1, fromStream: 1, fromDirectory: 0, defaulted: 0, unknown: 0,
+    withDevice: 2, alreadySet: 0, fromStream: 2, fromDirectory: 0, defaulted: 0, unknown: 0,
   });
 });
 
-test('what one invocation learns, the next finds in the directory; unknown devices get the default only when set', async () => {
+test('enrichment splices the value in and leaves every other byte alone', async () => {
+  const original = deviceEvent('d1', 'null');
+  const [enriched] = (await enrichRecords(unpack([original, deviceInfo('d1', 'Grüppe "1"')]), new MemoryDeviceDirectory(), {})).records;
+  assert.equal(enriched?.text, original.replace('"MachineGroup":null', '"MachineGroup":"Grüppe \\"1\\""'));
+  assert.equal(enriched?.bytes, Buffer.byteLength(enriched?.text ?? ''));
+  const absent = deviceEvent('d1', 'absent');
+  const [inserted] = (await enrichRecords(unpack([absent, deviceInfo('d1', 'G')]), new MemoryDeviceDirectory(), {})).records;
+  assert.equal(inserted?.text, absent.replace('"FileName":"a.exe"}', '"FileName":"a.exe","MachineGroup":"G"}'));
+});
+
+test('a property object with only DeviceId gets the group without a stray comma', async () => {
+  const minimal = recordText({ table: 'AlertEvidence', properties: '"DeviceId":"d9"' });
+  const [enriched] = (await enrichRecords(unpack([minimal, deviceInfo('d9', 'G')]), new MemoryDeviceDirectory(), {})).records;
+  assert.deepEqual(JSON.parse(enriched?.text ?? '').properties, { DeviceId: 'd9', MachineGroup: 'G' });
+});
+
+test('a non-null MachineGroup is never overwritten', async () => {
+  const records = unpack([deviceEvent('d1', 'Original'), deviceInfo('d1', 'Servers')]);
+  const { records: enriched } = await enrichRecords(records, new MemoryDeviceDirectory(), {});
+  assert.equal(groupOf(enriched[0]?.text ?? ''), 'Original');
+});
+
+test('records without DeviceId pass unchanged', async () => {
+  const email = recordText({ table: 'EmailEvents', properties: '"Subject":"hi","MachineGroup":null' });
+  const [same] = (await enrichRecords(unpack([email, deviceInfo('d1', 'S')]), new MemoryDeviceDirectory(), {})).records;
+  assert.equal(same?.text, email);
+});
+
+test('the newest Timestamp wins when the stream says two things', async () => {
+  const records = unpack([
+    deviceInfo('d1', 'New', '2026-07-18T14:05:55.51Z'),
+    deviceInfo('d1', 'Old', '2026-07-18T14:05:55.5Z'),
+    deviceEvent('d1', 'null'),
+  ]);
+  const { records: enriched } = await enrichRecords(records, new MemoryDeviceDirectory(), {});
+  assert.equal(groupOf(enriched[2]?.text ?? ''), 'New');
+});
+
+test('what one invocation learned enriches the next; unknown devices get the default only when set', async () => {
   const directory = new MemoryDeviceDirectory();
-  await enrichRecords(records([deviceInfo('dev-1', 'Servers')]), directory, {});
-
-  const later = records([deviceEvent('dev-1', 'null'), deviceEvent('dev-2', 'null')]);
-  const plain = await enrichRecords(later, directory, {});
-  assert.deepEqual(plain.records.map((record) => groupOf(record.text)), ['Servers', null]);
-  assert.equal(plain.coverage.get('AdvancedHunting-DeviceProcessEvents')?.unknown, 1);
-
+  await enrichRecords(unpack([deviceInfo('d1', 'Servers')]), directory, {});
+  const later = unpack([deviceEvent('d1', 'null'), deviceEvent('d2', 'null')]);
+  const kept = await enrichRecords(later, directory, {});
+  assert.deepEqual(kept.records.map((record) => groupOf(record.text)), ['Servers', null]);
+  assert.equal(kept.coverage.get('AdvancedHunting-DeviceProcessEvents')?.unknown, 1);
   const defaulted = await enrichRecords(later, directory, { defaultGroup: 'Unassigned' });
   assert.deepEqual(defaulted.records.map((record) => groupOf(record.text)), ['Servers', 'Unassigned']);
-  assert.deepEqual(defaulted.coverage.get('AdvancedHunting-DeviceProcessEvents'), {
-    withDevice: 2, alreadySet: 0, fromStream: 0, fromDirectory: 1, defaulted: 1, unknown: 0,
-  });
+  assert.equal(defaulted.coverage.get('AdvancedHunting-DeviceProcessEvents')?.fromDirectory, 1);
 });
 
-test('records without a DeviceId pass untouched and are not counted', async () => {
-  const email = recordText({ table: 'EmailEvents', properties: '"NetworkMessageId":"n1","MachineGroup":null' });
-  const alertWithoutDevice = recordText({ table: 'AlertEvidence', properties: '"EntityType":"Ip","DeviceId":null,"MachineGroup":null' });
-  const input = records([email, alertWithoutDevice]);
-  const { records: out, coverage } = await enrichRecords(input, new MemoryDeviceDirectory(), { defaultGroup: 'Unassigned' });
-  assert.deepEqual(out.map((record) => record.text), [email, alertWithoutDevice]);
-  assert.equal(coverage.size, 0);
+test('timestamps with different fraction lengths compare by time', () => {
+  assert.equal(compareTimestamps('2026-01-01T00:00:00.5Z', '2026-01-01T00:00:00.4999999Z'), 1);
+  assert.equal(compareTimestamps('2026-01-01T00:00:00Z', '2026-01-01T00:00:00.0000001Z'), -1);
+  assert.equal(compareTimestamps(undefined, '2026-01-01T00:00:00Z'), -1);
 });

@@ -22,7 +22,6 @@ export async function startAzurite(): Promise<Azurite> {
   const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    // --disableTelemetry: Azurite otherwise reports to Application Insights, and tests talk to loopback only.
     [AZURITE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--loose', '--disableTelemetry',
       '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
       '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
@@ -52,8 +51,7 @@ function listening(child: ChildProcess, services: number): Promise<void> {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      // "successfully listening at" in Azurite 3.35 ("listens on" in older releases).
-      seen = output.split('successfully listen').length - 1;
+      seen = output.split('successfully listening at').length - 1;
       if (seen >= services) resolve();
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

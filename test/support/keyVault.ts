@@ -1,11 +1,11 @@
 /**
- * A Key Vault on loopback HTTPS that speaks the real protocol (bearer challenge, then the secret), and an App
- * Service managed-identity endpoint that issues its tokens. With IDENTITY_ENDPOINT/IDENTITY_HEADER pointing at it,
- * the real @azure/identity ManagedIdentityCredential and the real SecretClient talk to these as they would in Azure.
+ * A Key Vault on loopback HTTPS that speaks the real protocol (bearer challenge, then the secret), with its
+ * managed-identity endpoint (managedIdentity.ts). With IDENTITY_ENDPOINT/IDENTITY_HEADER pointing at that, the
+ * real @azure/identity ManagedIdentityCredential and the real SecretClient talk to these as they would in Azure.
  */
 import { testCertificates } from './certificates.js';
 import { startServer } from './httpServer.js';
-import { startIdentityEndpoint } from './managedIdentity.js';
+import { startManagedIdentity, type TestIdentity } from './managedIdentity.js';
 
 export interface TestKeyVault {
   readonly url: string;
@@ -17,9 +17,10 @@ export interface TestKeyVault {
   close(): Promise<void>;
 }
 
-export async function startKeyVault(secrets: Record<string, string>): Promise<TestKeyVault> {
-  const identity = await startIdentityEndpoint();
-  const token = identity.token;
+/** Starts its own identity endpoint unless given one (to share it with another server that checks tokens). */
+export async function startKeyVault(secrets: Record<string, string>, sharedIdentity?: TestIdentity): Promise<TestKeyVault> {
+  const identity = sharedIdentity ?? (await startManagedIdentity());
+  const token = identity.tokenFor('https://vault.azure.net');
   const stored = new Map(Object.entries(secrets));
   let reads = 0;
   const certificates = testCertificates();
@@ -53,7 +54,7 @@ export async function startKeyVault(secrets: Record<string, string>): Promise<Te
     ca: certificates.ca,
     close: async () => {
       await vault.close();
-      await identity.close();
+      if (!sharedIdentity) await identity.close();
     },
   };
 }
