@@ -113,6 +113,9 @@ param sentinelStream string = 'Custom-{table}'
 @description('MACHINE_GROUP_DEFAULT: MachineGroup for devices nobody knows; empty leaves them as they came.')
 param machineGroupDefault string = ''
 
+@description('ALLOWED_TENANT_IDS: tenant ids whose records may be forwarded, comma-separated; others are dead-lettered. Empty allows every tenant.')
+param allowedTenantIds string = ''
+
 // ---- Storage
 
 @description('DEAD_LETTER_CONTAINER: blob container for what the SIEM would not take.')
@@ -391,6 +394,7 @@ var appSettings = {
   DEFENDER_API_URL: defenderApiUrl
   DEFENDER_API_SCOPE: defenderApiScope
   PARSE_DYNAMIC_FIELDS: string(parseDynamicFields)
+  ALLOWED_TENANT_IDS: allowedTenantIds
   SIEM_GZIP: string(siemGzip)
   SIEM_ENTRA_SCOPE: siemEntraScope
   SIEM_CA_CERT: siemCaCert

@@ -17,6 +17,7 @@ import { DeviceTable } from '../enrich/deviceTable.js';
 import { MemoryDeviceDirectory } from '../enrich/memoryDirectory.js';
 import { TableDeviceDirectory } from '../enrich/tableDirectory.js';
 import { createCategoryFilter } from '../filter/categoryFilter.js';
+import { createTenantFilter } from '../filter/tenants.js';
 import type { Pipeline } from '../pipeline/forward.js';
 import { createSecretProvider } from '../secrets/secretProvider.js';
 import { createSink, type Post } from '../sinks/sink.js';
@@ -61,6 +62,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     backoff: config.delivery.backoff,
     ...(config.enrich.defaultMachineGroup === undefined ? {} : { defaultMachineGroup: config.enrich.defaultMachineGroup }),
     filter: createCategoryFilter(config.categories),
+    tenants: createTenantFilter(config.tenants.allowed),
     parseDynamicFields: config.shape.parseDynamicFields,
   };
   return { pipeline, close: () => client.close() };

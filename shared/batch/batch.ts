@@ -1,6 +1,6 @@
 /**
- * Batch: records -> requests' worth of records. Each batch holds records of one route only (a route implies one
- * category) and stays within the byte and record limits, counted as the format will encode it. Order within a
+ * Batch: records -> requests' worth of records. Each batch holds records of one route and one tenant only (a route
+ * implies one category) and stays within the byte and record limits, counted as the format will encode it. Order within a
  * route is kept.
  */
 import type { Format } from '../sinks/format.js';
@@ -28,7 +28,8 @@ export function batchRecords(
     open.delete(key);
   };
   for (const record of records) {
-    const key = keyOf(record);
+    // Whatever the route, two tenants never share a request.
+    const key = `${keyOf(record)}\u0000${record.tenantId ?? ''}`;
     const size = format.recordBytes(record);
     let current = open.get(key);
     if (current && (current.records.length >= limits.maxRecords || current.bytes + size > limits.maxBytes)) {

@@ -36,6 +36,10 @@ export interface Config {
   readonly enrich: { readonly defaultMachineGroup?: string };
   /** Tables to forward (empty: all) and to leave out, as given (with or without the AdvancedHunting- prefix). */
   readonly categories: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  /** Tenants whose records may be forwarded, lower-cased; empty admits every tenant. */
+  readonly tenants: { readonly allowed: readonly string[] };
+  /** The command line's replay: how it reaches a Blob container when not with the user's identity. */
+  readonly backfill: { readonly storageConnectionString?: SecretValue };
   /** Application Insights; absent when no connection string is set, and then nothing is exported. */
   readonly telemetry?: TelemetryConfig;
   readonly deviceDirectory: DeviceDirectoryConfig;
@@ -91,6 +95,8 @@ function defaultOf(spec: { parse(raw: string | undefined): unknown }): unknown {
   }
 }
 
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function buildConfig(values: Settings, options: LoadOptions, problems: string[]): Config | undefined {
   const problem = (name: SettingName, message: string) => problems.push(`${name} ${message}`);
 
@@ -110,6 +116,10 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   }
   if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(values.DEAD_LETTER_CONTAINER)) {
     problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got "${values.DEAD_LETTER_CONTAINER}"`);
+  }
+  const notTenantIds = values.ALLOWED_TENANT_IDS.filter((id) => !TENANT_ID.test(id));
+  if (notTenantIds.length > 0) {
+    problem('ALLOWED_TENANT_IDS', `must be tenant ids (GUIDs such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32), got "${notTenantIds.join('", "')}"`);
   }
 
   const parsed = parseSiem(values, problem);
@@ -132,6 +142,8 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
       directory: values.DEAD_LETTER_DIR,
     },
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
+    tenants: { allowed: values.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()) },
+    backfill: values.BACKFILL_STORAGE === undefined ? {} : { storageConnectionString: values.BACKFILL_STORAGE },
     ...(telemetry ? { telemetry } : {}),
     deviceDirectory,
     shape: { parseDynamicFields: values.PARSE_DYNAMIC_FIELDS },

@@ -119,6 +119,17 @@ export const settings = {
 
   MACHINE_GROUP_DEFAULT: text({ description: 'MachineGroup given to devices no one knows; unset leaves them as they came.' }),
 
+  ALLOWED_TENANT_IDS: list({
+    description: 'Tenant ids whose records may be forwarded, comma-separated. Records of any other tenant are dead-lettered (tenant-not-allowed). Unset: every tenant.',
+    example: '',
+  }),
+
+  BACKFILL_STORAGE: localOnly(
+    secret({
+      description: 'Local development only: a connection string (Azurite) for replay --from-blob. Unset, replay reads blobs with your identity.',
+    }),
+  ),
+
   // Not a credential (ingestion signs in with Entra ID), but it names the resource: the Config holds it as a SecretValue.
   APPLICATIONINSIGHTS_CONNECTION_STRING: text({
     description:

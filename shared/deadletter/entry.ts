@@ -24,6 +24,7 @@ export interface DeadLetterSource {
   readonly sequenceNumbers?: readonly number[];
   readonly enqueuedTime?: string;
   readonly files?: readonly string[];
+  readonly blobs?: readonly string[];
 }
 
 export interface DeadLetter {
@@ -57,8 +58,15 @@ export function deadLetterName(letter: DeadLetter): string {
 
 export function summarizeSources(sources: readonly MessageSource[]): DeadLetterSource {
   const first = sources[0];
-  const sequenceNumbers = [...new Set(sources.flatMap((source) => (source.sequenceNumber === undefined ? [] : [source.sequenceNumber])))];
-  const files = [...new Set(sources.flatMap((source) => (source.file === undefined ? [] : [source.file])))];
+  const distinct = <T>(pick: (source: MessageSource) => T | undefined): T[] => [
+    ...new Set(sources.flatMap((source) => {
+      const value = pick(source);
+      return value === undefined ? [] : [value];
+    })),
+  ];
+  const sequenceNumbers = distinct((source) => source.sequenceNumber);
+  const files = distinct((source) => source.file);
+  const blobs = distinct((source) => source.blob);
   const enqueued = sources.map((source) => source.enqueuedTime).filter((time): time is string => time !== undefined).sort()[0];
   return {
     ...(first?.hub ? { hub: first.hub } : {}),
@@ -66,5 +74,6 @@ export function summarizeSources(sources: readonly MessageSource[]): DeadLetterS
     ...(sequenceNumbers.length > 0 ? { sequenceNumbers } : {}),
     ...(enqueued ? { enqueuedTime: enqueued } : {}),
     ...(files.length > 0 ? { files } : {}),
+    ...(blobs.length > 0 ? { blobs } : {}),
   };
 }

@@ -13,6 +13,7 @@ import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { enrichRecords, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
 import type { CategoryFilter } from '../filter/categoryFilter.js';
+import type { TenantFilter } from '../filter/tenants.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import { parseDynamicFields } from '../shape/dynamicFields.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
@@ -32,6 +33,8 @@ export interface Pipeline {
   readonly defaultMachineGroup?: string;
   /** CATEGORIES_INCLUDE / CATEGORIES_EXCLUDE. */
   readonly filter: CategoryFilter;
+  /** ALLOWED_TENANT_IDS. */
+  readonly tenants: TenantFilter;
   /** PARSE_DYNAMIC_FIELDS: JSON-in-a-string columns become JSON (a departure from byte fidelity, off by default). */
   readonly parseDynamicFields?: boolean;
 }
@@ -102,7 +105,9 @@ export async function forward(
 ): Promise<ForwardSummary> {
   const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
   options.onUnpacked?.(unpacked.records);
-  const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
+  // Before enrichment: another tenant's records neither teach device groups nor reach a batch.
+  const admitted = pipeline.tenants(unpacked.records);
+  const enriched = await enrichRecords(admitted.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
   // Filtered after enrichment: an excluded DeviceInfo record still teaches the groups of its devices.
@@ -142,7 +147,8 @@ export async function forward(
 
   const held = options.finalAttempt ? [] : result.failed.filter((failure) => failure.retryable);
   const toDeadLetter = result.failed.filter((failure) => !held.includes(failure));
-  const letters = [...lettersForRejected(unpacked.rejected), ...toDeadLetter.map(letterForFailure)];
+  const refused = admitted.refused.map((group) => ({ ...group, reason: 'tenant-not-allowed', attempts: 0 }));
+  const letters = [...lettersForRejected(unpacked.rejected), ...refused.map(letterForFailure), ...toDeadLetter.map(letterForFailure)];
   const deadLetterNames = await writeAll(pipeline.deadLetters, letters);
 
   const failures: FailureNote[] = [];
@@ -150,6 +156,10 @@ export async function forward(
     counts(reject.category ?? 'unknown').received++;
     counts(reject.category ?? 'unknown').deadLettered++;
     failures.push({ category: reject.category, reason: reject.reason, detail: reject.detail, records: 1, disposition: 'dead-lettered' });
+  }
+  for (const group of refused) {
+    counts(group.category).deadLettered += group.records.length;
+    failures.push({ category: group.category, reason: group.reason, detail: group.detail, records: group.records.length, disposition: 'dead-lettered' });
   }
   for (const failure of result.failed) {
     const disposition = held.includes(failure) ? 'pending' : 'dead-lettered';
@@ -200,7 +210,10 @@ function lettersForRejected(rejected: readonly RejectedInput[]): DeadLetter[] {
   }));
 }
 
-function letterForFailure(failure: FailedRecords): DeadLetter {
+/** Records set aside whole, after delivery or before it: a SIEM failure, or a tenant that is not allowed. */
+type SetAside = Pick<FailedRecords, 'category' | 'records' | 'detail' | 'attempts' | 'status' | 'responseExcerpt'> & { readonly reason: string };
+
+function letterForFailure(failure: SetAside): DeadLetter {
   return {
     meta: {
       reason: failure.reason,

@@ -10,6 +10,8 @@ export interface MessageSource {
   readonly offset?: string;
   readonly enqueuedTime?: string;
   readonly file?: string;
+  /** A blob's URL (without any SAS query), when a replay reads straight from a container. */
+  readonly blob?: string;
   readonly line?: number;
 }
 

@@ -4,7 +4,7 @@ import { batchRecords } from '../../shared/batch/batch.js';
 import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
 import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
-import { body, deviceEvent, deviceInfo } from '../support/records.js';
+import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 
 const records = unpackMessages(
   [{ body: body([deviceInfo('a', 'g'), deviceEvent('a', 'null'), deviceInfo('b', 'g'), deviceEvent('b', 'null'), deviceInfo('c', 'g')]), source: {} }],
@@ -37,4 +37,14 @@ test('batches are cut at the byte limit, counted as the encoded body, and the co
     }
     assert.deepEqual(batches.filter((b) => b.category.endsWith('DeviceInfo')).map((b) => b.records.length), [2, 1]);
   }
+});
+
+test('records of two tenants never share a batch, even on the same route', () => {
+  const tenantB = '0d6c6a0e-3a8f-4c59-9d7e-2b3f7f1e9a11';
+  const mixed = unpackMessages(
+    [{ body: body([recordText({ table: 'DeviceEvents' }), recordText({ table: 'DeviceEvents', tenantId: tenantB }), recordText({ table: 'DeviceEvents' })]), source: {} }],
+    { maxRecordBytes: 1 << 20 },
+  ).records;
+  const batches = batchRecords(mixed, ndjsonFormat, { maxBytes: 1 << 20, maxRecords: 500 }, () => 'one-route');
+  assert.deepEqual(batches.map((batch) => batch.records.map((record) => record.index)), [[0, 2], [1]]);
 });
