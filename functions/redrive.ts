@@ -3,4 +3,4 @@ import { forwarderApp } from '../shared/app/functionsApp.js';
 
 const { redrive } = forwarderApp(process.env);
 
-if (redrive) app.timer('redrive', { schedule: redrive.schedule, handler: redrive.handle });
+if (redrive) app.timer('redrive', { schedule: redrive.schedule, handler: redrive.handler });

@@ -124,8 +124,30 @@ param allowedTenantIds string = ''
 @description('DEAD_LETTER_CONTAINER: blob container for what the SIEM would not take.')
 param deadLetterContainer string = 'dead-letter'
 
-@description('Table holding the device directory (MachineGroup of devices the stream has not described yet).')
+@description('DEVICE_DIRECTORY_TABLE: table holding the device directory (MachineGroup of devices the stream has not described yet).')
 param deviceDirectoryTable string = 'devicedirectory'
+
+@description('DEVICE_DIRECTORY_CACHE_SIZE: devices each instance keeps in memory in front of the directory table.')
+@minValue(100)
+@maxValue(2000000)
+param deviceDirectoryCacheSize int = 100000
+
+@description('DEVICE_DIRECTORY_CACHE_MINUTES: how long an instance reuses a device group before reading the table again.')
+@minValue(1)
+@maxValue(1440)
+param deviceDirectoryCacheMinutes int = 10
+
+@description('DEVICE_DIRECTORY_REFRESH_SCHEDULE: NCRONTAB (six fields) for seeding the directory from the Defender for Endpoint machines API, e.g. 0 0 */6 * * *; empty turns it off. The identity then needs the WindowsDefenderATP application permission Machine.Read.All (README).')
+param deviceDirectoryRefreshSchedule string = ''
+
+@description('DEFENDER_API_URL: the Defender for Endpoint API the refresh reads machines from.')
+param defenderApiUrl string = 'https://api.securitycenter.microsoft.com'
+
+@description('DEFENDER_API_SCOPE: token scope for defenderApiUrl.')
+param defenderApiScope string = 'https://api.securitycenter.microsoft.com/.default'
+
+@description('PARSE_DYNAMIC_FIELDS: true sends JSON-in-a-string columns of Device* and AlertEvidence as JSON (not byte for byte).')
+param parseDynamicFields bool = false
 
 // ---- Event Hubs
 
@@ -367,6 +389,15 @@ var appSettings = {
   DEAD_LETTER_CONTAINER: deadLetterContainer
   MACHINE_GROUP_DEFAULT: machineGroupDefault
   REDRIVE_SCHEDULE: redriveSchedule
+  AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
+  DEVICE_DIRECTORY__tableServiceUri: storage.outputs.tableEndpoint
+  DEVICE_DIRECTORY_TABLE: deviceDirectoryTable
+  DEVICE_DIRECTORY_CACHE_SIZE: string(deviceDirectoryCacheSize)
+  DEVICE_DIRECTORY_CACHE_MINUTES: string(deviceDirectoryCacheMinutes)
+  DEVICE_DIRECTORY_REFRESH_SCHEDULE: deviceDirectoryRefreshSchedule
+  DEFENDER_API_URL: defenderApiUrl
+  DEFENDER_API_SCOPE: defenderApiScope
+  PARSE_DYNAMIC_FIELDS: string(parseDynamicFields)
   ALLOWED_TENANT_IDS: allowedTenantIds
   SIEM_GZIP: string(siemGzip)
   SIEM_ENTRA_SCOPE: siemEntraScope

@@ -2,6 +2,7 @@
  * Builds the long-lived parts of the pipeline from the Config, once per process. Both the functions and the
  * command line go through here, so they share configuration, secret loading and delivery.
  */
+import type { TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { parseClientCertificate } from '../auth/clientCertificate.js';
@@ -12,7 +13,9 @@ import { FolderDeadLetterStore } from '../deadletter/folderStore.js';
 import type { DeadLetterStore } from '../deadletter/store.js';
 import { SiemClient } from '../deliver/siemClient.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
+import { DeviceTable } from '../enrich/deviceTable.js';
 import { MemoryDeviceDirectory } from '../enrich/memoryDirectory.js';
+import { TableDeviceDirectory } from '../enrich/tableDirectory.js';
 import { createCategoryFilter } from '../filter/categoryFilter.js';
 import { createTenantFilter } from '../filter/tenants.js';
 import type { Pipeline } from '../pipeline/forward.js';
@@ -32,6 +35,8 @@ export interface PipelineOptions {
   /** Extra options for the Key Vault client (tests trust a loopback vault's certificate through these). */
   readonly keyVaultClientOptions?: SecretClientOptions;
   readonly directory?: DeviceDirectory;
+  /** Extra options for the device directory's table client (tests count its requests through these). */
+  readonly directoryClientOptions?: TableServiceClientOptions;
 }
 
 export function createPipeline(config: Config, options: PipelineOptions): PipelineParts {
@@ -52,7 +57,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     sink,
     post: sink.wrapPost ? sink.wrapPost(post) : post,
     secrets: siemSecrets(config, credential, keyVault, checkSecret),
-    directory: options.directory ?? new MemoryDeviceDirectory(),
+    directory: options.directory ?? deviceDirectory(config, credential, options.directoryClientOptions),
     deadLetters: deadLetterStore(config, options.deadLetters, credential),
     limits: { maxBytes: config.siem.maxBatchBytes, maxRecords: config.siem.maxBatchRecords },
     concurrency: config.siem.concurrency,
@@ -60,6 +65,7 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     ...(config.enrich.defaultMachineGroup === undefined ? {} : { defaultMachineGroup: config.enrich.defaultMachineGroup }),
     filter: createCategoryFilter(config.categories),
     tenants: createTenantFilter(config.tenants.allowed),
+    parseDynamicFields: config.shape.parseDynamicFields,
   };
   return { pipeline, close: () => client.close() };
 }
@@ -84,4 +90,15 @@ function deadLetterStore(config: Config, kind: 'blob' | 'folder', credential: ()
   if (kind === 'folder') return new FolderDeadLetterStore(config.deadLetter.directory);
   if (!blob) throw new Error('dead-letter blob storage is not configured');
   return new BlobDeadLetterStore(blob.connection, blob.container, credential);
+}
+
+/** The table every instance shares when storage is configured; a per-process directory otherwise (command line). */
+export function deviceDirectory(
+  config: Config,
+  credential: () => TokenCredential,
+  clientOptions?: TableServiceClientOptions,
+): DeviceDirectory {
+  const { table, cache } = config.deviceDirectory;
+  if (!table) return new MemoryDeviceDirectory(cache.capacity);
+  return new TableDeviceDirectory(DeviceTable.connect(table.connection, table.name, credential, clientOptions), cache);
 }

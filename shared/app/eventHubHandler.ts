@@ -131,6 +131,13 @@ export function logSummary(
   for (const [category, records] of summary.unknownTables) {
     logger.warn('unknown table', { category, records, detail: 'not a table Defender is known to stream; forwarded unless filtered out' });
   }
+  for (const problem of summary.enrichProblems) {
+    logger.warn('device directory unavailable; MachineGroup left unfilled where only the directory knew it', {
+      stage: problem.stage,
+      devices: problem.devices,
+      detail: problem.detail,
+    });
+  }
   for (const failure of summary.failures) {
     const log = failure.disposition === 'pending' ? logger.warn : logger.error;
     log('delivery failure', {

@@ -2,10 +2,12 @@
  * Start-up of the functions app: reads the configuration once (a bad setting stops the app here, with one message
  * naming every problem) and builds the handler the Event Hub triggers share.
  */
+import { azureCredential } from '../azure/credential.js';
 import { loadConfig, type Config, type Environment } from '../config/config.js';
 import { startTelemetry } from '../telemetry/azureMonitor.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { createPipeline, type PipelineOptions } from './createPipeline.js';
+import { createDirectoryRefreshHandler } from './directoryRefresh.js';
 import { createEventHubHandler } from './eventHubHandler.js';
 import { createRedriveHandler } from './redriveHandler.js';
 import { invocationBudgetMs, readFunctionTimeoutMs } from './hostSettings.js';
@@ -17,7 +19,9 @@ export interface ForwarderApp {
   /** Flushed when the host stops the worker, so the last minute of metrics is not lost. */
   readonly telemetry: Telemetry;
   /** Present when REDRIVE_SCHEDULE is set. */
-  readonly redrive?: { readonly schedule: string; readonly handle: ReturnType<typeof createRedriveHandler> };
+  readonly redrive?: { readonly schedule: string; readonly handler: ReturnType<typeof createRedriveHandler> };
+  /** The timer that seeds the device directory from Defender; undefined when DEVICE_DIRECTORY_REFRESH_SCHEDULE is empty. */
+  readonly directoryRefresh?: { readonly schedule: string; readonly handler: ReturnType<typeof createDirectoryRefreshHandler> };
 }
 
 const HOST_JSON = new URL('../../../host.json', import.meta.url);
@@ -49,12 +53,25 @@ export function startForwarderApp(env: Environment, options: Omit<PipelineOption
   const { schedule } = config.redrive;
   const redrive = schedule && {
     schedule,
-    handle: createRedriveHandler(pipeline, pipeline.deadLetters, {
+    handler: createRedriveHandler(pipeline, pipeline.deadLetters, {
       invocationBudgetMs: invocationBudgetMs(functionTimeoutMs, Number.POSITIVE_INFINITY, requestMs),
       letterBudgetMs: config.delivery.retryBudgetMs,
     }),
   };
-  return { config, hubs, handleEvents, telemetry, ...(redrive ? { redrive } : {}) };
+  const refresh = config.deviceDirectory.refresh;
+  // The timer shares the pipeline's directory, so a refresh also warms this instance's cache.
+  const directoryRefresh = refresh && {
+    schedule: refresh.schedule,
+    handler: createDirectoryRefreshHandler(pipeline.directory, refresh, (options.credential ?? azureCredential)()),
+  };
+  return {
+    config,
+    hubs,
+    handleEvents,
+    telemetry,
+    ...(redrive ? { redrive } : {}),
+    ...(directoryRefresh ? { directoryRefresh } : {}),
+  };
 }
 
 /** Function names allow letters, digits, '-' and '_'; hub names may also hold '.'. */

@@ -12,6 +12,7 @@ import { ReplayCheckpoint } from '../backfill/checkpoint.js';
 import { ReplayProgress, type ProgressOutput } from '../backfill/progress.js';
 import { chunks, replayItems, settledPositions } from '../backfill/replayItems.js';
 import { loadConfig, type Environment } from '../config/config.js';
+import type { EnrichProblem } from '../enrich/enrich.js';
 import { forward } from '../pipeline/forward.js';
 import { listSources, type SourceInputs } from '../sources/listSources.js';
 import { startTelemetry } from '../telemetry/azureMonitor.js';
@@ -69,6 +70,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   });
   const started = performance.now();
   let completed = true;
+  const directoryProblems: EnrichProblem[] = [];
   progress?.start();
   try {
     for await (const chunk of chunks(items, options.messagesPerInvocation ?? 100)) {
@@ -82,6 +84,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       });
       observer.finish(summary);
       addSummary(totals, summary);
+      directoryProblems.push(...summary.enrichProblems);
       await checkpoint.record(settledPositions(chunk));
       progress?.update(totals);
       if (options.signal?.aborted) {
@@ -101,6 +104,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   options.stdout.write(`${formatTable(totals, seconds)}\n`);
   if (totals.deadLettered > 0) {
     options.stdout.write(`${totals.deadLettered} record(s) dead-lettered under ${config.deadLetter.directory}\n`);
+  }
+  const lastProblem = directoryProblems.at(-1);
+  if (lastProblem) {
+    options.stdout.write(
+      `The device directory failed ${directoryProblems.length} time(s); MachineGroup was left unfilled where only it knew. Last: ${lastProblem.stage}: ${lastProblem.detail}\n`,
+    );
   }
   if (options.json) options.stdout.write(`${jsonSummary(totals, seconds)}\n`);
   return { ...totals, completed };

@@ -3,6 +3,7 @@
  * so a misconfigured app fails at start-up with one message naming every bad setting.
  */
 import { resolveStorage, type StorageConnection } from '../azure/storageConnection.js';
+import { hostStorage, parseDeviceDirectory, type DeviceDirectoryConfig } from './deviceDirectory.js';
 import { SecretValue } from './secretValue.js';
 import { isLoopback, parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
@@ -48,6 +49,8 @@ export interface Config {
   readonly backfill: { readonly storageConnectionString?: SecretValue };
   /** Application Insights; absent when no connection string is set, and then nothing is exported. */
   readonly telemetry?: TelemetryConfig;
+  readonly deviceDirectory: DeviceDirectoryConfig;
+  readonly shape: { readonly parseDynamicFields: boolean };
 }
 
 export class ConfigError extends Error {
@@ -112,11 +115,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   }
   const deadLetterStorage = resolveStorage(
     { serviceUri: values.DEAD_LETTER_STORAGE__blobServiceUri, connectionString: values.DEAD_LETTER_STORAGE },
-    {
-      serviceUri: values.AzureWebJobsStorage__blobServiceUri,
-      accountName: values.AzureWebJobsStorage__accountName,
-      connectionString: values.AzureWebJobsStorage,
-    },
+    hostStorage(values, values.AzureWebJobsStorage__blobServiceUri),
     'blob',
   );
   if (options.functionsApp && !deadLetterStorage) {
@@ -140,8 +139,9 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
 
   const parsed = parseSiem(values, problem);
   const telemetry = parseTelemetry(values, problem);
+  const deviceDirectory = parseDeviceDirectory(values, options.functionsApp, problem);
 
-  if (!parsed || problems.length > 0) return undefined;
+  if (!parsed || !deviceDirectory || problems.length > 0) return undefined;
   return {
     eventHubs: { names: values.EVENT_HUB_NAMES, consumerGroup: values.EVENT_HUB_CONSUMER_GROUP },
     siem: parsed.siem,
@@ -161,6 +161,8 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     tenants: { allowed: values.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()) },
     backfill: values.BACKFILL_STORAGE === undefined ? {} : { storageConnectionString: values.BACKFILL_STORAGE },
     ...(telemetry ? { telemetry } : {}),
+    deviceDirectory,
+    shape: { parseDynamicFields: values.PARSE_DYNAMIC_FIELDS },
   };
 }
 

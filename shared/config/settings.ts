@@ -152,6 +152,42 @@ export const settings = {
     min: 0,
     max: 100,
   }),
+
+  DEVICE_DIRECTORY__tableServiceUri: text({
+    description: 'Table endpoint of the device directory every instance shares, reached with the app identity. Falls back to the host storage.',
+    example: 'https://myaccount.table.core.windows.net',
+  }),
+  DEVICE_DIRECTORY: localOnly(secret({ description: 'Local development only: a connection string for the device directory (Azurite).' })),
+  DEVICE_DIRECTORY_TABLE: text({ description: 'Table holding the device directory (DeviceId -> MachineGroup).', default: 'devicedirectory' }),
+  DEVICE_DIRECTORY_CACHE_SIZE: integer({
+    description: 'Devices each instance keeps in memory in front of the directory table.',
+    default: 100_000,
+    min: 100,
+    max: 2_000_000,
+  }),
+  DEVICE_DIRECTORY_CACHE_MINUTES: integer({
+    description: 'How long an instance reuses a device group before reading the table again (how soon it sees a change another instance learned).',
+    default: 10,
+    min: 1,
+    max: 24 * 60,
+  }),
+  DEVICE_DIRECTORY_REFRESH_SCHEDULE: text({
+    description: 'NCRONTAB schedule (six fields) for seeding the directory from the Defender for Endpoint machines API; empty turns it off.',
+    example: '0 0 */6 * * *',
+  }),
+  DEFENDER_API_URL: text({
+    description: 'Defender for Endpoint API the directory refresh reads machines from (regional or government endpoints work too).',
+    default: 'https://api.securitycenter.microsoft.com',
+  }),
+  DEFENDER_API_SCOPE: text({
+    description: 'Token scope for DEFENDER_API_URL; the app identity needs the WindowsDefenderATP application permission Machine.Read.All.',
+    default: 'https://api.securitycenter.microsoft.com/.default',
+  }),
+  AzureWebJobsStorage__tableServiceUri: text({ description: 'Host storage table endpoint (identity-based); device directory fallback.' }),
+  PARSE_DYNAMIC_FIELDS: flag({
+    description: 'true turns JSON-in-a-string columns of the Device* tables and AlertEvidence (AdditionalFields, ...) into JSON. Off keeps records byte for byte.',
+    default: false,
+  }),
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingName = keyof typeof settings;

@@ -1,12 +1,15 @@
+import { BoundedCache } from './boundedCache.js';
 import { isNewer, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
 
-/** A directory that lives in this process only: what one instance learned, bounded to `capacity` devices. */
+/**
+ * A directory that lives in this process only: what one instance learned, bounded to `capacity` devices. The
+ * command line and the demo use it when no table is configured; the functions app shares a table instead.
+ */
 export class MemoryDeviceDirectory implements DeviceDirectory {
-  readonly #entries = new Map<string, DeviceEntry>();
-  readonly #capacity: number;
+  readonly #entries: BoundedCache<string, DeviceEntry>;
 
   constructor(capacity = 100_000) {
-    this.#capacity = capacity;
+    this.#entries = new BoundedCache(capacity);
   }
 
   async lookup(deviceIds: ReadonlySet<string>): Promise<ReadonlyMap<string, DeviceEntry>> {
@@ -20,14 +23,7 @@ export class MemoryDeviceDirectory implements DeviceDirectory {
 
   async learn(entries: readonly DeviceEntry[]): Promise<void> {
     for (const entry of entries) {
-      if (!isNewer(entry, this.#entries.get(entry.deviceId))) continue;
-      // Re-inserting moves the device to the back, so the oldest-touched device is evicted first.
-      this.#entries.delete(entry.deviceId);
-      this.#entries.set(entry.deviceId, entry);
-      if (this.#entries.size > this.#capacity) {
-        const oldest = this.#entries.keys().next();
-        if (!oldest.done) this.#entries.delete(oldest.value);
-      }
+      if (isNewer(entry, this.#entries.get(entry.deviceId))) this.#entries.set(entry.deviceId, entry);
     }
   }
 }

@@ -11,10 +11,11 @@ import { deliverBatches } from '../deliver/deliverBatches.js';
 import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
-import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
+import { enrichRecords, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
 import type { CategoryFilter } from '../filter/categoryFilter.js';
 import type { TenantFilter } from '../filter/tenants.js';
 import type { RouteSecrets } from '../secrets/routeSecrets.js';
+import { parseDynamicFields } from '../shape/dynamicFields.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
 import type { SettledRecords, Settlement } from './settled.js';
@@ -36,6 +37,8 @@ export interface Pipeline {
   readonly filter: CategoryFilter;
   /** ALLOWED_TENANT_IDS. */
   readonly tenants: TenantFilter;
+  /** PARSE_DYNAMIC_FIELDS: JSON-in-a-string columns become JSON (a departure from byte fidelity, off by default). */
+  readonly parseDynamicFields?: boolean;
 }
 
 export interface InvocationOptions {
@@ -80,6 +83,8 @@ export interface ForwardSummary {
   /** Records of tables not known to be streamed (schema drift), per category. */
   readonly unknownTables: ReadonlyMap<string, number>;
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
+  /** The device directory failed: records went on without what it would have filled in. */
+  readonly enrichProblems: readonly EnrichProblem[];
   readonly failures: readonly FailureNote[];
   readonly deadLetterNames: readonly string[];
 }
@@ -121,7 +126,8 @@ export async function forward(
     if (settlement) earlier.set(record, settlement);
     return settlement === undefined;
   });
-  const batches = batchRecords(fresh, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
+  const shaped = pipeline.parseDynamicFields ? parseDynamicFields(fresh) : fresh;
+  const batches = batchRecords(shaped, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
   const result = await deliverBatches(
     batches,
     {
@@ -200,6 +206,7 @@ export async function forward(
     categories,
     unknownTables: filtered.unknownTables,
     coverage: enriched.coverage,
+    enrichProblems: enriched.problems,
     failures,
     deadLetterNames,
   };

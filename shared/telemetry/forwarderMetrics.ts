@@ -28,6 +28,7 @@ export class ForwarderMetrics {
   readonly #throttles: Counter;
   readonly #duration: Histogram;
   readonly #enrichment: Counter;
+  readonly #directoryFailures: Counter;
   readonly #lagEnqueued: Histogram;
   readonly #lagRecord: Histogram;
 
@@ -39,6 +40,10 @@ export class ForwarderMetrics {
     this.#pending = records(metricNames.recordsPending, 'Records left for the trigger to retry');
     this.#excluded = records(metricNames.recordsExcluded, 'Records left out by the category filter');
     this.#enrichment = records(metricNames.enrichment, 'Device records by where their MachineGroup came from');
+    this.#directoryFailures = meter.createCounter(metricNames.directoryFailures, {
+      description: 'Device directory lookups and writes that failed',
+      unit: '{call}',
+    });
     this.#batches = meter.createCounter(metricNames.batchesSent, { description: 'Requests sent to the SIEM', unit: '{request}' });
     this.#bytes = meter.createCounter(metricNames.bytesSent, { description: 'Request body bytes sent to the SIEM', unit: 'By' });
     this.#retries = meter.createCounter(metricNames.retries, { description: 'SIEM answers worth retrying', unit: '{request}' });
@@ -77,6 +82,7 @@ export class ForwarderMetrics {
         if (count > 0) this.#enrichment.add(count, { category, hub, source });
       }
     }
+    for (const problem of summary.enrichProblems) this.#directoryFailures.add(1, { hub, stage: problem.stage });
   }
 
   enqueuedLag(hub: string, lags: readonly number[]): void {

@@ -25,6 +25,8 @@ export const metricNames = {
   siemDuration: 'forwarder.siem.duration',
   /** Device records by how MachineGroup was obtained. {category, hub, source} */
   enrichment: 'forwarder.enrichment.records',
+  /** Device directory calls that failed (records went on unfilled where only the directory knew). {hub, stage} */
+  directoryFailures: 'forwarder.enrichment.directory_failures',
   /** Now minus the Event Hub enqueued time, ms. {hub} */
   lagEnqueued: 'forwarder.lag.enqueued',
   /** Now minus the record's own `time` (Defender's receive time), ms, for an even sample of each invocation's records. {category, hub} */

@@ -45,6 +45,7 @@ before(async () => {
       SIEM_SECRET_NAME: 'siem-token',
       SIEM_MAX_BATCH_RECORDS: '3',
       DEAD_LETTER_STORAGE: azurite.connectionString,
+      DEVICE_DIRECTORY: azurite.connectionString,
     },
     { keyVaultClientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true } },
   );

@@ -19,6 +19,7 @@ test('the invocation line counts excluded records, and each unknown table gets a
     categories: new Map([['AdvancedHunting-NewShinyEvents', { ...emptyCounts(), received: 3, forwarded: 3 }]]),
     unknownTables: new Map([['AdvancedHunting-NewShinyEvents', 3]]),
     coverage: new Map(),
+    enrichProblems: [],
     failures: [],
     deadLetterNames: [],
   };

@@ -34,7 +34,8 @@ test('every problem is reported in one error that names the setting and what is 
   assert.match(text, /SIEM_FORMAT must be one of ndjson, json/);
   assert.match(text, /SIEM_AUTH_HEADER is required when SIEM_AUTH=header/);
   assert.match(text, /DEAD_LETTER_STORAGE__blobServiceUri is required/);
-  assert.equal(error.problems.length, 6);
+  assert.match(text, /DEVICE_DIRECTORY__tableServiceUri is required/);
+  assert.equal(error.problems.length, 7);
 });
 
 test('plain http is accepted on loopback only', () => {

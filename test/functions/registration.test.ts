@@ -101,13 +101,17 @@ test('a bad configuration stops start-up with one message naming every problem, 
   assert.doesNotMatch(failure, /hunter2/);
 });
 
-test('the redrive timer is registered with REDRIVE_SCHEDULE as its schedule, and not at all without it', async () => {
+test('the timers are registered only when their schedules are set: redrive and device directory refresh', async () => {
   const timers = (list: Registration[]) =>
     list.flatMap((registration) =>
       Object.values(registration.bindings)
         .filter((binding) => binding.type === 'timerTrigger')
         .map((binding) => [registration.name, binding.schedule]),
     );
-  assert.deepEqual(timers(await registrations({ EVENT_HUB_NAMES: 'hub', REDRIVE_SCHEDULE: '0 */15 * * * *' })), [['redrive', '0 */15 * * * *']]);
-  assert.deepEqual(timers(await registrations({ EVENT_HUB_NAMES: 'hub' })), []);
+  const hub = { EVENT_HUB_NAMES: 'insights-logs-advancedhunting' };
+  assert.deepEqual(timers(await registrations(hub)), []);
+  assert.deepEqual(timers(await registrations({ ...hub, REDRIVE_SCHEDULE: '0 */15 * * * *' })), [['redrive', '0 */15 * * * *']]);
+  assert.deepEqual(timers(await registrations({ ...hub, DEVICE_DIRECTORY_REFRESH_SCHEDULE: '0 0 */6 * * *' })), [
+    ['device-directory-refresh', '0 0 */6 * * *'],
+  ]);
 });

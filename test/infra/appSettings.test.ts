@@ -28,7 +28,7 @@ test('the template sets every app setting the code, the host and the SDKs read, 
 });
 
 test('local-only settings (a secret, connection strings, the command line\'s folder, the worker runtime) stay out of Azure', () => {
-  assert.deepEqual(localOnly.sort(), ['AzureWebJobsStorage', 'BACKFILL_STORAGE', 'DEAD_LETTER_DIR', 'DEAD_LETTER_STORAGE', 'FUNCTIONS_WORKER_RUNTIME', 'SIEM_SECRET']);
+  assert.deepEqual(localOnly.sort(), ['AzureWebJobsStorage', 'BACKFILL_STORAGE', 'DEAD_LETTER_DIR', 'DEAD_LETTER_STORAGE', 'DEVICE_DIRECTORY', 'FUNCTIONS_WORKER_RUNTIME', 'SIEM_SECRET']);
   assert.deepEqual(keys(appSettings).filter((name) => localOnly.includes(name)), []);
 });
 

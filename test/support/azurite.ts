@@ -69,3 +69,8 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/** The development account's connection string for a table service at `serverUrl` (a scripted stand-in). */
+export function developmentTableConnectionString(serverUrl: string): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};TableEndpoint=${serverUrl}/${ACCOUNT};`;
+}
