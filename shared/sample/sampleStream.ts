@@ -103,14 +103,14 @@ function ticks(ms: number, random: () => number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, millis: string) => `.${millis}${String(Math.floor(random() * 1e4)).padStart(4, '0')}Z`);
 }
 
-function hex(random: () => number, length: number): string {
+export function hex(random: () => number, length: number): string {
   let out = '';
   while (out.length < length) out += Math.floor(random() * 16).toString(16);
   return out;
 }
 
 /** mulberry32: a tiny seeded generator, so a given seed always yields the same stream. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

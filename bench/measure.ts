@@ -1,0 +1,204 @@
+/**
+ * One measurement, in a process of its own so its peak RSS and CPU time are its own: generates the input, then
+ * runs either the real Event Hub handler (against the receiver process) or the floor over it, invocation by
+ * invocation, and sends the figures to the parent over IPC. `run.ts` forks it with the spec as argv[2].
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import functions, { type LogLevel } from '@azure/functions';
+import { createPipeline } from '../shared/app/createPipeline.js';
+import { createEventHubHandler } from '../shared/app/eventHubHandler.js';
+import { loadConfig, type SiemFormat } from '../shared/config/config.js';
+import type { Pipeline } from '../shared/pipeline/forward.js';
+import { seeded } from '../shared/sample/sampleStream.js';
+import { compress } from '../shared/sinks/compress.js';
+import { parseAndStringify } from './floor.js';
+import { DefenderTraffic } from './generate.js';
+
+export interface MeasureSpec {
+  readonly kind: 'pipeline' | 'floor';
+  /** Pipeline only; the floor always writes ndjson. */
+  readonly format: SiemFormat;
+  readonly gzipLevel?: number;
+  readonly siemUrl: string;
+  readonly seed: number;
+  readonly warmup: number;
+  readonly invocations: number;
+  readonly messagesPerInvocation: number;
+  /** Each body is packed up to a size drawn uniformly from this range, in bytes. */
+  readonly messageBytes: { readonly min: number; readonly max: number };
+}
+
+export interface Measurement {
+  readonly records: number;
+  /** UTF-8 bytes of the message bodies handled in the measured invocations. */
+  readonly inputBytes: number;
+  readonly invocationMs: readonly number[];
+  /** User + system CPU of the whole process (thread pool included) over the measured invocations. */
+  readonly cpuMs: number;
+  /** Resident set after the input was generated, and the peak from then to the end. */
+  readonly inputRssBytes: number;
+  readonly peakRssBytes: number;
+  /** Whether the peak could be reset after generation (Linux); otherwise it covers generation too. */
+  readonly peakFromInput: boolean;
+  /** Bytes the floor produced; the pipeline's are counted by the receiver. */
+  readonly outputBytes?: number;
+}
+
+interface InvocationSummary {
+  received: number;
+  forwarded: number;
+}
+
+async function measure(spec: MeasureSpec): Promise<Measurement> {
+  const traffic = new DefenderTraffic({ seed: spec.seed });
+  const random = seeded(spec.seed);
+  // One invocation's worth of bodies plus a few, rotated, so invocations differ without holding them all.
+  const poolSize = spec.messagesPerInvocation + (spec.warmup + spec.invocations > 1 ? 17 : 0);
+  const { min, max } = spec.messageBytes;
+  const pool = Array.from({ length: poolSize }, () => traffic.message(min + Math.floor(random() * (max - min + 1))));
+  const poolBytes = pool.map((body) => Buffer.byteLength(body));
+  const pick = (invocation: number) => Array.from({ length: spec.messagesPerInvocation }, (_, i) => (invocation * 17 + i) % pool.length);
+  const bodiesFor = (invocation: number) => pick(invocation).map((i) => pool[i]!);
+
+  const run = spec.kind === 'floor' ? floorRunner(spec) : await pipelineRunner(spec);
+  try {
+    for (let i = 0; i < spec.warmup; i++) await run.invoke(bodiesFor(i), i);
+    await parentReady();
+    globalThis.gc?.();
+    const inputRssBytes = process.memoryUsage.rss();
+    const peakFromInput = resetPeakRss();
+    let records = 0;
+    let outputBytes = 0;
+    let inputBytes = 0;
+    const invocationMs: number[] = [];
+    const cpuBefore = process.cpuUsage();
+    for (let i = spec.warmup; i < spec.warmup + spec.invocations; i++) {
+      const bodies = bodiesFor(i);
+      const started = performance.now();
+      const handled = await run.invoke(bodies, i);
+      invocationMs.push(performance.now() - started);
+      records += handled.records;
+      outputBytes += handled.outputBytes ?? 0;
+      for (const index of pick(i)) inputBytes += poolBytes[index]!;
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      records,
+      inputBytes,
+      invocationMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      inputRssBytes,
+      peakRssBytes: peakRss(),
+      peakFromInput,
+      ...(spec.kind === 'floor' ? { outputBytes } : {}),
+    };
+  } finally {
+    await run.close();
+  }
+}
+
+interface Runner {
+  invoke(bodies: readonly string[], invocation: number): Promise<{ records: number; outputBytes?: number }>;
+  close(): Promise<void>;
+}
+
+function floorRunner(spec: MeasureSpec): Runner {
+  return {
+    invoke: async (bodies) => parseAndStringify(bodies, spec.gzipLevel === undefined ? {} : { gzipLevel: spec.gzipLevel }),
+    close: async () => {},
+  };
+}
+
+async function pipelineRunner(spec: MeasureSpec): Promise<Runner> {
+  const deadLetterDir = await mkdtemp(join(tmpdir(), 'bench-dead-letter-'));
+  const config = loadConfig(
+    { SIEM_URL: spec.siemUrl, SIEM_FORMAT: spec.format, SIEM_SECRET: 'bench-token', DEAD_LETTER_DIR: deadLetterDir },
+    { functionsApp: false },
+  );
+  const parts = createPipeline(config, { deadLetters: 'folder' });
+  const pipeline = spec.gzipLevel === undefined ? parts.pipeline : gzipped(parts.pipeline, spec.gzipLevel);
+  const handler = createEventHubHandler(pipeline, { invocationBudgetMs: 120_000, outageHoldMs: 0 });
+  return {
+    async invoke(bodies, invocation) {
+      const summaries: InvocationSummary[] = [];
+      await handler(bodies, triggerContext(bodies.length, invocation, summaries));
+      const summary = summaries[0];
+      if (!summary || summary.forwarded !== summary.received) {
+        throw new Error(`invocation ${invocation} did not forward every record: ${JSON.stringify(summary)}`);
+      }
+      return { records: summary.forwarded };
+    },
+    async close() {
+      await parts.close();
+      await rm(deadLetterDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Until SIEM_GZIP is a setting, the benchmark compresses where the sink will: the body, once per request. */
+function gzipped(pipeline: Pipeline, level: number): Pipeline {
+  return {
+    ...pipeline,
+    post: async (request, signal) =>
+      pipeline.post({ ...request, headers: { ...request.headers, 'content-encoding': 'gzip' }, body: await compress(request.body, level) }, signal),
+  };
+}
+
+/** The context the Functions host builds for a batch of Event Hub messages; log lines are read back here. */
+function triggerContext(messages: number, invocation: number, summaries: InvocationSummary[]): functions.InvocationContext {
+  const first = invocation * messages;
+  return new functions.InvocationContext({
+    invocationId: `bench-${invocation}`,
+    functionName: 'forward-bench',
+    triggerMetadata: {
+      partitionContext: { eventHubName: 'insights-logs-advancedhunting', partitionId: '0' },
+      sequenceNumberArray: Array.from({ length: messages }, (_, i) => first + i),
+      offsetArray: Array.from({ length: messages }, (_, i) => String((first + i) * 1_048_576)),
+      enqueuedTimeUtcArray: Array.from({ length: messages }, () => new Date().toISOString()),
+    },
+    logHandler: (_level: LogLevel, ...args: unknown[]) => {
+      const line = String(args[0]);
+      if (line.startsWith('invocation ')) summaries.push(JSON.parse(line.slice('invocation '.length)) as InvocationSummary);
+    },
+  });
+}
+
+/** Tells the parent the warm-up is over (so it can read the receiver's counts) and waits for its go. */
+async function parentReady(): Promise<void> {
+  if (!process.send) return;
+  const go = new Promise((resolve) => process.once('message', resolve));
+  process.send('warm');
+  await go;
+}
+
+/** Linux lets a process reset its peak RSS (VmHWM), so generating the input does not count toward it. */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function peakRss(): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // Not Linux: fall back to the peak over the whole process.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as MeasureSpec;
+measure(spec).then(
+  (measurement) => process.send?.(measurement, () => process.disconnect()),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

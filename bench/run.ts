@@ -1,0 +1,294 @@
+/**
+ * `npm run bench`: the real Event Hub handler against a loopback SIEM in its own process, for each format, with
+ * and without gzip, side by side with the floor (JSON.parse + JSON.stringify of the same bytes), repeated and
+ * interleaved so a noisy machine hits every configuration alike. Prints a table and writes
+ * bench/results/<timestamp>.json. Options: --reps N, --invocations N, --warmup N, --quick, --only NAME (one
+ * configuration, e.g. "ndjson + gzip"; no memory run), --cpu-prof (profiles into bench/results/profiles).
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import type { SiemFormat } from '../shared/config/config.js';
+import { GZIP_LEVEL } from '../shared/sinks/compress.js';
+import { DefenderTraffic } from './generate.js';
+import type { Measurement, MeasureSpec } from './measure.js';
+import type { ReceiverMessage, ReceiverStats } from './receiver.js';
+import { median, percentile, spread } from './stats.js';
+
+/** Every format the forwarder speaks; a new one joins the benchmark by joining this list. */
+const FORMATS: readonly SiemFormat[] = ['ndjson', 'json'];
+const MB = 1024 * 1024;
+
+interface Configuration {
+  readonly name: string;
+  readonly kind: MeasureSpec['kind'];
+  readonly format: SiemFormat;
+  readonly gzip: boolean;
+}
+
+interface Sample extends Measurement {
+  /** Bytes the receiver got (compressed when gzip is on); the floor's own output for the floor. */
+  readonly wireBytes: number;
+}
+
+const { values: options } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    invocations: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: '2' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const reps = options.quick ? 1 : Number(options.reps);
+const invocations = options.quick ? 2 : Number(options.invocations);
+const warmup = options.quick ? 1 : Number(options.warmup);
+const messagesPerInvocation = maxEventBatchSize();
+
+const allConfigurations: Configuration[] = [
+  { name: 'floor', kind: 'floor', format: 'ndjson', gzip: false },
+  ...FORMATS.map((format) => ({ name: format, kind: 'pipeline' as const, format, gzip: false })),
+  { name: 'floor + gzip', kind: 'floor', format: 'ndjson', gzip: true },
+  ...FORMATS.map((format) => ({ name: `${format} + gzip`, kind: 'pipeline' as const, format, gzip: true })),
+];
+const configurations = allConfigurations.filter((configuration) => options.only === undefined || configuration.name === options.only);
+const PROFILE_DIR = new URL('../../bench/results/profiles/', import.meta.url).pathname;
+
+async function main(): Promise<void> {
+  const receiver = await startReceiver();
+  const samples = new Map<string, Sample[]>(configurations.map((configuration) => [configuration.name, []]));
+  const memory: Record<string, Sample> = {};
+  try {
+    log(`Invocations of ${messagesPerInvocation} messages (host.json maxEventBatchSize), bodies of 256 KB to 1 MB;`);
+    log(`${warmup} warm-up + ${invocations} measured invocations per process, ${reps} rounds. Load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}.`);
+    for (let round = 1; round <= reps; round++) {
+      for (const configuration of configurations) {
+        const spec = specFor(configuration, receiver.url, { seed: 1000 + round, warmup, invocations, messageBytes: { min: 256 * 1024, max: MB } });
+        const sample = await measureWith(receiver, spec);
+        samples.get(configuration.name)!.push(sample);
+        log(`  round ${round}: ${configuration.name.padEnd(14)} ${rate(sample.records, sample.invocationMs).toFixed(0)} records/s`);
+      }
+    }
+    for (const gzip of options.only === undefined ? [false, true] : []) {
+      const configuration = { name: gzip ? 'ndjson + gzip' : 'ndjson', kind: 'pipeline' as const, format: 'ndjson' as const, gzip };
+      const spec = specFor(configuration, receiver.url, { seed: 7, warmup: 0, invocations: 1, messageBytes: { min: MB, max: MB } });
+      memory[configuration.name] = await measureWith(receiver, spec);
+    }
+  } finally {
+    receiver.stop();
+  }
+
+  const levels = gzipLevels();
+  const report = summarize(samples);
+  log('');
+  log(formatThroughput(report));
+  if (Object.keys(memory).length > 0) log(`\n${formatMemory(memory)}`);
+  log('');
+  log(formatLevels(levels));
+  const file = writeResults({ samples: Object.fromEntries(samples), memory, levels, report });
+  log(`\nResults: ${file}`);
+}
+
+function specFor(
+  configuration: Configuration,
+  siemUrl: string,
+  shape: Pick<MeasureSpec, 'seed' | 'warmup' | 'invocations' | 'messageBytes'>,
+): MeasureSpec {
+  return {
+    kind: configuration.kind,
+    format: configuration.format,
+    ...(configuration.gzip ? { gzipLevel: GZIP_LEVEL } : {}),
+    siemUrl,
+    messagesPerInvocation,
+    ...shape,
+  };
+}
+
+interface Row {
+  readonly name: string;
+  readonly recordsPerSecond: readonly number[];
+  readonly mbPerSecond: number;
+  /** Our throughput over the floor's in the same round, one per round. */
+  readonly vsFloor?: readonly number[];
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly invocationsMeasured: number;
+  readonly peakRssMb: number;
+  readonly cpuSecondsPerMillion: number;
+  readonly wireMb: number;
+}
+
+function summarize(samples: ReadonlyMap<string, readonly Sample[]>): Row[] {
+  return configurations.map((configuration) => {
+    const runs = samples.get(configuration.name)!;
+    const floorRuns = configuration.kind === 'pipeline' ? samples.get(configuration.gzip ? 'floor + gzip' : 'floor') : undefined;
+    const floor = floorRuns && floorRuns.length === runs.length ? floorRuns : undefined;
+    const times = runs.flatMap((run) => run.invocationMs);
+    const records = runs.reduce((sum, run) => sum + run.records, 0);
+    const seconds = times.reduce((sum, ms) => sum + ms, 0) / 1000;
+    const recordsPerSecond = runs.map((run) => rate(run.records, run.invocationMs));
+    return {
+      name: configuration.name,
+      recordsPerSecond,
+      mbPerSecond: runs.reduce((sum, run) => sum + run.inputBytes, 0) / MB / seconds,
+      ...(floor ? { vsFloor: runs.map((run, i) => rate(run.records, run.invocationMs) / rate(floor[i]!.records, floor[i]!.invocationMs)) } : {}),
+      p50Ms: percentile(times, 50),
+      p99Ms: percentile(times, 99),
+      invocationsMeasured: times.length,
+      peakRssMb: median(runs.map((run) => run.peakRssBytes)) / MB,
+      cpuSecondsPerMillion: (runs.reduce((sum, run) => sum + run.cpuMs, 0) / 1000 / records) * 1e6,
+      wireMb: median(runs.map((run) => run.wireBytes / run.records)) * 1e6 / MB,
+    };
+  });
+}
+
+function formatThroughput(rows: readonly Row[]): string {
+  const header = ['', 'records/s (spread)', 'MB/s', '× floor (spread)', 'p50 ms', 'p99 ms', 'peak RSS MB', 'CPU s/M rec', 'out MB/M rec'];
+  const lines = rows.map((row) => [
+    row.name,
+    `${fmt(median(row.recordsPerSecond))} (${spread(row.recordsPerSecond).map(fmt).join('–')})`,
+    row.mbPerSecond.toFixed(0),
+    row.vsFloor ? `${median(row.vsFloor).toFixed(2)} (${spread(row.vsFloor).map((n) => n.toFixed(2)).join('–')})` : '',
+    row.p50Ms.toFixed(0),
+    row.p99Ms.toFixed(0),
+    row.peakRssMb.toFixed(0),
+    row.cpuSecondsPerMillion.toFixed(1),
+    row.wireMb.toFixed(0),
+  ]);
+  const invocationsMeasured = rows[0]?.invocationsMeasured ?? 0;
+  return `Throughput (medians over rounds; p50/p99 over ${invocationsMeasured} invocations; gzip level ${GZIP_LEVEL})\n${table([header, ...lines])}`;
+}
+
+function formatMemory(memory: Readonly<Record<string, Sample>>): string {
+  const lines = Object.entries(memory).map(([name, sample]) => [
+    name,
+    String(sample.records),
+    (sample.inputRssBytes / MB).toFixed(0),
+    (sample.peakRssBytes / MB).toFixed(0),
+    sample.invocationMs[0]!.toFixed(0),
+  ]);
+  const note = Object.values(memory).every((sample) => sample.peakFromInput) ? '' : ' (peak includes generating the input)';
+  return `Memory: one invocation of ${messagesPerInvocation} bodies of 1 MB${note}\n${table([['', 'records', 'RSS with input MB', 'peak RSS MB', 'ms'], ...lines])}`;
+}
+
+interface LevelFigures {
+  readonly level: number;
+  readonly mbPerSecond: number;
+  readonly ratio: number;
+}
+
+/** Every gzip level over ~1 MB ndjson bodies of one category each, as the pipeline sends them. */
+function gzipLevels(): LevelFigures[] {
+  const traffic = new DefenderTraffic({ seed: 99 });
+  const byCategory = new Map<string, string[]>();
+  for (let i = 0; i < 12_000; i++) {
+    const record = traffic.record();
+    const category = /"category":"([^"]+)"/.exec(record)![1]!;
+    byCategory.set(category, [...(byCategory.get(category) ?? []), record]);
+  }
+  const bodies = [...byCategory.values()].flatMap((records) => {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < records.length; i += 400) chunks.push(Buffer.from(`${records.slice(i, i + 400).join('\n')}\n`));
+    return chunks;
+  });
+  const total = bodies.reduce((sum, body) => sum + body.length, 0);
+  return [1, 2, 3, 4, 5, 6, 9].map((level) => {
+    let compressed = 0;
+    let fastest = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 3; round++) {
+      const started = performance.now();
+      compressed = 0;
+      for (const body of bodies) compressed += gzipSync(body, { level }).length;
+      fastest = Math.min(fastest, performance.now() - started);
+    }
+    return { level, mbPerSecond: total / MB / (fastest / 1000), ratio: total / compressed };
+  });
+}
+
+function formatLevels(levels: readonly LevelFigures[]): string {
+  const lines = levels.map((figures) => [String(figures.level), figures.mbPerSecond.toFixed(0), `${figures.ratio.toFixed(2)}×`]);
+  return `gzip levels on one core, fastest of 3 (chosen: ${GZIP_LEVEL})\n${table([['level', 'MB/s', 'ratio'], ...lines])}`;
+}
+
+async function measureWith(receiver: Receiver, spec: MeasureSpec): Promise<Sample> {
+  let before: ReceiverStats | undefined;
+  const measurement = await new Promise<Measurement>((resolve, reject) => {
+    const child = fork(new URL('./measure.js', import.meta.url), [JSON.stringify(spec)], {
+      execArgv: ['--expose-gc', ...(options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+    });
+    let result: Measurement | undefined;
+    child.on('message', (message) => {
+      if (message !== 'warm') return void (result = message as Measurement);
+      receiver.stats().then((stats) => {
+        before = stats;
+        child.send('go');
+      }, reject);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`measurement exited with ${code}: ${JSON.stringify(spec)}`))));
+  });
+  const after = await receiver.stats();
+  return { ...measurement, wireBytes: measurement.outputBytes ?? after.bytes - (before?.bytes ?? 0) };
+}
+
+interface Receiver {
+  readonly url: string;
+  stats(): Promise<ReceiverStats>;
+  stop(): void;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const child = fork(new URL('./receiver.js', import.meta.url));
+  const next = () => new Promise<ReceiverMessage>((resolve) => child.once('message', (message) => resolve(message as ReceiverMessage)));
+  const started = await next();
+  if (!('url' in started)) throw new Error('the receiver did not start');
+  return {
+    url: started.url,
+    async stats() {
+      const answer = next();
+      child.send('stats');
+      const message = await answer;
+      if (!('stats' in message)) throw new Error('the receiver did not answer');
+      return message.stats;
+    },
+    stop: () => child.send('stop'),
+  };
+}
+
+function writeResults(results: object): string {
+  const directory = new URL('../../bench/results/', import.meta.url);
+  mkdirSync(directory, { recursive: true });
+  const file = new URL(`${new Date().toISOString().replace(/[:.]/g, '-')}.json`, directory);
+  const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg() };
+  writeFileSync(file, JSON.stringify({ command: process.argv.slice(2), machine, reps, invocations, warmup, ...results }, null, 1));
+  return file.pathname;
+}
+
+function maxEventBatchSize(): number {
+  const host = JSON.parse(readFileSync(new URL('../../host.json', import.meta.url), 'utf8')) as {
+    extensions?: { eventHubs?: { maxEventBatchSize?: number } };
+  };
+  return host.extensions?.eventHubs?.maxEventBatchSize ?? 100;
+}
+
+function rate(records: number, invocationMs: readonly number[]): number {
+  return records / (invocationMs.reduce((sum, ms) => sum + ms, 0) / 1000);
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+await main();
