@@ -11,9 +11,8 @@ import functions, { type LogLevel } from '@azure/functions';
 import { createPipeline } from '../shared/app/createPipeline.js';
 import { createEventHubHandler } from '../shared/app/eventHubHandler.js';
 import { loadConfig, type SiemFormat } from '../shared/config/config.js';
-import type { Pipeline } from '../shared/pipeline/forward.js';
 import { seeded } from '../shared/sample/sampleStream.js';
-import { compress } from '../shared/sinks/compress.js';
+import { GZIP_LEVEL } from '../shared/deliver/compress.js';
 import { parseAndStringify } from './floor.js';
 import { DefenderTraffic } from './generate.js';
 
@@ -21,7 +20,8 @@ export interface MeasureSpec {
   readonly kind: 'pipeline' | 'floor';
   /** Pipeline only; the floor always writes ndjson. */
   readonly format: SiemFormat;
-  readonly gzipLevel?: number;
+  /** SIEM_GZIP for the pipeline; the floor compresses at the same level, on the main thread. */
+  readonly gzip: boolean;
   readonly siemUrl: string;
   readonly seed: number;
   readonly warmup: number;
@@ -107,7 +107,7 @@ interface Runner {
 
 function floorRunner(spec: MeasureSpec): Runner {
   return {
-    invoke: async (bodies) => parseAndStringify(bodies, spec.gzipLevel === undefined ? {} : { gzipLevel: spec.gzipLevel }),
+    invoke: async (bodies) => parseAndStringify(bodies, spec.gzip ? { gzipLevel: GZIP_LEVEL } : {}),
     close: async () => {},
   };
 }
@@ -115,11 +115,17 @@ function floorRunner(spec: MeasureSpec): Runner {
 async function pipelineRunner(spec: MeasureSpec): Promise<Runner> {
   const deadLetterDir = await mkdtemp(join(tmpdir(), 'bench-dead-letter-'));
   const config = loadConfig(
-    { SIEM_URL: spec.siemUrl, SIEM_FORMAT: spec.format, SIEM_SECRET: 'bench-token', DEAD_LETTER_DIR: deadLetterDir },
+    {
+      SIEM_URL: spec.siemUrl,
+      SIEM_FORMAT: spec.format,
+      SIEM_GZIP: String(spec.gzip),
+      SIEM_SECRET: 'bench-token',
+      DEAD_LETTER_DIR: deadLetterDir,
+    },
     { functionsApp: false },
   );
   const parts = createPipeline(config, { deadLetters: 'folder' });
-  const pipeline = spec.gzipLevel === undefined ? parts.pipeline : gzipped(parts.pipeline, spec.gzipLevel);
+  const pipeline = parts.pipeline;
   const handler = createEventHubHandler(pipeline, { invocationBudgetMs: 120_000, outageHoldMs: 0 });
   return {
     async invoke(bodies, invocation) {
@@ -135,15 +141,6 @@ async function pipelineRunner(spec: MeasureSpec): Promise<Runner> {
       await parts.close();
       await rm(deadLetterDir, { recursive: true, force: true });
     },
-  };
-}
-
-/** Until SIEM_GZIP is a setting, the benchmark compresses where the sink will: the body, once per request. */
-function gzipped(pipeline: Pipeline, level: number): Pipeline {
-  return {
-    ...pipeline,
-    post: async (request, signal) =>
-      pipeline.post({ ...request, headers: { ...request.headers, 'content-encoding': 'gzip' }, body: await compress(request.body, level) }, signal),
   };
 }
 

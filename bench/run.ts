@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { SiemFormat } from '../shared/config/config.js';
-import { GZIP_LEVEL } from '../shared/sinks/compress.js';
+import { GZIP_LEVEL } from '../shared/deliver/compress.js';
 import { DefenderTraffic } from './generate.js';
 import type { Measurement, MeasureSpec } from './measure.js';
 import type { ReceiverMessage, ReceiverStats } from './receiver.js';
@@ -100,7 +100,7 @@ function specFor(
   return {
     kind: configuration.kind,
     format: configuration.format,
-    ...(configuration.gzip ? { gzipLevel: GZIP_LEVEL } : {}),
+    gzip: configuration.gzip,
     siemUrl,
     messagesPerInvocation,
     ...shape,

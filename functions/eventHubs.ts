@@ -1,8 +1,10 @@
-import { app, type EventHubFunctionOptions } from '@azure/functions';
+// The package is CommonJS without named ESM exports, so it is imported whole.
+import azureFunctions, { type EventHubFunctionOptions } from '@azure/functions';
 import { forwarderApp } from '../shared/app/functionsApp.js';
 import { triggerRetry } from '../shared/app/holdPolicy.js';
 
 const forwarder = forwarderApp(process.env);
+const { app } = azureFunctions;
 
 for (const hub of forwarder.hubs) {
   const options: EventHubFunctionOptions & { dataType: 'string' } = {
@@ -17,3 +19,5 @@ for (const hub of forwarder.hubs) {
   };
   app.eventHub(hub.functionName, options);
 }
+
+app.hook.appTerminate(() => forwarder.telemetry.shutdown());

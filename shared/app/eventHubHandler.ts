@@ -7,13 +7,17 @@ import type { InvocationContext } from '@azure/functions';
 import { loggerFor, type Logger } from '../log/logger.js';
 import { forward, type ForwardSummary, type Pipeline } from '../pipeline/forward.js';
 import type { EventMessage, MessageSource } from '../pipeline/types.js';
-import { holdRetryLimit } from './holdPolicy.js';
+import { withInvocationTrace } from '../telemetry/invocationTrace.js';
+import { Telemetry, type InvocationLag } from '../telemetry/telemetry.js';
+import { PartitionHolds } from './holdPolicy.js';
 
 export interface HandlerSettings {
   /** How long one invocation may spend delivering before it must wrap up. */
   readonly invocationBudgetMs: number;
-  /** How long the SIEM may be unreachable before pending records are dead-lettered. */
+  /** How long the SIEM may fail a partition before what it cannot take is dead-lettered. */
   readonly outageHoldMs: number;
+  /** The clock the hold is measured with. */
+  readonly now?: () => number;
 }
 
 export class PendingRecordsError extends Error {
@@ -26,18 +30,48 @@ export class PendingRecordsError extends Error {
   }
 }
 
-export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSettings) {
-  const holdLimit = holdRetryLimit(settings.outageHoldMs, settings.invocationBudgetMs);
+export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSettings, telemetry = new Telemetry()) {
+  const now = settings.now ?? Date.now;
+  const holds = new PartitionHolds(settings.outageHoldMs, now);
   return async function handleEvents(messages: unknown, context: InvocationContext): Promise<void> {
     const started = Date.now();
+    const holdStarted = now();
+    const logger = loggerFor(context);
     const retryCount = context.retryContext?.retryCount ?? 0;
-    const summary = await forward(pipeline, toEventMessages(messages, context), {
-      deadline: started + settings.invocationBudgetMs,
-      finalAttempt: retryCount >= holdLimit,
-    });
-    logSummary(loggerFor(context), summary, { retryCount, durationMs: Date.now() - started });
+    const events = toEventMessages(messages, context);
+    const observer = telemetry.observe(events[0]?.source.hub ?? 'unknown', events);
+    const partition = partitionOf(context);
+    const hold = holds.begin(partition);
+    let summary: ForwardSummary;
+    try {
+      summary = await withInvocationTrace(context.traceContext, () =>
+        forward(pipeline, events, {
+          deadline: started + settings.invocationBudgetMs,
+          finalAttempt: hold.finalAttempt,
+          settled: hold.settled,
+          onUnpacked: observer.onUnpacked,
+          onAttempt: observer.onAttempt,
+        }),
+      );
+    } catch (error) {
+      holds.end(partition, hold, undefined, holdStarted);
+      logger.error('invocation failed; the trigger retries it', {
+        messages: events.length,
+        retryCount,
+        error: (error as Error).message,
+      });
+      throw error;
+    }
+    holds.end(partition, hold, summary, holdStarted);
+    const lag = observer.finish(summary);
+    logSummary(logger, summary, { retryCount, heldMs: hold.heldMs, durationMs: Date.now() - started, ...lag });
     if (summary.pending > 0) throw new PendingRecordsError(summary);
   };
+}
+
+function partitionOf(context: InvocationContext): string {
+  const partitionContext = (context.triggerMetadata as EventHubMetadata | undefined)?.partitionContext;
+  return `${partitionContext?.eventHubName ?? ''}/${partitionContext?.partitionId ?? ''}`;
 }
 
 interface EventHubMetadata {
@@ -72,7 +106,11 @@ function toIso(value: unknown): string {
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 }
 
-export function logSummary(logger: Logger, summary: ForwardSummary, extra: { retryCount?: number; durationMs: number }): void {
+export function logSummary(
+  logger: Logger,
+  summary: ForwardSummary,
+  extra: { retryCount?: number; heldMs?: number; durationMs: number } & InvocationLag,
+): void {
   const outcome = summary.pending > 0 ? 'retrying' : summary.deadLettered > 0 ? 'dead-lettered' : 'delivered';
   logger.info('invocation', {
     outcome,
@@ -81,10 +119,25 @@ export function logSummary(logger: Logger, summary: ForwardSummary, extra: { ret
     forwarded: summary.forwarded,
     deadLettered: summary.deadLettered,
     pending: summary.pending,
+    excluded: summary.excluded,
+    settledEarlier: summary.settledEarlier,
     categories: summary.categories.size,
     retryCount: extra.retryCount,
+    heldMs: extra.heldMs,
     durationMs: Math.round(extra.durationMs),
+    lagEnqueuedMaxMs: extra.lagEnqueuedMaxMs,
+    lagRecordMaxMs: extra.lagRecordMaxMs,
   });
+  for (const [category, records] of summary.unknownTables) {
+    logger.warn('unknown table', { category, records, detail: 'not a table Defender is known to stream; forwarded unless filtered out' });
+  }
+  for (const problem of summary.enrichProblems) {
+    logger.warn('device directory unavailable; MachineGroup left unfilled where only the directory knew it', {
+      stage: problem.stage,
+      devices: problem.devices,
+      detail: problem.detail,
+    });
+  }
   for (const failure of summary.failures) {
     const log = failure.disposition === 'pending' ? logger.warn : logger.error;
     log('delivery failure', {

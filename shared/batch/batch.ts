@@ -1,6 +1,7 @@
 /**
- * Batch: records -> requests' worth of records. Each batch holds one category only and stays within the byte
- * and record limits, counted as the format will encode it. Order within a category is kept.
+ * Batch: records -> requests' worth of records. Each batch holds records of one route and one tenant only (a route
+ * implies one category) and stays within the byte and record limits, counted as the format will encode it. Order within a
+ * route is kept.
  */
 import type { Format } from '../sinks/format.js';
 import type { Batch, ForwardRecord } from '../pipeline/types.js';
@@ -10,29 +11,39 @@ export interface BatchLimits {
   readonly maxRecords: number;
 }
 
-export function batchRecords(records: readonly ForwardRecord[], format: Format, limits: BatchLimits): Batch[] {
-  const open = new Map<string, { records: ForwardRecord[]; bytes: number }>();
+/** Records with different keys never share a batch; the key must imply the category. */
+export type BatchKey = (record: ForwardRecord) => string;
+
+export function batchRecords(
+  records: readonly ForwardRecord[],
+  format: Format,
+  limits: BatchLimits,
+  keyOf: BatchKey = (record) => record.category,
+): Batch[] {
+  const open = new Map<string, { category: string; records: ForwardRecord[]; bytes: number }>();
   const batches: Batch[] = [];
-  const close = (category: string) => {
-    const current = open.get(category);
-    if (current && current.records.length > 0) batches.push({ category, ...current });
-    open.delete(category);
+  const close = (key: string) => {
+    const current = open.get(key);
+    if (current && current.records.length > 0) batches.push(current);
+    open.delete(key);
   };
   for (const record of records) {
+    // Whatever the route, two tenants never share a request.
+    const key = `${keyOf(record)}\u0000${record.tenantId ?? ''}`;
     const size = format.recordBytes(record);
-    let current = open.get(record.category);
+    let current = open.get(key);
     if (current && (current.records.length >= limits.maxRecords || current.bytes + size > limits.maxBytes)) {
-      close(record.category);
+      close(key);
       current = undefined;
     }
     if (!current) {
-      current = { records: [], bytes: format.emptyBytes };
-      open.set(record.category, current);
+      current = { category: record.category, records: [], bytes: format.emptyBytes };
+      open.set(key, current);
     }
     current.records.push(record);
     current.bytes += size;
   }
-  for (const category of [...open.keys()]) close(category);
+  for (const key of [...open.keys()]) close(key);
   return batches;
 }
 

@@ -60,5 +60,9 @@ async function machineGroupCoverage(receivedDir: string, categories: string[]): 
       if (typeof properties.MachineGroup === 'string') withGroup++;
     }
   }
-  return `MachineGroup: ${withGroup} of ${withDevice} device records carry a group (learned from DeviceInfo in the stream)`;
+  const unknown = withDevice - withGroup;
+  return (
+    `MachineGroup: ${withGroup} of ${withDevice} device records carry a group, learned from the stream` +
+    (unknown > 0 ? `; the other ${unknown} belong to devices the stream never named a group for` : '')
+  );
 }

@@ -1,18 +1,28 @@
 #!/usr/bin/env node
 /** The `defender-forwarder` command. */
 import { parseArgs } from 'node:util';
+import { defaultCheckpointPath } from '../backfill/checkpoint.js';
 import { ConfigError } from '../config/config.js';
 import { sampleSettings } from '../config/sample.js';
 import { SiemReceiver } from '../receiver/receiver.js';
 import { demo } from './demo.js';
 import { commandLineEnvironment } from './environment.js';
+import { redriveCommand } from './redrive.js';
 import { replay } from './replay.js';
 
 const USAGE = `Usage:
-  defender-forwarder replay [--json] [--settings FILE] PATH...
-      Send Event Hub message bodies from files (.json: one body; .jsonl/.ndjson: one body a line; a folder: all of
-      them) through the forwarding pipeline. Settings come from the environment, then FILE's Values
-      (default local.settings.json). Exit 0 when every record was forwarded, 1 when any failed, 2 on bad settings.
+  defender-forwarder replay [--json] [--settings FILE] [--checkpoint FILE] [--since TIME] [--until TIME]
+                            [--from-blob CONTAINER_URL [--prefix P]]... [PATH...]
+      Send history through the forwarding pipeline: Event Hub message bodies (.json: one body; .jsonl/.ndjson:
+      one body a line), storage-account exports (PT1H.json: one record a line) and Event Hubs Capture files
+      (.avro), from files, folders, or Blob containers read with your Azure identity. --since/--until (ISO 8601)
+      keep the files whose data falls in that time. Progress goes to stderr. Ctrl-C stops after the batches in
+      flight; the same command resumes from the checkpoint (default: replay-<hash>.checkpoint here).
+      Settings come from the environment, then FILE's Values (default local.settings.json).
+      Exit 0 when every record was forwarded, 1 when any failed, 2 on bad settings, 130 when stopped.
+  defender-forwarder redrive [--json] [--settings FILE] [--blob]
+      Send the dead letters again (DEAD_LETTER_DIR, or with --blob the Blob container the functions write to).
+      A letter is deleted once every record in it is delivered. Exit 0 when none is left, 1 when some remain.
   defender-forwarder receive [--port N] [--out DIR] [--token T] [--header NAME]
       Run a local SIEM endpoint that accepts what the forwarder sends and writes it to DIR, one file per category.
   defender-forwarder demo [--out DIR]
@@ -28,18 +38,51 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { json: { type: 'boolean', default: false }, settings: { type: 'string', default: 'local.settings.json' } },
+        options: {
+          json: { type: 'boolean', default: false },
+          settings: { type: 'string', default: 'local.settings.json' },
+          checkpoint: { type: 'string' },
+          since: { type: 'string' },
+          until: { type: 'string' },
+          'from-blob': { type: 'string', multiple: true, default: [] },
+          prefix: { type: 'string' },
+        },
       });
-      if (positionals.length === 0) return usage('replay needs at least one PATH');
-      const stop = stopOnSignal();
-      const totals = await replay({
-        paths: positionals,
+      const blobs = values['from-blob'].map((url) => ({ url, ...(values.prefix ? { prefix: values.prefix } : {}) }));
+      if (positionals.length === 0 && blobs.length === 0) return usage('replay needs a PATH or --from-blob');
+      const since = values.since === undefined ? undefined : parseTime(values.since);
+      const until = values.until === undefined ? undefined : parseTime(values.until);
+      if (since === null || until === null) return usage('--since and --until take an ISO 8601 time, e.g. 2026-07-01 or 2026-07-01T12:00Z');
+      const inputs = { paths: positionals, blobs, ...(since ? { since } : {}), ...(until ? { until } : {}) };
+      const result = await replay({
+        ...inputs,
         json: values.json,
         env: commandLineEnvironment(process.env, values.settings),
         stdout: process.stdout,
-        signal: stop,
+        progress: process.stderr,
+        checkpoint: values.checkpoint ?? defaultCheckpointPath(inputs),
+        signal: stopOnSignal(),
       });
-      return totals.forwarded === totals.received ? 0 : 1;
+      if (!result.completed) return 130;
+      return result.forwarded + result.excluded === result.received ? 0 : 1;
+    }
+    case 'redrive': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          json: { type: 'boolean', default: false },
+          blob: { type: 'boolean', default: false },
+          settings: { type: 'string', default: 'local.settings.json' },
+        },
+      });
+      const summary = await redriveCommand({
+        env: commandLineEnvironment(process.env, values.settings),
+        blob: values.blob,
+        json: values.json,
+        stdout: process.stdout,
+        signal: stopOnSignal(),
+      });
+      return summary.letters === summary.emptied ? 0 : 1;
     }
     case 'receive': {
       const { values } = parseArgs({
@@ -82,6 +125,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** A Date, or null when the text is not a time. */
+function parseTime(text: string): Date | null {
+  const time = new Date(text);
+  return /^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(time.getTime()) ? time : null;
+}
+
 function usage(problem: string): number {
   process.stderr.write(`${problem}\n\n${USAGE}`);
   return 2;
@@ -91,7 +140,7 @@ function usage(problem: string): number {
 function stopOnSignal(): AbortSignal {
   const controller = new AbortController();
   process.once('SIGINT', () => {
-    process.stderr.write('Stopping after the batches in flight (Ctrl-C again to quit now)\n');
+    process.stderr.write('\nStopping after the batches in flight (Ctrl-C again to quit now)\n');
     controller.abort();
     process.once('SIGINT', () => process.exit(130));
   });

@@ -1,49 +1,116 @@
 /**
- * `defender-forwarder replay PATH...`: sends message bodies from files through the same pipeline, configuration
- * and secret loading as the functions. Each chunk of messages is one "invocation", and it is the last attempt:
- * what the SIEM will not take by the deadline goes to the dead-letter folder.
+ * `defender-forwarder replay`: sends history through the same pipeline, configuration and secret loading as the
+ * functions, from files or a Blob container: Event Hub message bodies, storage-account exports (PT1H.json) and
+ * Event Hubs Capture files. Each chunk of messages is one "invocation" and its last attempt: what the SIEM will not
+ * take by the deadline goes to the dead-letter folder. Every settled chunk moves the checkpoint, so a stopped run
+ * resumes where it was; a completed run removes it.
  */
 import type { Writable } from 'node:stream';
 import { createPipeline, type PipelineOptions } from '../app/createPipeline.js';
+import { azureCredential } from '../azure/credential.js';
+import { ReplayCheckpoint } from '../backfill/checkpoint.js';
+import { ReplayProgress, type ProgressOutput } from '../backfill/progress.js';
+import { chunks, replayItems, settledPositions } from '../backfill/replayItems.js';
 import { loadConfig, type Environment } from '../config/config.js';
+import type { EnrichProblem } from '../enrich/enrich.js';
 import { forward } from '../pipeline/forward.js';
-import { chunks, readMessageFiles } from './messageFiles.js';
+import { listSources, type SourceInputs } from '../sources/listSources.js';
+import { startTelemetry } from '../telemetry/azureMonitor.js';
 import { addSummary, emptyTotals, formatTable, jsonSummary, type RunTotals } from './summary.js';
 
-export interface ReplayOptions {
-  readonly paths: readonly string[];
+/** The `hub` dimension of what a replay from files reports to Application Insights. */
+export const REPLAY_HUB = 'replay';
+
+export interface ReplayOptions extends Partial<SourceInputs> {
   readonly json: boolean;
   readonly env: Environment;
   readonly stdout: Writable;
-  /** Stops the run after the chunk in flight: its batches finish, no new ones start. */
+  /** Where progress goes (stderr); none when absent. */
+  readonly progress?: ProgressOutput | Writable;
+  /** Plain progress lines this often when `progress` is not a terminal. */
+  readonly progressIntervalMs?: number;
+  /** The checkpoint journal; without one, a stopped run starts over. */
+  readonly checkpoint?: string;
+  /** Stops the run after the chunk in flight: its batches finish and are checkpointed, no new ones start. */
   readonly signal?: AbortSignal;
   readonly pipeline?: Omit<PipelineOptions, 'deadLetters'>;
   /** Messages forwarded together, as one trigger invocation would get them. */
   readonly messagesPerInvocation?: number;
 }
 
-export async function replay(options: ReplayOptions): Promise<RunTotals> {
+export interface ReplayResult extends RunTotals {
+  /** Every file was read to its end and every message settled. */
+  readonly completed: boolean;
+}
+
+const PROGRESS_INTERVAL_MS = 10_000;
+
+export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const config = loadConfig(options.env, { functionsApp: false });
+  const inputs: SourceInputs = { paths: [], blobs: [], ...options };
+  const checkpoint = options.checkpoint ? await ReplayCheckpoint.open(options.checkpoint) : ReplayCheckpoint.inMemory();
+  const listed = await listSources(inputs, {
+    credential: options.pipeline?.credential ?? azureCredential,
+    ...(config.backfill.storageConnectionString ? { connectionString: config.backfill.storageConnectionString } : {}),
+  });
+  const files = listed.filter((file) => !checkpoint.isDone(file.key));
+  if (checkpoint.resuming) {
+    options.progress?.write(`Resuming from ${checkpoint.path}: ${listed.length - files.length} of ${listed.length} file(s) already done\n`);
+  }
+
+  const telemetry = startTelemetry(config.telemetry);
   const { pipeline, close } = createPipeline(config, { ...options.pipeline, deadLetters: 'folder' });
   const totals = emptyTotals();
+  const progress = options.progress
+    ? new ReplayProgress(options.progress, { files: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) }, options.progressIntervalMs ?? PROGRESS_INTERVAL_MS)
+    : undefined;
+  const items = replayItems(files, checkpoint, {
+    onBytes: (bytes) => progress?.addBytes(bytes),
+    onFileRead: () => progress?.fileRead(),
+  });
   const started = performance.now();
+  let completed = true;
+  const directoryProblems: EnrichProblem[] = [];
+  progress?.start();
   try {
-    for await (const messages of chunks(readMessageFiles(options.paths), options.messagesPerInvocation ?? 100)) {
+    for await (const chunk of chunks(items, options.messagesPerInvocation ?? 100)) {
+      const messages = chunk.map((item) => item.message);
+      const observer = telemetry.observe(REPLAY_HUB, messages);
       const summary = await forward(pipeline, messages, {
         deadline: Date.now() + config.delivery.retryBudgetMs,
         finalAttempt: true,
+        onUnpacked: observer.onUnpacked,
+        onAttempt: observer.onAttempt,
       });
+      observer.finish(summary);
       addSummary(totals, summary);
-      if (options.signal?.aborted) break;
+      directoryProblems.push(...summary.enrichProblems);
+      await checkpoint.record(settledPositions(chunk));
+      progress?.update(totals);
+      if (options.signal?.aborted) {
+        completed = false;
+        break;
+      }
     }
   } finally {
+    progress?.stop();
     await close();
+    await telemetry.flush();
   }
+  if (completed) await checkpoint.remove();
+  else if (checkpoint.path) options.progress?.write(`Stopped. Run the same command again to resume (checkpoint ${checkpoint.path})\n`);
+
   const seconds = (performance.now() - started) / 1000;
   options.stdout.write(`${formatTable(totals, seconds)}\n`);
   if (totals.deadLettered > 0) {
     options.stdout.write(`${totals.deadLettered} record(s) dead-lettered under ${config.deadLetter.directory}\n`);
   }
+  const lastProblem = directoryProblems.at(-1);
+  if (lastProblem) {
+    options.stdout.write(
+      `The device directory failed ${directoryProblems.length} time(s); MachineGroup was left unfilled where only it knew. Last: ${lastProblem.stage}: ${lastProblem.detail}\n`,
+    );
+  }
   if (options.json) options.stdout.write(`${jsonSummary(totals, seconds)}\n`);
-  return totals;
+  return { ...totals, completed };
 }

@@ -3,27 +3,18 @@
  * so a misconfigured app fails at start-up with one message naming every bad setting.
  */
 import { resolveStorage, type StorageConnection } from '../azure/storageConnection.js';
+import { hostStorage, parseDeviceDirectory, type DeviceDirectoryConfig } from './deviceDirectory.js';
 import { SecretValue } from './secretValue.js';
+import { isLoopback, parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
+import { parseTimeSpan } from './timeSpan.js';
 import { settings, type SettingName, type Settings } from './settings.js';
+import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-export type SiemFormat = Settings['SIEM_FORMAT'];
-
-export interface SiemConfig {
-  readonly url: URL;
-  readonly format: SiemFormat;
-  readonly auth: { readonly mode: 'bearer' } | { readonly mode: 'none' } | { readonly mode: 'header'; readonly header: string };
-  readonly maxBatchBytes: number;
-  readonly maxBatchRecords: number;
-  readonly timeoutMs: number;
-  readonly concurrency: number;
-}
-
-export type SecretSource =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'key-vault'; readonly vaultUrl: string; readonly name: string; readonly cacheMs: number }
-  | { readonly kind: 'value'; readonly value: SecretValue };
+export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
+export { isLoopback } from './siem.js';
+export type { TelemetryConfig } from './telemetry.js';
 
 export interface DeliveryConfig {
   readonly retryBudgetMs: number;
@@ -37,13 +28,29 @@ export interface DeadLetterConfig {
   readonly directory: string;
 }
 
+export interface RedriveConfig {
+  /** NCRONTAB or hh:mm:ss for the redrive timer; undefined: no redrive function. */
+  readonly schedule?: string;
+}
+
 export interface Config {
   readonly eventHubs: { readonly names: readonly string[]; readonly consumerGroup: string };
   readonly siem: SiemConfig;
   readonly secret: SecretSource;
   readonly delivery: DeliveryConfig;
   readonly deadLetter: DeadLetterConfig;
+  readonly redrive: RedriveConfig;
   readonly enrich: { readonly defaultMachineGroup?: string };
+  /** Tables to forward (empty: all) and to leave out, as given (with or without the AdvancedHunting- prefix). */
+  readonly categories: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  /** Tenants whose records may be forwarded, lower-cased; empty admits every tenant. */
+  readonly tenants: { readonly allowed: readonly string[] };
+  /** The command line's replay: how it reaches a Blob container when not with the user's identity. */
+  readonly backfill: { readonly storageConnectionString?: SecretValue };
+  /** Application Insights; absent when no connection string is set, and then nothing is exported. */
+  readonly telemetry?: TelemetryConfig;
+  readonly deviceDirectory: DeviceDirectoryConfig;
+  readonly shape: { readonly parseDynamicFields: boolean };
 }
 
 export class ConfigError extends Error {
@@ -95,6 +102,8 @@ function defaultOf(spec: { parse(raw: string | undefined): unknown }): unknown {
   }
 }
 
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function buildConfig(values: Settings, options: LoadOptions, problems: string[]): Config | undefined {
   const problem = (name: SettingName, message: string) => problems.push(`${name} ${message}`);
 
@@ -106,11 +115,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   }
   const deadLetterStorage = resolveStorage(
     { serviceUri: values.DEAD_LETTER_STORAGE__blobServiceUri, connectionString: values.DEAD_LETTER_STORAGE },
-    {
-      serviceUri: values.AzureWebJobsStorage__blobServiceUri,
-      accountName: values.AzureWebJobsStorage__accountName,
-      connectionString: values.AzureWebJobsStorage,
-    },
+    hostStorage(values, values.AzureWebJobsStorage__blobServiceUri),
     'blob',
   );
   if (options.functionsApp && !deadLetterStorage) {
@@ -119,24 +124,29 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(values.DEAD_LETTER_CONTAINER)) {
     problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got "${values.DEAD_LETTER_CONTAINER}"`);
   }
+  const notTenantIds = values.ALLOWED_TENANT_IDS.filter((id) => !TENANT_ID.test(id));
+  if (notTenantIds.length > 0) {
+    problem('ALLOWED_TENANT_IDS', `must be tenant ids (GUIDs such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32), got "${notTenantIds.join('", "')}"`);
+  }
 
-  const url = parseSiemUrl(values.SIEM_URL, (message) => problem('SIEM_URL', message));
-  const auth = parseAuth(values, problems);
-  const secret = parseSecretSource(values, problems);
+  const blobUri = values.DEAD_LETTER_STORAGE__blobServiceUri;
+  if (blobUri !== undefined && !isSecureUrl(blobUri)) {
+    problem('DEAD_LETTER_STORAGE__blobServiceUri', `must be an https URL such as https://myaccount.blob.core.windows.net, got "${blobUri}"`);
+  }
+  if (values.REDRIVE_SCHEDULE !== undefined && !isSchedule(values.REDRIVE_SCHEDULE)) {
+    problem('REDRIVE_SCHEDULE', `must be an NCRONTAB expression of six fields ("0 */15 * * * *") or an interval ("00:15:00"), got "${values.REDRIVE_SCHEDULE}"`);
+  }
 
-  if (!url || !auth || !secret || problems.length > 0) return undefined;
+  const parsed = parseSiem(values, problem);
+  const telemetry = parseTelemetry(values, problem);
+  const deviceDirectory = parseDeviceDirectory(values, options.functionsApp, problem);
+
+  if (!parsed || !deviceDirectory || problems.length > 0) return undefined;
   return {
     eventHubs: { names: values.EVENT_HUB_NAMES, consumerGroup: values.EVENT_HUB_CONSUMER_GROUP },
-    siem: {
-      url,
-      format: values.SIEM_FORMAT,
-      auth,
-      maxBatchBytes: values.SIEM_MAX_BATCH_BYTES,
-      maxBatchRecords: values.SIEM_MAX_BATCH_RECORDS,
-      timeoutMs: values.SIEM_TIMEOUT_SECONDS * 1000,
-      concurrency: values.SIEM_MAX_CONCURRENCY,
-    },
-    secret,
+    siem: parsed.siem,
+    secret: parsed.secret,
+    categories: { include: values.CATEGORIES_INCLUDE, exclude: values.CATEGORIES_EXCLUDE },
     delivery: {
       retryBudgetMs: values.SIEM_RETRY_SECONDS * 1000,
       backoff: { initialMs: values.SIEM_RETRY_INITIAL_MS, maxMs: values.SIEM_RETRY_MAX_MS },
@@ -146,73 +156,37 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
       ...(deadLetterStorage ? { blob: { connection: deadLetterStorage, container: values.DEAD_LETTER_CONTAINER } } : {}),
       directory: values.DEAD_LETTER_DIR,
     },
+    redrive: values.REDRIVE_SCHEDULE === undefined ? {} : { schedule: values.REDRIVE_SCHEDULE },
     enrich: values.MACHINE_GROUP_DEFAULT === undefined ? {} : { defaultMachineGroup: values.MACHINE_GROUP_DEFAULT },
+    tenants: { allowed: values.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()) },
+    backfill: values.BACKFILL_STORAGE === undefined ? {} : { storageConnectionString: values.BACKFILL_STORAGE },
+    ...(telemetry ? { telemetry } : {}),
+    deviceDirectory,
+    shape: { parseDynamicFields: values.PARSE_DYNAMIC_FIELDS },
   };
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
-}
-
-function parseSiemUrl(raw: string | undefined, report: (message: string) => void): URL | undefined {
-  if (raw === undefined) return undefined;
-  let url: URL;
+function isSecureUrl(raw: string): boolean {
   try {
-    url = new URL(raw);
+    const url = new URL(raw);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));
   } catch {
-    report(`must be an absolute URL, got "${raw}"`);
-    return undefined;
+    return false;
   }
-  if (url.username || url.password) {
-    report('must not carry credentials; put the secret in Key Vault');
-    return undefined;
-  }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))) return url;
-  report(`must be https (plain http is allowed only on loopback), got "${url.protocol}//${url.host}"`);
-  return undefined;
 }
 
-function parseAuth(values: Settings, problems: string[]): SiemConfig['auth'] | undefined {
-  if (values.SIEM_AUTH === 'bearer') return { mode: 'bearer' };
-  if (values.SIEM_AUTH === 'none') return { mode: 'none' };
-  const header = values.SIEM_AUTH_HEADER;
-  if (!header || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
-    problems.push('SIEM_AUTH_HEADER is required when SIEM_AUTH=header: a valid HTTP header name such as X-Api-Key');
-    return undefined;
-  }
-  return { mode: 'header', header };
-}
+const NCRONTAB_FIELD = /^[\d*,/-]+$|^[A-Za-z]{3}(?:-[A-Za-z]{3})?$/;
 
-function parseSecretSource(values: Settings, problems: string[]): SecretSource | undefined {
-  const vaultUrl = values.KEY_VAULT_URL;
-  const name = values.SIEM_SECRET_NAME;
-  if (vaultUrl !== undefined || name !== undefined) {
-    if (vaultUrl === undefined || name === undefined) {
-      problems.push('KEY_VAULT_URL and SIEM_SECRET_NAME must be set together');
-      return undefined;
-    }
-    if (!/^https:\/\/[^/]+\/?$/.test(vaultUrl) && !/^https:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/?$/.test(vaultUrl)) {
-      problems.push(`KEY_VAULT_URL must be a vault URL such as https://my-vault.vault.azure.net, got "${vaultUrl}"`);
-      return undefined;
-    }
-    if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
-      problems.push(`SIEM_SECRET_NAME must be a Key Vault secret name (letters, digits, dashes), got "${name}"`);
-      return undefined;
-    }
-    return { kind: 'key-vault', vaultUrl, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
-  }
-  if (values.SIEM_SECRET) return { kind: 'value', value: values.SIEM_SECRET };
-  if (values.SIEM_AUTH === 'none') return { kind: 'none' };
-  problems.push(
-    `SIEM_AUTH=${values.SIEM_AUTH} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`,
-  );
-  return undefined;
+/** What the timer trigger accepts: six NCRONTAB fields (seconds first), or a TimeSpan interval. */
+function isSchedule(raw: string): boolean {
+  const fields = raw.trim().split(/\s+/);
+  if (fields.length === 6) return fields.every((field) => NCRONTAB_FIELD.test(field));
+  const interval = parseTimeSpan(raw);
+  return interval !== undefined && interval > 0 && Number.isFinite(interval);
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue)) {
+  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue) && !(value instanceof Map)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

@@ -11,12 +11,18 @@ export interface SettingSpec<T> {
   /** Placeholder shown in local.settings.sample.json. */
   readonly example: string;
   readonly secret?: boolean;
+  /** Local development only (a secret or connection string, the command line's folder): infra/ never sets it. */
+  readonly localOnly?: boolean;
   parse(raw: string | undefined): T;
 }
 
 interface Common {
   description: string;
   example?: string;
+}
+
+export function localOnly<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return { ...spec, localOnly: true };
 }
 
 function present(raw: string | undefined): raw is string {
@@ -49,11 +55,14 @@ export function secret(options: Common): SettingSpec<SecretValue | undefined> {
   };
 }
 
-export function integer(options: Common & { default: number; min: number; max?: number }): SettingSpec<number> {
+export function integer(options: Common & { default: number; min: number; max?: number }): SettingSpec<number>;
+/** Without a default, unset stays undefined: the value then comes from elsewhere (e.g. the SIEM format's limit). */
+export function integer(options: Common & { min: number; max?: number }): SettingSpec<number | undefined>;
+export function integer(options: Common & { default?: number; min: number; max?: number }): SettingSpec<number | undefined> {
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
   return {
     description: options.description,
-    example: options.example ?? String(options.default),
+    example: options.example ?? (options.default === undefined ? '' : String(options.default)),
     parse(raw) {
       if (!present(raw)) return options.default;
       const value = Number(raw.trim());
@@ -79,10 +88,13 @@ export function flag(options: Common & { default: boolean }): SettingSpec<boolea
   };
 }
 
-export function choice<const T extends string>(options: Common & { values: readonly T[]; default: T }): SettingSpec<T> {
+export function choice<const T extends string>(options: Common & { values: readonly T[]; default: T }): SettingSpec<T>;
+/** Without a default, unset stays undefined: the value then follows from other settings. */
+export function choice<const T extends string>(options: Common & { values: readonly T[] }): SettingSpec<T | undefined>;
+export function choice<const T extends string>(options: Common & { values: readonly T[]; default?: T }): SettingSpec<T | undefined> {
   return {
     description: options.description,
-    example: options.example ?? options.default,
+    example: options.example ?? options.default ?? '',
     parse(raw) {
       if (!present(raw)) return options.default;
       const value = raw.trim().toLowerCase();

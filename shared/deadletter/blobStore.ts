@@ -5,7 +5,7 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import type { StorageConnection } from '../azure/storageConnection.js';
-import { deadLetterName, encodeDeadLetter, type DeadLetter } from './entry.js';
+import { deadLetterName, encodeDeadLetter, readDeadLetterMeta, type DeadLetter, type DeadLetterMeta } from './entry.js';
 import type { DeadLetterStore, HeldLetter } from './store.js';
 
 const LEASE_SECONDS = 60;
@@ -28,7 +28,7 @@ export class BlobDeadLetterStore implements DeadLetterStore {
     const content = encodeDeadLetter(letter);
     await this.#container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
-      metadata: { reason: letter.meta.reason, category: letter.meta.category ?? 'unknown' },
+      metadata: metadataOf(letter.meta),
     });
     return name;
   }
@@ -58,7 +58,12 @@ export class BlobDeadLetterStore implements DeadLetterStore {
         name,
         content,
         replace: async (next) => {
-          await blob.upload(next, Buffer.byteLength(next), { ...conditions, blobHTTPHeaders: { blobContentType: 'application/json' } });
+          const meta = readDeadLetterMeta(next);
+          await blob.upload(next, Buffer.byteLength(next), {
+            ...conditions,
+            blobHTTPHeaders: { blobContentType: 'application/json' },
+            ...(meta ? { metadata: metadataOf(meta) } : {}),
+          });
         },
         delete: async () => {
           await blob.delete(conditions);
@@ -79,4 +84,9 @@ export class BlobDeadLetterStore implements DeadLetterStore {
     });
     return this.#ready;
   }
+}
+
+/** Blob metadata, so a letter's reason and category show in the portal and in listings without reading it. */
+function metadataOf(meta: Pick<DeadLetterMeta, 'reason' | 'category'>): Record<string, string> {
+  return { reason: meta.reason, category: meta.category ?? 'unknown' };
 }

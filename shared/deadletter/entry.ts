@@ -15,7 +15,19 @@ export interface DeadLetterMeta {
   readonly attempts: number;
   readonly failedAt: string;
   readonly source: DeadLetterSource;
+  /** One per record, in order: the ids the records had when they first arrived (redrive keeps them). */
   readonly recordIds?: readonly string[];
+  /** Set by redrive on a letter it could not empty: how often it tried, when last, and the latest answer. */
+  readonly redrives?: number;
+  readonly lastRedriveAt?: string;
+  readonly lastFailure?: FailureAnswer;
+}
+
+export interface FailureAnswer {
+  readonly reason: string;
+  readonly detail: string;
+  readonly status?: number;
+  readonly responseExcerpt?: string;
 }
 
 export interface DeadLetterSource {
@@ -24,6 +36,8 @@ export interface DeadLetterSource {
   readonly sequenceNumbers?: readonly number[];
   readonly enqueuedTime?: string;
   readonly files?: readonly string[];
+  readonly lines?: readonly number[];
+  readonly blobs?: readonly string[];
 }
 
 export interface DeadLetter {
@@ -34,6 +48,7 @@ export interface DeadLetter {
   readonly rawBody?: string;
 }
 
+/** The letter as stored: its metadata, then `records`, so the document is itself a message body. */
 export function encodeDeadLetter(letter: DeadLetter): string {
   const meta = JSON.stringify({ ...letter.meta, ...(letter.rawBody === undefined ? {} : { rawBody: letter.rawBody }) });
   return `${meta.slice(0, -1)},"records":[${letter.records.join(',')}]}`;
@@ -41,13 +56,15 @@ export function encodeDeadLetter(letter: DeadLetter): string {
 
 /**
  * A name that sorts by the time the data was produced, says the category, and is the same when the same failure
- * is written twice (a retried invocation overwrites instead of duplicating).
+ * is written twice (a retried invocation overwrites instead of duplicating). Where the records came from is part
+ * of it, so two messages with the same content never share a name.
  */
 export function deadLetterName(letter: DeadLetter): string {
   const when = new Date(letter.meta.source.enqueuedTime ?? letter.meta.failedAt);
   const stamp = Number.isNaN(when.getTime()) ? letter.meta.failedAt : when.toISOString();
   const hash = createHash('sha256');
   hash.update(letter.meta.reason);
+  hash.update(JSON.stringify(letter.meta.source));
   for (const record of letter.records) hash.update(record);
   if (letter.rawBody !== undefined) hash.update(letter.rawBody);
   const day = stamp.slice(0, 10).replaceAll('-', '/');
@@ -57,8 +74,16 @@ export function deadLetterName(letter: DeadLetter): string {
 
 export function summarizeSources(sources: readonly MessageSource[]): DeadLetterSource {
   const first = sources[0];
-  const sequenceNumbers = [...new Set(sources.flatMap((source) => (source.sequenceNumber === undefined ? [] : [source.sequenceNumber])))];
-  const files = [...new Set(sources.flatMap((source) => (source.file === undefined ? [] : [source.file])))];
+  const distinct = <T>(pick: (source: MessageSource) => T | undefined): T[] => [
+    ...new Set(sources.flatMap((source) => {
+      const value = pick(source);
+      return value === undefined ? [] : [value];
+    })),
+  ];
+  const sequenceNumbers = distinct((source) => source.sequenceNumber);
+  const files = distinct((source) => source.file);
+  const blobs = distinct((source) => source.blob);
+  const lines = distinct((source) => source.line);
   const enqueued = sources.map((source) => source.enqueuedTime).filter((time): time is string => time !== undefined).sort()[0];
   return {
     ...(first?.hub ? { hub: first.hub } : {}),
@@ -66,5 +91,21 @@ export function summarizeSources(sources: readonly MessageSource[]): DeadLetterS
     ...(sequenceNumbers.length > 0 ? { sequenceNumbers } : {}),
     ...(enqueued ? { enqueuedTime: enqueued } : {}),
     ...(files.length > 0 ? { files } : {}),
+    ...(lines.length > 0 ? { lines } : {}),
+    ...(blobs.length > 0 ? { blobs } : {}),
   };
+}
+
+/** The metadata of a stored letter, or undefined when the text is not a dead letter. */
+export function readDeadLetterMeta(content: string): (DeadLetterMeta & { readonly rawBody?: string }) | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as { records?: unknown }).records)) return undefined;
+  const { records: _records, ...meta } = parsed as DeadLetterMeta & { records: unknown };
+  if (typeof meta.reason !== 'string' || typeof meta.attempts !== 'number') return undefined;
+  return meta;
 }

@@ -11,7 +11,7 @@ import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { classifyNetworkError, type ItemOutcome, type Outcome, type SiemResponse } from './outcome.js';
 
-export type FailureReason = 'siem-rejected' | 'siem-unavailable' | 'siem-unauthorized' | 'secret-unavailable';
+export type FailureReason = 'siem-rejected' | 'siem-unavailable' | 'siem-unauthorized' | 'secret-unavailable' | 'missing-tenant';
 
 export interface FailedRecords {
   readonly category: string;
@@ -42,10 +42,10 @@ export interface AttemptEvent {
 
 export interface DeliveryContext {
   readonly sink: Sink;
-  readonly post: (request: SiemRequest, signal: AbortSignal) => Promise<SiemResponse>;
+  readonly post: (request: SiemRequest, signal?: AbortSignal) => Promise<SiemResponse>;
   readonly secrets: SecretProvider;
   readonly backoff: BackoffPolicy;
-  /** Epoch ms after which nothing is started or waited for. */
+  /** Epoch ms after which no request is started and no retry waited for; one in flight runs to its own timeout. */
   readonly deadline: number;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (event: AttemptEvent) => void;
@@ -57,7 +57,28 @@ const EXCERPT_CHARS = 1024;
 export async function sendBatch(category: string, records: readonly ForwardRecord[], context: DeliveryContext): Promise<BatchResult> {
   const result: BatchResult = { delivered: [], failed: [] };
   await sendPart(category, records, context, result);
-  return result;
+  return { delivered: result.delivered, failed: mergeAlike(result.failed) };
+}
+
+/**
+ * Halving a refused batch leaves one failure per refusing part. Parts refused with the same answer are one
+ * failure again, and so are parts the SIEM could not take yet (an outage is not about any one record), so a
+ * batch ends in one dead letter per distinct answer, not one per record.
+ */
+function mergeAlike(failures: readonly FailedRecords[]): FailedRecords[] {
+  const merged = new Map<string, FailedRecords>();
+  for (const failure of failures) {
+    const key = failure.retryable ? failure.reason : JSON.stringify([failure.reason, failure.status, failure.responseExcerpt]);
+    const earlier = merged.get(key);
+    if (!earlier) {
+      merged.set(key, failure);
+      continue;
+    }
+    // Keep the SIEM's answer when only one side has one (a part cut off by the deadline before it was sent has none).
+    const answer = earlier.status === undefined ? failure : earlier;
+    merged.set(key, { ...answer, records: [...earlier.records, ...failure.records], attempts: Math.max(earlier.attempts, failure.attempts) });
+  }
+  return [...merged.values()];
 }
 
 async function sendPart(
@@ -70,6 +91,8 @@ async function sendPart(
   let records = initial;
   let attempts = 0;
   let secretRefreshed = false;
+  /** Why the last try did not go through, for the failure when the deadline comes before the next one. */
+  let lastProblem: string | undefined;
   const fail = (reason: FailureReason, detail: string, retryable: boolean, response?: SiemResponse, failed = records) => {
     if (failed.length === 0) return;
     result.failed.push({
@@ -84,6 +107,10 @@ async function sendPart(
   };
 
   for (;;) {
+    if (context.signal?.aborted || now() >= context.deadline) {
+      fail('siem-unavailable', lastProblem ? `the SIEM was unavailable until the deadline: ${lastProblem}` : 'the deadline passed before the records could be sent', true);
+      return;
+    }
     attempts++;
     let secret: SecretValue | undefined;
     try {
@@ -133,6 +160,7 @@ async function sendPart(
         continue;
       }
       case 'retry':
+        lastProblem = outcome.reason;
         if (!(await waitToRetry(outcome.retryAfterMs, attempts, context, now))) {
           fail('siem-unavailable', `the SIEM was unavailable until the deadline: ${outcome.reason}`, true, response);
           return;
@@ -150,12 +178,12 @@ async function attempt(
 ): Promise<{ outcome: Outcome; response?: SiemResponse }> {
   const request = context.sink.buildRequest(category, records, secret);
   const started = performance.now();
-  const remaining = Math.max(1, context.deadline - (context.now ?? Date.now)());
-  const signals = [AbortSignal.timeout(remaining), ...(context.signal ? [context.signal] : [])];
   let outcome: Outcome;
   let response: SiemResponse | undefined;
   try {
-    response = await context.post(request, AbortSignal.any(signals));
+    // Bounded by the request timeout, not cut at the deadline: a request the SIEM took must be known as taken,
+    // or the records would be sent again.
+    response = await context.post(request, context.signal);
     outcome = context.sink.classify(response, records);
   } catch (error) {
     outcome = classifyNetworkError(error);
@@ -189,14 +217,17 @@ function splitItems(
   return retry;
 }
 
-/** Waits before the next try; false when that would pass the deadline or the run is being stopped. */
+/**
+ * Waits before the next try: the backoff, or as long as the SIEM's Retry-After asks when that is longer. False
+ * when the wait would pass the deadline or the run is being stopped.
+ */
 async function waitToRetry(
   retryAfterMs: number | undefined,
   attempts: number,
   context: DeliveryContext,
   now: () => number,
 ): Promise<boolean> {
-  const wait = retryAfterMs ?? backoffDelay(attempts - 1, context.backoff);
+  const wait = Math.max(retryAfterMs ?? 0, backoffDelay(attempts - 1, context.backoff));
   if (context.signal?.aborted || now() + wait >= context.deadline) return false;
   try {
     await sleep(wait, undefined, context.signal ? { signal: context.signal } : {});

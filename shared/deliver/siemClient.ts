@@ -1,48 +1,95 @@
 /**
- * The HTTP connection to the SIEM: one keep-alive pool per process, a timeout on every request, and a response
- * body read only as far as anyone needs it.
+ * The HTTP connection to the SIEM: a keep-alive pool per TLS identity, a timeout on every request, gzip when
+ * asked, and a response body read only as far as anyone needs it. The TLS identity (an extra CA, a client
+ * certificate) comes from Key Vault, so pools are made when a request first needs one and replaced when the
+ * secret rotates.
  */
+import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
+import { parseClientCertificate } from '../auth/clientCertificate.js';
+import type { SecretValue } from '../config/secretValue.js';
+import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { SiemRequest } from '../sinks/sink.js';
+import { compressBody } from './compress.js';
 import type { SiemResponse } from './outcome.js';
 
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Per client identity, the pool in use and the one before it, so requests built just before a rotation still find theirs. */
+const POOLS_KEPT = 2;
 
 export interface SiemClientOptions {
   readonly timeoutMs: number;
   readonly connections: number;
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
+  /** Extra CA certificates (PEM) the SIEM's certificate chains to, trusted besides the public roots. */
+  readonly ca?: SecretProvider;
+  readonly gzip?: boolean;
+  /** Client certificates in use at once (SIEM_AUTH=mtls with a secret per route); each keeps its own pools. */
+  readonly clientIdentities?: number;
+}
+
+interface Pool {
+  readonly ca: SecretValue | undefined;
+  readonly clientCertificate: SecretValue | undefined;
+  readonly agent: Agent;
 }
 
 export class SiemClient {
-  readonly #agent: Agent;
-  readonly #timeoutMs: number;
+  readonly #options: SiemClientOptions;
+  #pools: Pool[] = [];
 
   constructor(options: SiemClientOptions) {
-    this.#timeoutMs = options.timeoutMs;
-    this.#agent = new Agent({
-      connections: options.connections,
-      keepAliveTimeout: 30_000,
-      connect: { timeout: options.timeoutMs, ...options.tls },
-    });
+    this.#options = options;
   }
 
-  /** Sends one request; network failures and timeouts throw. */
+  /**
+   * Sends one request; network failures and timeouts throw. The whole exchange, upload included, is bounded by
+   * the timeout: undici's own timers only watch for response headers and body.
+   */
   async post(siemRequest: SiemRequest, signal?: AbortSignal): Promise<SiemResponse> {
+    const agent = await this.#agentFor(siemRequest.clientCertificate);
+    const gzip = this.#options.gzip === true;
+    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     const response = await request(siemRequest.url, {
       method: 'POST',
-      headers: siemRequest.headers,
-      body: siemRequest.body,
-      dispatcher: this.#agent,
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-      signal,
+      headers: gzip ? { ...siemRequest.headers, 'content-encoding': 'gzip' } : siemRequest.headers,
+      body: gzip ? await compressBody(siemRequest.body) : siemRequest.body,
+      dispatcher: agent,
+      headersTimeout: this.#options.timeoutMs,
+      bodyTimeout: this.#options.timeoutMs,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     return { status: response.statusCode, headers: response.headers, body: await readCapped(response.body) };
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    const pools = this.#pools;
+    this.#pools = [];
+    await Promise.all(pools.map((pool) => pool.agent.close()));
+  }
+
+  async #agentFor(clientCertificate: SecretValue | undefined): Promise<Agent> {
+    const ca = await this.#options.ca?.get();
+    const index = this.#pools.findIndex((pool) => pool.ca === ca && pool.clientCertificate === clientCertificate);
+    if (index >= 0) {
+      // Most recently used first, so the pools retired are those no route has used for longest.
+      if (index > 0) this.#pools.unshift(...this.#pools.splice(index, 1));
+      return this.#pools[0]!.agent;
+    }
+    const identity = clientCertificate === undefined ? {} : parseClientCertificate(clientCertificate.reveal());
+    const agent = new Agent({
+      connections: this.#options.connections,
+      keepAliveTimeout: 30_000,
+      connect: {
+        timeout: this.#options.timeoutMs,
+        // A `ca` option replaces Node's trust store, so the public roots are passed along with the extra CA.
+        ...(ca === undefined ? {} : { ca: [...rootCertificates, ca.reveal()] }),
+        ...identity,
+      },
+    });
+    this.#pools.unshift({ ca, clientCertificate, agent });
+    // Requests still running on a retired pool finish first; close() waits for them.
+    for (const retired of this.#pools.splice(POOLS_KEPT * (this.#options.clientIdentities ?? 1))) void retired.agent.close().catch(() => undefined);
+    return agent;
   }
 }
 

@@ -7,9 +7,26 @@ export interface DeviceEntry {
   readonly timestamp?: string;
 }
 
+/**
+ * A lookup that could not ask its store. `found` holds what it could still answer from memory; the other devices
+ * are not known to be absent, only unanswered.
+ */
+export class DirectoryLookupError extends Error {
+  readonly found: ReadonlyMap<string, DeviceEntry>;
+
+  constructor(message: string, found: ReadonlyMap<string, DeviceEntry>, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'DirectoryLookupError';
+    this.found = found;
+  }
+}
+
 /** Where device groups learned from the stream are kept between invocations. */
 export interface DeviceDirectory {
-  /** The known entries among `deviceIds`, in one round trip however many ids are asked for. */
+  /**
+   * The known entries among `deviceIds`, in one round trip however many ids are asked for. May reject with a
+   * DirectoryLookupError that still carries part of the answer.
+   */
   lookup(deviceIds: ReadonlySet<string>): Promise<ReadonlyMap<string, DeviceEntry>>;
   /** Remembers entries; older than what is already known loses. */
   learn(entries: readonly DeviceEntry[]): Promise<void>;

@@ -5,7 +5,7 @@
  * re-serialized, so everything else stays byte for byte.
  */
 import type { DeviceFields, ForwardRecord } from '../pipeline/types.js';
-import { compareTimestamps, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
+import { compareTimestamps, DirectoryLookupError, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
 
 export interface EnrichOptions {
   /** Given to devices no one knows; undefined leaves them as they came. */
@@ -23,9 +23,18 @@ export interface CategoryCoverage {
   unknown: number;
 }
 
+/** The directory could not be read or written: records still flow, with the gap counted and reported. */
+export interface EnrichProblem {
+  readonly stage: 'lookup' | 'learn';
+  /** Devices the failed call was about. */
+  readonly devices: number;
+  readonly detail: string;
+}
+
 export interface Enriched {
   readonly records: ForwardRecord[];
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
+  readonly problems: readonly EnrichProblem[];
 }
 
 export async function enrichRecords(
@@ -37,10 +46,12 @@ export async function enrichRecords(
   const wanted = new Set<string>();
   for (const record of records) {
     const device = record.device;
-    if (device && needsGroup(record) && !learned.has(device.deviceId)) wanted.add(device.deviceId);
+    if (device && needsGroup(record) && !learned.has(device.deviceId) && !wanted.has(device.deviceId)) wanted.add(detached(device.deviceId));
   }
-  const known = wanted.size > 0 ? await directory.lookup(wanted) : new Map<string, DeviceEntry>();
-  if (learned.size > 0) await directory.learn([...learned.values()]);
+  // A security pipeline prefers delivery with a visible gap to stopping: when the directory fails, records go on
+  // un-enriched (counted as unknown), and the invocation reports the problem instead of failing.
+  const problems: EnrichProblem[] = [];
+  const [known] = await Promise.all([lookUp(directory, wanted, problems), teach(directory, learned, problems)]);
 
   const coverage = new Map<string, CategoryCoverage>();
   const enriched = records.map((record) => {
@@ -59,7 +70,32 @@ export async function enrichRecords(
     counts[source === 'stream' ? 'fromStream' : source === 'directory' ? 'fromDirectory' : 'defaulted']++;
     return withMachineGroup(record, group);
   });
-  return { records: enriched, coverage };
+  return { records: enriched, coverage, problems };
+}
+
+interface LookupResult {
+  readonly found: ReadonlyMap<string, DeviceEntry>;
+  /** False when the directory could not be asked about every device: a device not found may still be known. */
+  readonly complete: boolean;
+}
+
+async function lookUp(directory: DeviceDirectory, wanted: ReadonlySet<string>, problems: EnrichProblem[]): Promise<LookupResult> {
+  if (wanted.size === 0) return { found: new Map(), complete: true };
+  try {
+    return { found: await directory.lookup(wanted), complete: true };
+  } catch (error) {
+    problems.push({ stage: 'lookup', devices: wanted.size, detail: (error as Error).message });
+    return { found: error instanceof DirectoryLookupError ? error.found : new Map(), complete: false };
+  }
+}
+
+async function teach(directory: DeviceDirectory, learned: ReadonlyMap<string, DeviceEntry>, problems: EnrichProblem[]): Promise<void> {
+  if (learned.size === 0) return;
+  try {
+    await directory.learn([...learned.values()]);
+  } catch (error) {
+    problems.push({ stage: 'learn', devices: learned.size, detail: (error as Error).message });
+  }
 }
 
 /** Devices whose group the records themselves state; the newest statement per device wins. */
@@ -76,10 +112,24 @@ export function learnDevices(records: readonly ForwardRecord[]): Map<string, Dev
   }
   const learned = new Map<string, DeviceEntry>();
   for (const [deviceId, { device }] of newest) {
-    const machineGroup = (device.machineGroup as { value: string }).value;
-    learned.set(deviceId, { deviceId, machineGroup, deviceName: device.deviceName, timestamp: device.timestamp });
+    const entry: DeviceEntry = {
+      deviceId: detached(deviceId),
+      machineGroup: detached((device.machineGroup as { value: string }).value),
+      deviceName: device.deviceName === undefined ? undefined : detached(device.deviceName),
+      timestamp: device.timestamp === undefined ? undefined : detached(device.timestamp),
+    };
+    learned.set(entry.deviceId, entry);
   }
   return learned;
+}
+
+/**
+ * The same text in a string of its own. Fields read from a message are slices of it, and a slice keeps the whole
+ * message (up to 1 MB) alive: a directory caching thousands of devices would hold on to thousands of messages.
+ * Only what reaches the directory is copied (a few per device, not per record); UTF-16 keeps every code unit.
+ */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 function needsGroup(record: ForwardRecord): boolean {
@@ -89,13 +139,15 @@ function needsGroup(record: ForwardRecord): boolean {
 function chooseGroup(
   deviceId: string,
   learned: ReadonlyMap<string, DeviceEntry>,
-  known: ReadonlyMap<string, DeviceEntry>,
+  known: LookupResult,
   options: EnrichOptions,
 ): { group?: string; source?: EnrichSource } {
   const fromStream = learned.get(deviceId);
   if (fromStream) return { group: fromStream.machineGroup, source: 'stream' };
-  const fromDirectory = known.get(deviceId);
+  const fromDirectory = known.found.get(deviceId);
   if (fromDirectory) return { group: fromDirectory.machineGroup, source: 'directory' };
+  // A device the unreachable directory may well know must not be labelled with the default group.
+  if (!known.complete) return {};
   if (options.defaultGroup !== undefined) return { group: options.defaultGroup, source: 'default' };
   return {};
 }

@@ -11,23 +11,34 @@ import { deliverBatches } from '../deliver/deliverBatches.js';
 import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
-import { enrichRecords, type CategoryCoverage } from '../enrich/enrich.js';
-import type { SecretProvider } from '../secrets/secretProvider.js';
+import { enrichRecords, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
+import type { CategoryFilter } from '../filter/categoryFilter.js';
+import type { TenantFilter } from '../filter/tenants.js';
+import type { RouteSecrets } from '../secrets/routeSecrets.js';
+import { parseDynamicFields } from '../shape/dynamicFields.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
-import type { EventMessage, RejectedInput } from './types.js';
+import type { SettledRecords, Settlement } from './settled.js';
+import type { EventMessage, ForwardRecord, RejectedInput } from './types.js';
 
 /** The long-lived parts, built once per process from the Config. */
 export interface Pipeline {
   readonly sink: Sink;
-  readonly post: (request: SiemRequest, signal: AbortSignal) => Promise<SiemResponse>;
-  readonly secrets: SecretProvider;
+  readonly post: (request: SiemRequest, signal?: AbortSignal) => Promise<SiemResponse>;
+  /** The SIEM credential of each route. */
+  readonly secrets: RouteSecrets;
   readonly directory: DeviceDirectory;
   readonly deadLetters: DeadLetterStore;
   readonly limits: { readonly maxBytes: number; readonly maxRecords: number };
   readonly concurrency: number;
   readonly backoff: BackoffPolicy;
   readonly defaultMachineGroup?: string;
+  /** CATEGORIES_INCLUDE / CATEGORIES_EXCLUDE. */
+  readonly filter: CategoryFilter;
+  /** ALLOWED_TENANT_IDS. */
+  readonly tenants: TenantFilter;
+  /** PARSE_DYNAMIC_FIELDS: JSON-in-a-string columns become JSON (a departure from byte fidelity, off by default). */
+  readonly parseDynamicFields?: boolean;
 }
 
 export interface InvocationOptions {
@@ -37,6 +48,10 @@ export interface InvocationOptions {
   readonly finalAttempt: boolean;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (event: AttemptEvent) => void;
+  /** Sees the records once unpacked (telemetry reads their times for lag). */
+  readonly onUnpacked?: (records: readonly ForwardRecord[]) => void;
+  /** What earlier tries of this same invocation settled: skipped now, and filled in with what this try settles. */
+  readonly settled?: SettledRecords;
 }
 
 export interface CategoryCounts {
@@ -44,6 +59,8 @@ export interface CategoryCounts {
   forwarded: number;
   deadLettered: number;
   pending: number;
+  /** Left out by the category filter: counted here, never sent. */
+  excluded: number;
   batches: number;
   bytes: number;
 }
@@ -56,8 +73,18 @@ export interface ForwardSummary {
   readonly deadLettered: number;
   /** Records the SIEM could not take yet and that were not dead-lettered: the invocation must be retried. */
   readonly pending: number;
+  /** Records the category filter left out. received = forwarded + deadLettered + pending + excluded. */
+  readonly excluded: number;
+  /** Of forwarded and dead-lettered: records an earlier try of this invocation had settled, not sent again. */
+  readonly settledEarlier: number;
+  /** Some records failed for a reason that may pass: the SIEM unreachable or busy, or the credential refused. */
+  readonly siemUnavailable: boolean;
   readonly categories: ReadonlyMap<string, CategoryCounts>;
+  /** Records of tables not known to be streamed (schema drift), per category. */
+  readonly unknownTables: ReadonlyMap<string, number>;
   readonly coverage: ReadonlyMap<string, CategoryCoverage>;
+  /** The device directory failed: records went on without what it would have filled in. */
+  readonly enrichProblems: readonly EnrichProblem[];
   readonly failures: readonly FailureNote[];
   readonly deadLetterNames: readonly string[];
 }
@@ -85,10 +112,22 @@ export async function forward(
   options: InvocationOptions,
 ): Promise<ForwardSummary> {
   const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
-  const enriched = await enrichRecords(unpacked.records, pipeline.directory, {
+  options.onUnpacked?.(unpacked.records);
+  // Before enrichment: another tenant's records neither teach device groups nor reach a batch.
+  const admitted = pipeline.tenants(unpacked.records);
+  const enriched = await enrichRecords(admitted.records, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
-  const batches = batchRecords(enriched.records, pipeline.sink.format, pipeline.limits);
+  // Filtered after enrichment: an excluded DeviceInfo record still teaches the groups of its devices.
+  const filtered = pipeline.filter(enriched.records);
+  const earlier = new Map<ForwardRecord, Settlement>();
+  const fresh = filtered.records.filter((record) => {
+    const settlement = options.settled?.of(record);
+    if (settlement) earlier.set(record, settlement);
+    return settlement === undefined;
+  });
+  const shaped = pipeline.parseDynamicFields ? parseDynamicFields(fresh) : fresh;
+  const batches = batchRecords(shaped, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
   const result = await deliverBatches(
     batches,
     {
@@ -107,29 +146,39 @@ export async function forward(
   const counts = (category: string) => {
     let entry = categories.get(category);
     if (!entry) {
-      entry = { received: 0, forwarded: 0, deadLettered: 0, pending: 0, batches: 0, bytes: 0 };
+      entry = emptyCounts();
       categories.set(category, entry);
     }
     return entry;
   };
+  for (const record of unpacked.records) counts(record.category).received++;
+  for (const [category, excluded] of filtered.excluded) counts(category).excluded += excluded;
   for (const batch of batches) {
-    // Every unpacked record is in exactly one batch: counting per batch is counting per record, only cheaper.
-    counts(batch.category).received += batch.records.length;
     counts(batch.category).batches++;
     counts(batch.category).bytes += batch.bytes;
   }
   for (const record of result.delivered) counts(record.category).forwarded++;
+  for (const [record, settlement] of earlier) counts(record.category)[settlement === 'delivered' ? 'forwarded' : 'deadLettered']++;
 
   const held = options.finalAttempt ? [] : result.failed.filter((failure) => failure.retryable);
   const toDeadLetter = result.failed.filter((failure) => !held.includes(failure));
-  const letters = [...lettersForRejected(unpacked.rejected), ...toDeadLetter.map(letterForFailure)];
+  const rejectGroups = groupRejected(unpacked.rejected);
+  const refused = admitted.refused.map((group) => ({ ...group, reason: 'tenant-not-allowed', attempts: 0 }));
+  const letters = [...rejectGroups.map(letterForRejected), ...refused.map(letterForFailure), ...toDeadLetter.map(letterForFailure)];
+  options.settled?.add(result.delivered, 'delivered');
   const deadLetterNames = await writeAll(pipeline.deadLetters, letters);
+  options.settled?.add(toDeadLetter.flatMap((failure) => failure.records), 'dead-lettered');
 
   const failures: FailureNote[] = [];
-  for (const reject of unpacked.rejected) {
-    counts(reject.category ?? 'unknown').received++;
-    counts(reject.category ?? 'unknown').deadLettered++;
-    failures.push({ category: reject.category, reason: reject.reason, detail: reject.detail, records: 1, disposition: 'dead-lettered' });
+  for (const group of rejectGroups) {
+    const category = group[0]!.category;
+    counts(category ?? 'unknown').received += group.length;
+    counts(category ?? 'unknown').deadLettered += group.length;
+    failures.push({ category, reason: group[0]!.reason, detail: rejectDetail(group), records: group.length, disposition: 'dead-lettered' });
+  }
+  for (const group of refused) {
+    counts(group.category).deadLettered += group.records.length;
+    failures.push({ category: group.category, reason: group.reason, detail: group.detail, records: group.records.length, disposition: 'dead-lettered' });
   }
   for (const failure of result.failed) {
     const disposition = held.includes(failure) ? 'pending' : 'dead-lettered';
@@ -151,29 +200,62 @@ export async function forward(
     forwarded: total('forwarded'),
     deadLettered: total('deadLettered'),
     pending: total('pending'),
+    excluded: total('excluded'),
+    settledEarlier: earlier.size,
+    siemUnavailable: result.failed.some((failure) => failure.retryable),
     categories,
+    unknownTables: filtered.unknownTables,
     coverage: enriched.coverage,
+    enrichProblems: enriched.problems,
     failures,
     deadLetterNames,
   };
 }
 
-function lettersForRejected(rejected: readonly RejectedInput[]): DeadLetter[] {
-  const failedAt = new Date().toISOString();
-  return rejected.map((reject) => ({
-    meta: {
-      reason: reject.reason,
-      detail: reject.detail,
-      ...(reject.category ? { category: reject.category } : {}),
-      attempts: 0,
-      failedAt,
-      source: summarizeSources([reject.source]),
-    },
-    ...(reject.reason === 'invalid-json' ? { records: [], rawBody: reject.raw } : { records: [reject.raw] }),
-  }));
+export function emptyCounts(): CategoryCounts {
+  return { received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, batches: 0, bytes: 0 };
 }
 
-function letterForFailure(failure: FailedRecords): DeadLetter {
+/** Bad input from one message, for one reason and category, is one dead letter. */
+function groupRejected(rejected: readonly RejectedInput[]): RejectedInput[][] {
+  const groups = new Map<string, RejectedInput[]>();
+  const messages = new Map<object, number>();
+  for (const reject of rejected) {
+    if (!messages.has(reject.source)) messages.set(reject.source, messages.size);
+    const key = `${messages.get(reject.source)}\u0000${reject.reason}\u0000${reject.category ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.push(reject);
+    else groups.set(key, [reject]);
+  }
+  return [...groups.values()];
+}
+
+const DETAILS_SHOWN = 10;
+
+function rejectDetail(group: readonly RejectedInput[]): string {
+  const shown = group.slice(0, DETAILS_SHOWN).map((reject) => reject.detail).join('; ');
+  return group.length > DETAILS_SHOWN ? `${shown}; and ${group.length - DETAILS_SHOWN} more` : shown;
+}
+
+function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
+  const first = group[0]!;
+  return {
+    meta: {
+      reason: first.reason,
+      detail: rejectDetail(group),
+      ...(first.category ? { category: first.category } : {}),
+      attempts: 0,
+      failedAt: new Date().toISOString(),
+      source: summarizeSources([first.source]),
+    },
+    ...(first.reason === 'invalid-json' ? { records: [], rawBody: first.raw } : { records: group.map((reject) => reject.raw) }),
+  };
+}
+
+/** Records set aside whole, after delivery or before it: a SIEM failure, or a tenant that is not allowed. */
+type SetAside = Pick<FailedRecords, 'category' | 'records' | 'detail' | 'attempts' | 'status' | 'responseExcerpt'> & { readonly reason: string };
+
+function letterForFailure(failure: SetAside): DeadLetter {
   return {
     meta: {
       reason: failure.reason,

@@ -10,6 +10,8 @@ export interface MessageSource {
   readonly offset?: string;
   readonly enqueuedTime?: string;
   readonly file?: string;
+  /** A blob's URL (without any SAS query), when a replay reads straight from a container. */
+  readonly blob?: string;
   readonly line?: number;
 }
 
@@ -62,6 +64,8 @@ export interface RejectedInput {
   readonly detail: string;
   /** The raw text: a whole body when it could not be split, else the one record. */
   readonly raw: string;
+  /** The element's position in its body's records; absent when the whole body was rejected. */
+  readonly index?: number;
   readonly category?: string;
   readonly source: MessageSource;
 }

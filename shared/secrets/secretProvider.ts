@@ -4,6 +4,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import { ENTRA_TOKEN_REUSE_MS, entraTokenReader } from '../auth/entraToken.js';
 import type { SecretSource } from '../config/config.js';
 import { SecretValue } from '../config/secretValue.js';
 
@@ -91,17 +92,38 @@ export function keyVaultReader(
 
 const none: SecretProvider = { get: async () => undefined, refresh: async () => undefined };
 
+/** Throws a SecretUnavailableError when a secret's value cannot be used (say, a certificate without its key). */
+export type SecretCheck = (value: string) => void;
+
 export function createSecretProvider(
   source: SecretSource,
   credential: () => TokenCredential,
   clientOptions: SecretClientOptions = {},
+  check: SecretCheck = () => undefined,
 ): SecretProvider {
   switch (source.kind) {
     case 'none':
       return none;
-    case 'value':
-      return { get: async () => source.value, refresh: async () => source.value };
+    case 'value': {
+      const value = async () => {
+        check(source.value.reveal());
+        return source.value;
+      };
+      return { get: value, refresh: value };
+    }
     case 'key-vault':
-      return new CachedSecretProvider(keyVaultReader(source.vaultUrl, source.name, credential(), clientOptions), source.cacheMs);
+      return new CachedSecretProvider(checked(keyVaultReader(source.vaultUrl, source.name, credential(), clientOptions), check), source.cacheMs);
+    case 'entra':
+      return new CachedSecretProvider(entraTokenReader(credential(), source.scope), ENTRA_TOKEN_REUSE_MS);
   }
+}
+
+function checked(reader: SecretReader, check: SecretCheck): SecretReader {
+  return {
+    async read() {
+      const value = await reader.read();
+      check(value);
+      return value;
+    },
+  };
 }

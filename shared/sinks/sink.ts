@@ -1,55 +1,54 @@
 /**
- * A sink turns a batch into an HTTP request for one SIEM protocol and reads that protocol's answer.
+ * A sink turns a batch into an HTTP request for one SIEM protocol and reads that protocol's answer. One folder
+ * per protocol below this one; createSink picks it from SIEM_FORMAT.
  */
-import { hash } from 'node:crypto';
 import type { SiemConfig } from '../config/config.js';
 import type { SecretValue } from '../config/secretValue.js';
-import { classifyResponse, type Outcome, type SiemResponse } from '../deliver/outcome.js';
+import type { Outcome, SiemResponse } from '../deliver/outcome.js';
 import type { ForwardRecord } from '../pipeline/types.js';
+import { createRouter, type Route } from '../route/router.js';
+import { createElasticSink } from './elastic/sink.js';
 import type { Format } from './format.js';
-import { jsonArrayFormat } from './jsonArray.js';
-import { ndjsonFormat } from './ndjson.js';
+import { createSentinelSink } from './sentinel/sink.js';
+import { createSplunkHecSink } from './splunkHec/sink.js';
+import { createWebhookSink } from './webhook.js';
 
 export interface SiemRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
+  /** Uncompressed; the client compresses it when SIEM_GZIP is on. */
   readonly body: Buffer;
+  /** SIEM_AUTH=mtls: the PEM certificate and key presented in the TLS handshake. */
+  readonly clientCertificate?: SecretValue;
 }
+
+export type Post = (request: SiemRequest, signal?: AbortSignal) => Promise<SiemResponse>;
 
 export interface Sink {
   readonly format: Format;
+  /** Where a record goes. Records whose route keys differ never share a request. */
+  route(record: ForwardRecord): Route;
+  /** `records` share one route. */
   buildRequest(category: string, records: readonly ForwardRecord[], secret: SecretValue | undefined): SiemRequest;
   classify(response: SiemResponse, records: readonly ForwardRecord[]): Outcome;
+  /**
+   * For a protocol that confirms delivery only after it answered (Splunk indexer acknowledgement): wraps the
+   * transport so a request resolves once the SIEM confirms, and fails (to be retried) when it never does.
+   */
+  readonly wrapPost?: (post: Post) => Post;
 }
 
 export function createSink(siem: SiemConfig): Sink {
-  const format = siem.format === 'json' ? jsonArrayFormat : ndjsonFormat;
-  const url = siem.url.href;
-  return {
-    format,
-    buildRequest(_category, records, secret) {
-      return {
-        url,
-        headers: {
-          'content-type': format.contentType,
-          'idempotency-key': batchIdempotencyKey(records),
-          ...authHeaders(siem.auth, secret),
-        },
-        body: format.encode(records),
-      };
-    },
-    classify: (response) => classifyResponse(response),
-  };
-}
-
-export function authHeaders(auth: SiemConfig['auth'], secret: SecretValue | undefined): Record<string, string> {
-  if (auth.mode === 'none' || secret === undefined) return {};
-  if (auth.mode === 'bearer') return { authorization: `Bearer ${secret.reveal()}` };
-  return { [auth.header.toLowerCase()]: secret.reveal() };
-}
-
-/** The same records in the same order give the same key, so a SIEM that honours it drops a resent batch. */
-export function batchIdempotencyKey(records: readonly ForwardRecord[]): string {
-  // One digest of the joined ids is the same digest as feeding them one by one, for one call instead of hundreds.
-  return hash('sha256', records.map((record) => record.id).join('')).slice(0, 32);
+  const router = createRouter(siem.destination, siem.routes);
+  switch (siem.format) {
+    case 'ndjson':
+    case 'json':
+      return createWebhookSink(siem, router);
+    case 'splunk-hec':
+      return createSplunkHecSink(siem, router);
+    case 'elastic-bulk':
+      return createElasticSink(siem, router);
+    case 'sentinel':
+      return createSentinelSink(siem, router);
+  }
 }

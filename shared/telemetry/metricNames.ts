@@ -9,6 +9,8 @@ export const metricNames = {
   recordsForwarded: 'forwarder.records.forwarded',
   /** Records written to the dead-letter store. {category, hub, reason} */
   recordsDeadLettered: 'forwarder.records.dead_lettered',
+  /** Records the SIEM could not take yet: the trigger runs the invocation again. {category, hub} */
+  recordsPending: 'forwarder.records.pending',
   /** Records deliberately not forwarded (category filters). {category, hub, reason} */
   recordsExcluded: 'forwarder.records.excluded',
   /** Requests sent to the SIEM. {category, hub, outcome} */
@@ -23,8 +25,10 @@ export const metricNames = {
   siemDuration: 'forwarder.siem.duration',
   /** Device records by how MachineGroup was obtained. {category, hub, source} */
   enrichment: 'forwarder.enrichment.records',
+  /** Device directory calls that failed (records went on unfilled where only the directory knew). {hub, stage} */
+  directoryFailures: 'forwarder.enrichment.directory_failures',
   /** Now minus the Event Hub enqueued time, ms. {hub} */
   lagEnqueued: 'forwarder.lag.enqueued',
-  /** Now minus the record's own `time` (Defender's receive time), ms. {category, hub} */
+  /** Now minus the record's own `time` (Defender's receive time), ms, for an even sample of each invocation's records. {category, hub} */
   lagRecord: 'forwarder.lag.record',
 } as const;

@@ -1,7 +1,7 @@
 /**
  * Unpack: one Event Hub message body -> the records in it, each as its exact text. A body that is not valid JSON,
  * or not a {"records":[...]} object (or a bare array of records), is rejected whole; within a valid body, each
- * element that cannot be forwarded is rejected alone and the others flow.
+ * element that cannot be forwarded is rejected alone, as received, and the others flow.
  */
 import { hash } from 'node:crypto';
 import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../pipeline/types.js';
@@ -30,12 +30,13 @@ export function unpackMessages(messages: Iterable<EventMessage>, options: Unpack
 export function unpackMessage(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated = new RepeatedValues()): void {
   const text = bodyText(message.body);
   const { source } = message;
-  const records: ForwardRecord[] = [];
+  let records: ForwardRecord[] = [];
   const rejected: RejectedInput[] = [];
+  let carriedIds: readonly string[] | undefined;
   try {
     const scanner = new JsonScanner(text);
     const elementOptions = { ...options, repeated };
-    forEachRecordElement(scanner, (start, index) => {
+    carriedIds = forEachRecordElement(scanner, (start, index) => {
       const outcome = readElement(scanner, start, index, source, elementOptions);
       if ('reason' in outcome) rejected.push(outcome);
       else records.push(outcome);
@@ -46,36 +47,64 @@ export function unpackMessage(message: EventMessage, options: UnpackOptions, int
     into.rejected.push({ reason, detail: error.message, raw: text, source });
     return;
   }
+  if (carriedIds) records = records.map((record) => ({ ...record, id: carriedIds[record.index]! }));
   for (const record of records) into.records.push(record);
   for (const reject of rejected) into.rejected.push(reject);
 }
 
 class BodyShapeError extends Error {}
 
-function forEachRecordElement(scanner: JsonScanner, onElement: (start: number, index: number) => void): void {
+/**
+ * Calls onElement for each record element. Returns the ids a dead letter carries for its records (`recordIds`,
+ * one per element), so a record keeps the id it had when it first arrived even though its text was enriched since.
+ */
+function forEachRecordElement(
+  scanner: JsonScanner,
+  onElement: (start: number, index: number) => void,
+): readonly string[] | undefined {
   let index = 0;
   const walkArray = () => scanner.forEachElement((start) => onElement(start, index++));
   const first = scanner.peek();
   if (first === 0x5b) {
     walkArray();
-  } else if (first === 0x7b) {
-    let found = false;
-    scanner.forEachMember((keyStart) => {
-      if (scanner.keyIs(keyStart, 'records') && scanner.peek() === 0x5b) {
-        found = true;
-        walkArray();
-      } else {
-        scanner.skipValue();
-      }
-    });
-    if (!found) throw new BodyShapeError('body has no "records" array');
-  } else {
+    scanner.expectEnd();
+    return undefined;
+  }
+  if (first !== 0x7b) {
     scanner.skipValue();
     scanner.expectEnd();
     throw new BodyShapeError('body is neither {"records":[...]} nor an array of records');
   }
+  let found = false;
+  let ids: string[] | undefined;
+  scanner.forEachMember((keyStart) => {
+    if (scanner.keyIs(keyStart, 'records') && scanner.peek() === 0x5b) {
+      found = true;
+      walkArray();
+    } else if (scanner.keyIs(keyStart, 'recordIds') && scanner.peek() === 0x5b) {
+      ids = readIds(scanner);
+    } else {
+      scanner.skipValue();
+    }
+  });
   scanner.expectEnd();
+  if (!found) throw new BodyShapeError('body has no "records" array');
+  return ids?.length === index ? ids : undefined;
 }
+
+/** An array of record ids, or undefined (consumed all the same) when any element is not one. */
+function readIds(scanner: JsonScanner): string[] | undefined {
+  const ids: string[] = [];
+  let valid = true;
+  scanner.forEachElement(() => {
+    const value = scanner.peek() === 0x22 ? scanner.readString() : (scanner.skipValue(), undefined);
+    if (value !== undefined && RECORD_ID.test(value)) ids.push(value);
+    else valid = false;
+  });
+  return valid ? ids : undefined;
+}
+
+const RECORD_ID = /^[0-9a-f]{32}$/;
 
 function readElement(
   scanner: JsonScanner,
@@ -86,10 +115,11 @@ function readElement(
 ): ForwardRecord | RejectedInput {
   if (scanner.peek() !== 0x7b) {
     const raw = scanner.text.slice(start, scanner.skipValue());
-    return { reason: 'record-not-object', detail: `record ${index} is not an object`, raw, source };
+    return { reason: 'record-not-object', detail: `record ${index} is not an object`, raw, index, source };
   }
   let fields = scanRecord(scanner, start, options.repeated);
-  let text = scanner.text.slice(start, scanner.pos);
+  const received = scanner.text.slice(start, scanner.pos);
+  let text = received;
   if (scanner.hasControlCharacters && (text.includes('\n') || text.includes('\r'))) {
     // Pretty-printed input: one record must be one line for line-based formats, so drop the whitespace.
     text = text.replace(STRING_OR_WHITESPACE, (match) => (match.startsWith('"') ? match : ''));
@@ -97,17 +127,17 @@ function readElement(
   }
   const category = fields.category;
   if (typeof category !== 'string' || category === '') {
-    return { reason: 'missing-category', detail: `record ${index} has no category`, raw: text, source };
+    return { reason: 'missing-category', detail: `record ${index} has no category`, raw: received, index, source };
   }
   const bytes = Buffer.byteLength(text);
   if (bytes > options.maxRecordBytes) {
     const detail = `record ${index} is ${bytes} bytes; the most one request can carry is ${options.maxRecordBytes}`;
-    return { reason: 'oversize-record', detail, raw: text, category, source };
+    return { reason: 'oversize-record', detail, raw: received, index, category, source };
   }
   return {
     text,
     bytes,
-    id: recordId(text),
+    id: recordId(received),
     category,
     tenantId: fields.tenantId,
     time: fields.time,

@@ -34,11 +34,12 @@ test('every problem is reported in one error that names the setting and what is 
   assert.match(text, /SIEM_FORMAT must be one of ndjson, json/);
   assert.match(text, /SIEM_AUTH_HEADER is required when SIEM_AUTH=header/);
   assert.match(text, /DEAD_LETTER_STORAGE__blobServiceUri is required/);
-  assert.equal(error.problems.length, 6);
+  assert.match(text, /DEVICE_DIRECTORY__tableServiceUri is required/);
+  assert.equal(error.problems.length, 7);
 });
 
 test('plain http is accepted on loopback only', () => {
-  assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.1:9/x' }, { functionsApp: false }).siem.url.port, '9');
+  assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.1:9/x' }, { functionsApp: false }).siem.destination.url, 'http://127.0.0.1:9/x');
   assert.throws(() => loadConfig({ ...minimal, SIEM_URL: 'http://10.0.0.1/x' }, { functionsApp: false }), ConfigError);
 });
 
@@ -82,6 +83,35 @@ test('README documents every setting', () => {
   assert.deepEqual(missing, []);
 });
 
+test('hostile settings fail at start-up: a look-alike loopback host, plain-http storage, negative or absurd sizes', () => {
+  const error = catchConfigError({
+    ...minimal,
+    SIEM_URL: 'http://127.attacker.example/in',
+    DEAD_LETTER_STORAGE__blobServiceUri: 'http://acct.blob.core.windows.net',
+    SIEM_MAX_BATCH_RECORDS: '-1',
+    SIEM_TIMEOUT_SECONDS: '1e3',
+    SIEM_OUTAGE_HOLD_MINUTES: 'an hour',
+  });
+  assert.match(error.message, /SIEM_URL must be https \(plain http is allowed only on loopback\), got "http:\/\/127\.attacker\.example"/);
+  assert.match(error.message, /DEAD_LETTER_STORAGE__blobServiceUri must be an https URL/);
+  assert.match(error.message, /SIEM_MAX_BATCH_RECORDS must be a whole number from 1 to 100000, got "-1"/);
+  assert.match(error.message, /SIEM_TIMEOUT_SECONDS must be a whole number/);
+  assert.match(error.message, /SIEM_OUTAGE_HOLD_MINUTES must be a whole number from 0/);
+  assert.equal(error.problems.length, 5);
+  assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.2:8080/in' }, { functionsApp: false }).siem.destination.url, 'http://127.0.0.2:8080/in');
+});
+
+test('REDRIVE_SCHEDULE: off when empty, six NCRONTAB fields or an interval when set', () => {
+  assert.equal(loadConfig(minimal, { functionsApp: false }).redrive.schedule, undefined);
+  assert.equal(loadConfig({ ...minimal, REDRIVE_SCHEDULE: ' ' }, { functionsApp: false }).redrive.schedule, undefined);
+  for (const schedule of ['0 */15 * * * *', '0 0 2 * * Mon-Fri', '00:15:00', '1.00:00:00']) {
+    assert.equal(loadConfig({ ...minimal, REDRIVE_SCHEDULE: schedule }, { functionsApp: false }).redrive.schedule, schedule);
+  }
+  for (const schedule of ['*/15 * * * *', 'every 15 minutes', '00:00:00', '15:00']) {
+    assert.match(catchConfigError({ ...minimal, REDRIVE_SCHEDULE: schedule }).message, /REDRIVE_SCHEDULE must be an NCRONTAB expression of six fields/, schedule);
+  }
+});
+
 function catchConfigError(env: Record<string, string>, functionsApp = false): ConfigError {
   try {
     loadConfig(env, { functionsApp });
@@ -91,3 +121,43 @@ function catchConfigError(env: Record<string, string>, functionsApp = false): Co
   }
   assert.fail('expected a ConfigError');
 }
+
+const IKEY = '0b2f1d6e-8a41-4c55-9d0e-5f3c2a7b9e11';
+
+test('telemetry is off without a connection string, and on with one, sampling as a ratio', () => {
+  assert.equal(loadConfig(minimal, { functionsApp: false }).telemetry, undefined);
+  const telemetry = loadConfig(
+    { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`, TELEMETRY_TRACE_SAMPLING_PERCENTAGE: '25' },
+    { functionsApp: false },
+  ).telemetry;
+  assert.equal(telemetry?.traceSamplingRatio, 0.25);
+  assert.equal(telemetry?.loopbackHttpIngestion, undefined);
+  assert.equal(telemetry?.entra, undefined);
+});
+
+test('a plain-http ingestion endpoint is accepted on loopback only, and problems never show the key', () => {
+  const onLoopback = loadConfig(
+    { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:4318/` },
+    { functionsApp: false },
+  );
+  assert.equal(onLoopback.telemetry?.loopbackHttpIngestion, 'http://127.0.0.1:4318');
+  const remote = catchConfigError({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://collector.example.com/` });
+  assert.match(remote.message, /IngestionEndpoint must be an https URL \(plain http only on loopback\), got "http:\/\/collector.example.com"/);
+  const noKey = catchConfigError({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x.in.applicationinsights.azure.com/;InstrumentationKey=not-a-guid' });
+  assert.match(noKey.message, /must hold InstrumentationKey=<GUID>/);
+  assert.doesNotMatch(`${remote.message}${noKey.message}`, new RegExp(`${IKEY}|not-a-guid`));
+});
+
+test('Entra ingestion follows the Functions convention and is refused over plain http', () => {
+  const withKey = { ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY}` };
+  const entra = (value: string) => loadConfig({ ...withKey, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: value }, { functionsApp: false }).telemetry?.entra;
+  assert.deepEqual(entra('Authorization=AAD'), {});
+  assert.deepEqual(entra(`Authorization=AAD;ClientId=${IKEY}`), { clientId: IKEY });
+  assert.match(catchConfigError({ ...withKey, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=abc' }).message, /must be "Authorization=AAD"/);
+  const overHttp = catchConfigError({
+    ...minimal,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:4318`,
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
+  });
+  assert.match(overHttp.message, /must be https for Entra ID ingestion/);
+});

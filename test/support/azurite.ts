@@ -22,7 +22,7 @@ export async function startAzurite(): Promise<Azurite> {
   const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    [AZURITE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--loose',
+    [AZURITE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--loose', '--disableTelemetry',
       '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
       '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
       '--tableHost', '127.0.0.1', '--tablePort', String(tablePort)],
@@ -51,7 +51,7 @@ function listening(child: ChildProcess, services: number): Promise<void> {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      seen = output.split('successfully listens on').length - 1;
+      seen = output.split('successfully listening at').length - 1;
       if (seen >= services) resolve();
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,4 +68,9 @@ function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/** The development account's connection string for a table service at `serverUrl` (a scripted stand-in). */
+export function developmentTableConnectionString(serverUrl: string): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};TableEndpoint=${serverUrl}/${ACCOUNT};`;
 }

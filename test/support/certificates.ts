@@ -10,6 +10,9 @@ export interface TestCertificates {
   readonly serverKey: string;
   readonly clientCert: string;
   readonly clientKey: string;
+  /** A second client certificate from the same CA, to rotate to. */
+  readonly rotatedClientCert: string;
+  readonly rotatedClientKey: string;
 }
 
 let cached: TestCertificates | undefined;
@@ -33,6 +36,7 @@ function makeCertificates(): TestCertificates {
   };
   issue('server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   issue('client', '/CN=dsf-forwarder', 'extendedKeyUsage=clientAuth\n');
+  issue('rotated', '/CN=dsf-forwarder-rotated', 'extendedKeyUsage=clientAuth\n');
   const read = (name: string) => readFileSync(path(name), 'utf8');
   return {
     ca: read('ca.crt'),
@@ -40,5 +44,7 @@ function makeCertificates(): TestCertificates {
     serverKey: read('server.key'),
     clientCert: read('client.crt'),
     clientKey: read('client.key'),
+    rotatedClientCert: read('rotated.crt'),
+    rotatedClientKey: read('rotated.key'),
   };
 }

@@ -12,6 +12,8 @@ export interface RecordedRequest {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** Body bytes as they crossed the wire (before gunzip). */
+  readonly wireBytes: number;
 }
 
 export type Reply = { status: number; headers?: Record<string, string>; body?: string | object };
@@ -24,14 +26,23 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(script: Script, tls?: ServerOptions): Promise<TestServer> {
+/** Before a request's body is read: true cuts the connection as soon as the body starts to arrive. */
+export type Interrupt = (arrival: number, request: IncomingMessage) => boolean;
+
+export async function startServer(script: Script, tls?: ServerOptions, interrupt?: Interrupt): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
+  let arrivals = 0;
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
+    if (interrupt?.(arrivals++, request)) {
+      request.once('data', () => request.socket.destroy());
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     let body = Buffer.concat(chunks);
+    const wireBytes = body.length;
     if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-    const recorded = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: body.toString('utf8') };
+    const recorded = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: body.toString('utf8'), wireBytes };
     requests.push(recorded);
     const reply = await script(recorded, requests.length - 1, { request, response });
     if (!reply) return;

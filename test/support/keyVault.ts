@@ -1,40 +1,28 @@
 /**
- * A Key Vault on loopback HTTPS that speaks the real protocol (bearer challenge, then the secret), and an App
- * Service managed-identity endpoint that issues its tokens. With IDENTITY_ENDPOINT/IDENTITY_HEADER pointing at it,
- * the real @azure/identity ManagedIdentityCredential and the real SecretClient talk to these as they would in Azure.
+ * A Key Vault on loopback HTTPS that speaks the real protocol (bearer challenge, then the secret), with its
+ * managed-identity endpoint (managedIdentity.ts). With IDENTITY_ENDPOINT/IDENTITY_HEADER pointing at that, the
+ * real @azure/identity ManagedIdentityCredential and the real SecretClient talk to these as they would in Azure.
  */
-import { randomUUID } from 'node:crypto';
 import { testCertificates } from './certificates.js';
-import { startServer, type TestServer } from './httpServer.js';
+import { startServer } from './httpServer.js';
+import { startManagedIdentity, type TestIdentity } from './managedIdentity.js';
 
 export interface TestKeyVault {
   readonly url: string;
   readonly secrets: Map<string, string>;
-  /** Successful secret reads so far. */
-  reads(): number;
+  /** Successful secret reads so far, of the secret named or of all. */
+  reads(name?: string): number;
   readonly identityEnv: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
   readonly ca: string;
   close(): Promise<void>;
 }
 
-export async function startKeyVault(secrets: Record<string, string>): Promise<TestKeyVault> {
-  const token = `vault-token-${randomUUID()}`;
-  const identityHeader = randomUUID();
-  const identity: TestServer = await startServer((request) => {
-    if (request.headers['x-identity-header'] !== identityHeader) return { status: 401, body: { error: 'bad identity header' } };
-    const resource = new URL(request.path, 'http://x').searchParams.get('resource') ?? '';
-    return {
-      status: 200,
-      body: {
-        access_token: token,
-        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
-        resource,
-        token_type: 'Bearer',
-      },
-    };
-  });
+/** Starts its own identity endpoint unless given one (to share it with another server that checks tokens). */
+export async function startKeyVault(secrets: Record<string, string>, sharedIdentity?: TestIdentity): Promise<TestKeyVault> {
+  const identity = sharedIdentity ?? (await startManagedIdentity());
+  const token = identity.tokenFor('https://vault.azure.net');
   const stored = new Map(Object.entries(secrets));
-  let reads = 0;
+  const reads = new Map<string, number>();
   const certificates = testCertificates();
   const vault = await startServer(
     (request) => {
@@ -50,7 +38,7 @@ export async function startKeyVault(secrets: Record<string, string>): Promise<Te
       const name = /^\/secrets\/([^/?]+)/.exec(request.path)?.[1] ?? '';
       const value = stored.get(name);
       if (value === undefined) return { status: 404, body: { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found` } } };
-      reads++;
+      reads.set(name, (reads.get(name) ?? 0) + 1);
       return {
         status: 200,
         body: { value, id: `${vault.url}/secrets/${name}/0123456789abcdef`, attributes: { enabled: true } },
@@ -61,12 +49,12 @@ export async function startKeyVault(secrets: Record<string, string>): Promise<Te
   return {
     url: vault.url,
     secrets: stored,
-    reads: () => reads,
-    identityEnv: { IDENTITY_ENDPOINT: `${identity.url}/msi/token`, IDENTITY_HEADER: identityHeader },
+    reads: (name) => (name === undefined ? [...reads.values()].reduce((sum, count) => sum + count, 0) : (reads.get(name) ?? 0)),
+    identityEnv: identity.env,
     ca: certificates.ca,
     close: async () => {
       await vault.close();
-      await identity.close();
+      if (!sharedIdentity) await identity.close();
     },
   };
 }

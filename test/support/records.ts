@@ -40,3 +40,14 @@ export function deviceEvent(deviceId: string, machineGroup: 'absent' | 'null' | 
 export function body(records: readonly string[]): string {
   return `{"records":[${records.join(',')}]}`;
 }
+
+/** A record carrying a unique `RecordKey`, padded to about `size` bytes, so tests can follow each one. */
+export function keyedRecord(key: string, table = 'DeviceProcessEvents', size = 300): string {
+  const base = recordText({ table, properties: `"RecordKey":"${key}","Padding":""` });
+  return base.replace('"Padding":""', `"Padding":"${'x'.repeat(Math.max(0, size - base.length))}"`);
+}
+
+/** Every RecordKey in a text, escaped (inside a JSON string, as a dead letter keeps an invalid body) or not. */
+export function recordKeys(text: string): string[] {
+  return [...text.matchAll(/RecordKey\\?":\\?"([^"\\]+)/g)].map((match) => match[1]!);
+}

@@ -1,0 +1,69 @@
+/**
+ * The telemetry part of the configuration: where Application Insights is, how the app signs in to it, and how many
+ * traces to keep. Problems name the part of the connection string that is wrong, never its value: it holds the
+ * instrumentation key.
+ */
+import { SecretValue } from './secretValue.js';
+import type { SettingName, Settings } from './settings.js';
+import { isLoopback } from './siem.js';
+
+/** Application Insights; absent when no connection string is set, and then nothing is exported. */
+export interface TelemetryConfig {
+  /** Holds the instrumentation key: never logged. */
+  readonly connectionString: SecretValue;
+  /** A plain-http IngestionEndpoint, allowed on loopback only (a local collector, the tests). */
+  readonly loopbackHttpIngestion?: string;
+  /** Entra ID ingestion; clientId picks a user-assigned identity, else the app's own. */
+  readonly entra?: { readonly clientId?: string };
+  /** Share of traces kept, 0 to 1; metrics are never sampled. */
+  readonly traceSamplingRatio: number;
+}
+
+type Report = (name: SettingName, message: string) => void;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseTelemetry(values: Settings, report: Report): TelemetryConfig | undefined {
+  const text = values.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (text === undefined) return undefined;
+  const problem = (message: string) => report('APPLICATIONINSIGHTS_CONNECTION_STRING', message);
+  const parts = keyValueParts(text);
+  if (!GUID.test(parts.get('instrumentationkey') ?? '')) {
+    problem('must hold InstrumentationKey=<GUID> (copy it from the Application Insights overview)');
+  }
+  const ingestion = parts.get('ingestionendpoint');
+  const url = ingestion === undefined ? undefined : URL.parse(ingestion);
+  const loopbackHttp = url?.protocol === 'http:' && isLoopback(url);
+  if (ingestion !== undefined && url?.protocol !== 'https:' && !loopbackHttp) {
+    problem(`IngestionEndpoint must be an https URL (plain http only on loopback), got "${url ? `${url.protocol}//${url.host}` : 'not a URL'}"`);
+  }
+  const entra = parseEntraIngestion(values.APPLICATIONINSIGHTS_AUTHENTICATION_STRING, report);
+  if (entra && loopbackHttp) problem('IngestionEndpoint must be https for Entra ID ingestion: a token is never sent over plain http');
+  return {
+    connectionString: new SecretValue(text),
+    ...(url && loopbackHttp ? { loopbackHttpIngestion: `${url.origin}${url.pathname.replace(/\/$/, '')}` } : {}),
+    ...(entra ? { entra } : {}),
+    traceSamplingRatio: values.TELEMETRY_TRACE_SAMPLING_PERCENTAGE / 100,
+  };
+}
+
+function keyValueParts(text: string): Map<string, string> {
+  const parts = new Map<string, string>();
+  for (const part of text.split(';')) {
+    const equals = part.indexOf('=');
+    if (equals > 0) parts.set(part.slice(0, equals).trim().toLowerCase(), part.slice(equals + 1).trim());
+  }
+  return parts;
+}
+
+/** The Functions convention: "Authorization=AAD", optionally ";ClientId=<id>" for a user-assigned identity. */
+function parseEntraIngestion(text: string | undefined, report: Report): TelemetryConfig['entra'] | undefined {
+  if (text === undefined) return undefined;
+  const parts = keyValueParts(text);
+  const clientId = parts.get('clientid');
+  if (parts.get('authorization')?.toUpperCase() !== 'AAD' || (clientId !== undefined && !GUID.test(clientId))) {
+    report('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', `must be "Authorization=AAD" or "Authorization=AAD;ClientId=<GUID>", got "${text}"`);
+    return undefined;
+  }
+  return clientId === undefined ? {} : { clientId };
+}

@@ -1,0 +1,74 @@
+/**
+ * One dead letter sent again. The letter is itself a message body, so it goes back through unpack (keeping the
+ * ids its records first had) and delivery. A letter whose every record is delivered is deleted; otherwise what is
+ * left stays, rewritten with only the records still undelivered and its attempt count raised.
+ */
+import { batchRecords, maxRecordBytes } from '../batch/batch.js';
+import { encodeDeadLetter, readDeadLetterMeta, type DeadLetterMeta } from '../deadletter/entry.js';
+import type { HeldLetter } from '../deadletter/store.js';
+import { deliverBatches } from '../deliver/deliverBatches.js';
+import type { FailedRecords } from '../deliver/sendBatch.js';
+import type { Pipeline } from '../pipeline/forward.js';
+import { recordId, unpackMessage, type Unpacked } from '../unpack/unpack.js';
+
+export type LetterOutcome =
+  /** Every record delivered; the letter is gone. */
+  | { readonly kind: 'delivered'; readonly records: number }
+  /** Some records are still undelivered; the letter holds just those now. */
+  | { readonly kind: 'kept'; readonly delivered: number; readonly remaining: number; readonly siemUnavailable: boolean }
+  /** Nothing in it can be sent (a body that was not JSON, or not a dead letter at all); left as it is. */
+  | { readonly kind: 'unredrivable'; readonly why: string };
+
+export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadline: number): Promise<LetterOutcome> {
+  const meta = readDeadLetterMeta(held.content);
+  if (!meta) return { kind: 'unredrivable', why: 'not a dead letter' };
+  if (meta.rawBody !== undefined) return { kind: 'unredrivable', why: 'the body was not valid JSON; only a person can repair it' };
+
+  const unpacked: Unpacked = { records: [], rejected: [] };
+  unpackMessage(
+    { body: held.content, source: {} },
+    { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) },
+    unpacked,
+  );
+  const batches = batchRecords(unpacked.records, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
+  const result = await deliverBatches(
+    batches,
+    { sink: pipeline.sink, post: pipeline.post, secrets: pipeline.secrets, backoff: pipeline.backoff, deadline },
+    pipeline.concurrency,
+  );
+
+  const remaining = [
+    ...result.failed.flatMap((failure) => failure.records.map((record) => ({ index: record.index, text: record.text, id: record.id }))),
+    ...unpacked.rejected.map((reject) => ({ index: reject.index ?? 0, text: reject.raw, id: recordId(reject.raw) })),
+  ].sort((a, b) => a.index - b.index);
+  if (remaining.length === 0) {
+    await held.delete();
+    return { kind: 'delivered', records: result.delivered.length };
+  }
+
+  const updated: DeadLetterMeta = {
+    ...meta,
+    attempts: meta.attempts + Math.max(1, ...result.failed.map((failure) => failure.attempts)),
+    recordIds: remaining.map((record) => record.id),
+    redrives: (meta.redrives ?? 0) + 1,
+    lastRedriveAt: new Date().toISOString(),
+    lastFailure: lastFailure(result.failed[0], unpacked.rejected[0]?.detail),
+  };
+  await held.replace(encodeDeadLetter({ meta: updated, records: remaining.map((record) => record.text) }));
+  return {
+    kind: 'kept',
+    delivered: result.delivered.length,
+    remaining: remaining.length,
+    siemUnavailable: result.failed.some((failure) => failure.retryable),
+  };
+}
+
+function lastFailure(failure: FailedRecords | undefined, rejectDetail: string | undefined): DeadLetterMeta['lastFailure'] {
+  if (!failure) return { reason: 'not-forwardable', detail: rejectDetail ?? 'the record cannot be forwarded' };
+  return {
+    reason: failure.reason,
+    detail: failure.detail,
+    ...(failure.status === undefined ? {} : { status: failure.status }),
+    ...(failure.responseExcerpt === undefined ? {} : { responseExcerpt: failure.responseExcerpt }),
+  };
+}

@@ -1,0 +1,69 @@
+/** The parts of a request every protocol shares. */
+import { hash } from 'node:crypto';
+import { authHeaders } from '../auth/authHeaders.js';
+import type { SiemConfig } from '../config/config.js';
+import type { SecretValue } from '../config/secretValue.js';
+import type { ForwardRecord } from '../pipeline/types.js';
+import type { Route, Router } from '../route/router.js';
+import type { Outcome, SiemResponse } from '../deliver/outcome.js';
+import type { Format } from './format.js';
+import type { Post, SiemRequest, Sink } from './sink.js';
+
+/** What every protocol's request carries: its content type, the idempotency key and the credential. */
+export function siemRequest(
+  siem: SiemConfig,
+  parts: { readonly url: string; readonly contentType: string; readonly body: Buffer; readonly headers?: Record<string, string> },
+  records: readonly ForwardRecord[],
+  secret: SecretValue | undefined,
+): SiemRequest {
+  return {
+    url: parts.url,
+    headers: {
+      'content-type': parts.contentType,
+      'idempotency-key': batchIdempotencyKey(records),
+      ...parts.headers,
+      ...authHeaders(siem.auth, secret),
+    },
+    body: parts.body,
+    ...(siem.auth.mode === 'mtls' && secret ? { clientCertificate: secret } : {}),
+  };
+}
+
+/** The route all of `records` share. */
+export function routeOf(router: Router, records: readonly ForwardRecord[]): Route {
+  const first = records[0];
+  if (!first) throw new Error('a request needs at least one record');
+  return router.route(first);
+}
+
+/** The same records in the same order give the same key, so a SIEM that honours it drops a resent batch. */
+export function batchIdempotencyKey(records: readonly ForwardRecord[]): string {
+  // One digest of the joined ids is the same digest as feeding them one by one, for one call instead of hundreds.
+  return hash('sha256', records.map((record) => record.id).join('')).slice(0, 32);
+}
+
+export interface SinkParts {
+  readonly format: Format;
+  readonly classify: (response: SiemResponse, records: readonly ForwardRecord[]) => Outcome;
+  /** The request URL for a route; the route's URL itself unless the protocol builds on it. */
+  readonly url?: (route: Route) => string;
+  /** Protocol headers besides content type, idempotency key and credential. */
+  readonly headers?: Record<string, string>;
+  readonly wrapPost?: (post: Post) => Post;
+}
+
+/** A sink from what makes a protocol different: its format, its reading of answers, and where it POSTs. */
+export function protocolSink(siem: SiemConfig, router: Router, parts: SinkParts): Sink {
+  const url = parts.url ?? ((route: Route) => route.url);
+  return {
+    format: parts.format,
+    route: (record) => router.route(record),
+    buildRequest(_category, records, secret) {
+      const body = parts.format.encode(records);
+      const target = url(routeOf(router, records));
+      return siemRequest(siem, { url: target, contentType: parts.format.contentType, body, ...(parts.headers ? { headers: parts.headers } : {}) }, records, secret);
+    },
+    classify: parts.classify,
+    ...(parts.wrapPost ? { wrapPost: parts.wrapPost } : {}),
+  };
+}

@@ -1,0 +1,361 @@
+/**
+ * The fault-injection suite: the real Event Hub handler, pipeline and dead-letter stores against a loopback SIEM
+ * scripted to fail. Every scenario checks the conservation law: each record that came in was delivered or
+ * dead-lettered (none both, none neither), and counts what the SIEM received twice. It runs once with dead letters
+ * on Azurite (the Blob store the functions use) and once on the folder store (the command line's).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { ManagedIdentityCredential } from '@azure/identity';
+import { createPipeline, type PipelineOptions } from '../../shared/app/createPipeline.js';
+import { createEventHubHandler, PendingRecordsError } from '../../shared/app/eventHubHandler.js';
+import { loadConfig } from '../../shared/config/config.js';
+import type { DeadLetterStore } from '../../shared/deadletter/store.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
+import { deadLetteredKeys, storedLetters } from '../support/deadLetters.js';
+import { accept, deliveredOnce, startFaultSiem, type FaultScript, type FaultSiem } from '../support/faultSiem.js';
+import type { Interrupt } from '../support/httpServer.js';
+import { eventHubContext } from '../support/invocation.js';
+import { startKeyVault, type TestKeyVault } from '../support/keyVault.js';
+import { body, keyedRecord, recordKeys } from '../support/records.js';
+
+type StoreKind = 'blob' | 'folder';
+
+interface Row {
+  readonly scenario: string;
+  readonly in: number;
+  readonly delivered: number;
+  readonly deadLettered: number;
+  readonly duplicates: number;
+  readonly requests: number;
+}
+
+/** 12 messages of 25 records, two tables: 300 records, 15 batches of 20 at most per invocation. */
+function standardBodies(prefix = 'k'): string[] {
+  return Array.from({ length: 12 }, (_, m) =>
+    body(Array.from({ length: 25 }, (_, r) => keyedRecord(`${prefix}-${m}-${r}`, r % 2 === 0 ? 'DeviceProcessEvents' : 'DeviceNetworkEvents'))),
+  );
+}
+
+const BASE_SETTINGS = {
+  SIEM_SECRET: 'token-1',
+  SIEM_MAX_BATCH_RECORDS: '20',
+  SIEM_MAX_BATCH_BYTES: '65536',
+  SIEM_TIMEOUT_SECONDS: '1',
+  SIEM_RETRY_INITIAL_MS: '5',
+  SIEM_RETRY_MAX_MS: '40',
+};
+
+let azurite: Azurite;
+let vault: TestKeyVault;
+let containers = 0;
+/** Closed after each test, passed or failed, so a failed scenario cannot leave a server holding the run open. */
+const open: Harness[] = [];
+const rows = new Map<StoreKind, Row[]>([['blob', []], ['folder', []]]);
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((h) => h.close()));
+});
+
+before(async () => {
+  [azurite, vault] = await Promise.all([startAzurite(), startKeyVault({ 'siem-token': 'old-secret' })]);
+  Object.assign(process.env, vault.identityEnv);
+});
+
+after(async () => {
+  await Promise.all([azurite.stop(), vault.close()]);
+  for (const [store, table] of rows) {
+    console.log(`\nFault suite, dead letters on the ${store} store:\n${formatRows(table)}`);
+  }
+});
+
+interface Harness {
+  readonly siem: FaultSiem;
+  readonly store: DeadLetterStore;
+  /** The handler, as the trigger calls it; `clock` moves the hold's clock. */
+  invoke(bodies: readonly string[], retryCount?: number): Promise<void>;
+  readonly clock: { now: number };
+  /** A fresh handler on the same pipeline: what another instance (or a restarted one) would be. */
+  restart(): void;
+  close(): Promise<void>;
+}
+
+interface HarnessOptions {
+  readonly script?: FaultScript;
+  readonly interrupt?: Interrupt;
+  readonly settings?: Record<string, string>;
+  readonly pipeline?: Omit<PipelineOptions, 'deadLetters'>;
+  readonly invocationBudgetMs?: number;
+  readonly outageHoldMs?: number;
+}
+
+async function harness(kind: StoreKind, options: HarnessOptions = {}): Promise<Harness> {
+  const siem = await startFaultSiem(options.script, options.interrupt);
+  const config = loadConfig(
+    {
+      ...BASE_SETTINGS,
+      SIEM_URL: `${siem.url}/ingest`,
+      DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-faults-')),
+      DEAD_LETTER_STORAGE: azurite.connectionString,
+      DEAD_LETTER_CONTAINER: `faults-${++containers}`,
+      ...options.settings,
+    },
+    { functionsApp: false },
+  );
+  const { pipeline, close } = createPipeline(config, { ...options.pipeline, deadLetters: kind });
+  const clock = { now: Date.UTC(2026, 10, 23, 9) };
+  const newHandler = () =>
+    createEventHubHandler(pipeline, {
+      invocationBudgetMs: options.invocationBudgetMs ?? 10_000,
+      outageHoldMs: options.outageHoldMs ?? 60 * 60_000,
+      now: () => clock.now,
+    });
+  let handler = newHandler();
+  const h: Harness = {
+    siem,
+    store: pipeline.deadLetters,
+    clock,
+    invoke: (bodies, retryCount = 0) => handler(bodies, eventHubContext({ messages: bodies.length, retryCount })),
+    restart: () => {
+      handler = newHandler();
+    },
+    close: async () => {
+      await close();
+      await siem.close();
+    },
+  };
+  open.push(h);
+  return h;
+}
+
+/** The conservation law, checked record by record; returns the scenario's row. */
+async function conserved(scenario: string, h: Harness, inputs: readonly string[]): Promise<Row> {
+  const { unique, duplicates } = deliveredOnce(h.siem);
+  const deadLettered = await deadLetteredKeys(h.store);
+  const deadSet = new Set(deadLettered);
+  const lost = inputs.filter((key) => !unique.has(key) && !deadSet.has(key));
+  assert.deepEqual(lost, [], 'records neither delivered nor dead-lettered');
+  assert.deepEqual([...unique].filter((key) => deadSet.has(key)), [], 'records both delivered and dead-lettered');
+  assert.equal(deadLettered.length, deadSet.size, 'a record is in two dead letters');
+  assert.equal(unique.size + deadSet.size, inputs.length);
+  return { scenario, in: inputs.length, delivered: unique.size, deadLettered: deadSet.size, duplicates, requests: h.siem.requests.length };
+}
+
+const keysOf = (bodies: readonly string[]) => bodies.flatMap((text) => recordKeys(text));
+
+for (const kind of ['blob', 'folder'] as const) {
+  describe(`faults, dead letters on the ${kind} store`, () => {
+    const custom = (title: string, run: () => Promise<Row>) =>
+      test(title, async () => {
+        rows.get(kind)!.push(await run());
+      });
+    /** One invocation of `bodies` against a SIEM failing as `options` say; `check` looks at the outcome. */
+    const scenario = (
+      title: string,
+      rowName: string,
+      options: () => HarnessOptions,
+      check: (row: Row, h: Harness) => void | Promise<void>,
+      bodies: () => string[] = standardBodies,
+    ) =>
+      custom(title, async () => {
+        const h = await harness(kind, options());
+        const input = bodies();
+        await h.invoke(input);
+        const row = await conserved(rowName, h, keysOf(input));
+        await check(row, h);
+        return row;
+      });
+
+    scenario('healthy SIEM', 'healthy SIEM', () => ({}), (row) => assert.equal(row.delivered, 300));
+
+    scenario(
+      '503 storm: the first 12 requests fail',
+      '503 storm (first 12 requests)',
+      () => ({ script: (_, i) => (i < 12 ? { status: 503, body: 'busy' } : accept) }),
+      (row) => assert.equal(row.delivered, 300),
+    );
+
+    custom('429 with Retry-After in seconds, then as an HTTP date', async () => {
+      const asked: number[] = [];
+      const h = await harness(kind, {
+        settings: { SIEM_MAX_CONCURRENCY: '1' },
+        script: (_, i) => {
+          asked.push(Date.now());
+          if (i === 0) return { status: 429, headers: { 'retry-after': '1' } };
+          if (i === 1) return { status: 429, headers: { 'retry-after': new Date(Date.now() + 2000).toUTCString() } };
+          return accept;
+        },
+      });
+      const bodies = standardBodies().slice(0, 2);
+      await h.invoke(bodies);
+      // Lower bounds only: the forwarder waited at least as long as it was asked to.
+      assert.ok(asked[1]! - asked[0]! >= 1000, `retried ${asked[1]! - asked[0]!} ms after "Retry-After: 1"`);
+      assert.ok(asked[2]! - asked[1]! >= 1000, `retried ${asked[2]! - asked[1]!} ms after a Retry-After date`);
+      const row = await conserved('429 with Retry-After (seconds, then HTTP date)', h, keysOf(bodies));
+      assert.equal(row.delivered, 50);
+      return row;
+    });
+
+    scenario(
+      'connection reset mid-body on the first 5 requests',
+      'connection reset mid-body (first 5 requests)',
+      () => ({ interrupt: (arrival) => arrival < 5 }),
+      (row) => assert.equal(row.delivered, 300),
+    );
+
+    scenario(
+      'the SIEM accepts, then the connection drops before its answer (3 requests)',
+      'SIEM accepted, answer cut (first 3 requests)',
+      () => ({ script: (_, i) => (i < 3 ? 'accept-then-cut' : accept) }),
+      (row) => assert.equal(row.duplicates, 60, 'each cut answer makes its batch arrive twice: at-least-once'),
+    );
+
+    scenario(
+      'a SIEM that hangs past SIEM_TIMEOUT_SECONDS',
+      'SIEM hangs past the 1 s timeout (first request)',
+      () => ({ script: (_, i) => (i === 0 ? 'hang' : accept) }),
+      (row) => assert.equal(row.delivered, 300),
+    );
+
+    scenario(
+      '413 above 3 KB: batches are halved; a record alone above it is dead-lettered',
+      '413 above 3 KB',
+      () => ({
+        script: (request) => (Buffer.byteLength(request.body) > 3 * 1024 ? { status: 413, body: { error: 'request entity too large' } } : accept),
+      }),
+      async (row, h) => {
+        assert.equal(row.deadLettered, 1);
+        const [letter] = await storedLetters(h.store);
+        assert.equal(letter?.letter.status, 413);
+        assert.match(String(letter?.letter.responseExcerpt), /too large/);
+        assert.deepEqual(recordKeys(letter!.content), ['big-0']);
+      },
+      () => [...standardBodies().slice(0, 4), body([keyedRecord('big-0', 'DeviceInfo', 4000), keyedRecord('small-0', 'DeviceInfo')])],
+    );
+
+    scenario(
+      '400 naming one poison record: bisected, the rest delivered',
+      '400 naming one poison record',
+      () => ({
+        script: (request) => (request.body.includes('"k-4-7"') ? { status: 400, body: { error: 'field Padding of record k-4-7 is malformed' } } : accept),
+      }),
+      async (row, h) => {
+        assert.equal(row.deadLettered, 1);
+        const letters = await storedLetters(h.store);
+        assert.equal(letters.length, 1);
+        assert.equal(letters[0]!.letter.reason, 'siem-rejected');
+        assert.match(String(letters[0]!.letter.responseExcerpt), /k-4-7 is malformed/);
+      },
+    );
+
+    scenario(
+      '401, then the rotated secret from Key Vault',
+      '401, then a rotated secret',
+      () => {
+        vault.secrets.set('siem-token', 'old-secret');
+        return {
+          settings: { KEY_VAULT_URL: vault.url, SIEM_SECRET_NAME: 'siem-token', SIEM_SECRET: '' },
+          pipeline: {
+            credential: () => new ManagedIdentityCredential(),
+            keyVaultClientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true },
+          },
+          script: (request) => {
+            if (request.headers.authorization === 'Bearer new-secret') return accept;
+            vault.secrets.set('siem-token', 'new-secret');
+            return { status: 401, body: { error: 'invalid token' } };
+          },
+        };
+      },
+      (row) => assert.equal(row.delivered, 300),
+    );
+
+    scenario(
+      'bad input: the good records of the same messages still flow',
+      'bad input mixed with good',
+      () => ({ settings: { SIEM_MAX_BATCH_BYTES: '4096' } }),
+      async (row, h) => {
+        assert.equal(row.delivered, 52);
+        assert.equal(row.deadLettered, 5);
+        const reasons = (await storedLetters(h.store)).map((stored) => stored.letter.reason).sort();
+        assert.deepEqual(reasons, ['invalid-json', 'missing-category', 'missing-records', 'oversize-record', 'record-not-object']);
+      },
+      () => [
+        ...standardBodies().slice(0, 2),
+        '{"records":[{"category":"AdvancedHunting-DeviceEvents","properties":{"RecordKey":"bad-json-0"}}, tru',
+        '{"value":[{"category":"AdvancedHunting-DeviceEvents","properties":{"RecordKey":"no-records-0"}}]}',
+        body([
+          keyedRecord('mixed-good-0'),
+          '"not an object, RecordKey\\":\\"not-object-0\\""',
+          '{"time":"2026-11-23T09:00:00Z","properties":{"RecordKey":"no-category-0"}}',
+          keyedRecord('oversize-0', 'DeviceEvents', 5000),
+          keyedRecord('mixed-good-1'),
+        ]),
+      ],
+    );
+
+    custom('SIEM down: held without dead letters, then dead-lettered once the hold is spent', async () => {
+      const h = await harness(kind, { script: () => ({ status: 503 }), invocationBudgetMs: 300, outageHoldMs: 60 * 60_000 });
+      const bodies = standardBodies();
+      await assert.rejects(h.invoke(bodies), PendingRecordsError);
+      assert.deepEqual(await storedLetters(h.store), [], 'a held invocation writes no dead letters');
+      h.clock.now += 30 * 60_000;
+      await assert.rejects(h.invoke(bodies, 1), PendingRecordsError);
+      assert.deepEqual(await storedLetters(h.store), []);
+      h.clock.now += 30 * 60_000;
+      await h.invoke(bodies, 2);
+      const row = await conserved('SIEM down past the 60 min hold', h, keysOf(bodies));
+      assert.equal(row.deadLettered, 300);
+      const letters = await storedLetters(h.store);
+      assert.ok(letters.length <= 16, `${letters.length} letters for 16 batches: one per batch at most`);
+      assert.ok(letters.every((stored) => stored.letter.reason === 'siem-unavailable'));
+      return row;
+    });
+
+    /** DeviceNetworkEvents batches fail until the first try's deadline; then the SIEM takes everything. */
+    async function partialOutage() {
+      const state = { networkDown: true };
+      const h = await harness(kind, {
+        script: (request) => (state.networkDown && request.body.includes('DeviceNetworkEvents') ? { status: 503 } : accept),
+        invocationBudgetMs: 300,
+      });
+      const bodies = standardBodies();
+      await assert.rejects(h.invoke(bodies), PendingRecordsError);
+      const deliveredFirst = deliveredOnce(h.siem).unique.size;
+      assert.ok(deliveredFirst > 0, 'some DeviceProcessEvents went through on the first try');
+      state.networkDown = false;
+      return { h, bodies, deliveredFirst };
+    }
+
+    custom('partial outage: a retried invocation sends only what did not go through', async () => {
+      const { h, bodies } = await partialOutage();
+      await h.invoke(bodies, 1);
+      const row = await conserved('partial outage, retried on the same instance', h, keysOf(bodies));
+      assert.equal(row.duplicates, 0);
+      return row;
+    });
+
+    custom('partial outage retried on a restarted instance: duplicates, with the same ids and keys', async () => {
+      const { h, bodies, deliveredFirst } = await partialOutage();
+      const keys = (requests: typeof h.siem.requests) =>
+        requests.filter((request) => request.body.includes('DeviceProcessEvents')).map((request) => request.headers['idempotency-key']);
+      const keysFirst = keys(h.siem.requests);
+      h.restart();
+      const before = h.siem.requests.length;
+      await h.invoke(bodies, 1);
+      const keysAgain = new Set(keys(h.siem.requests.slice(before)));
+      assert.ok(keysFirst.every((key) => keysAgain.has(key)), 'a batch sent again carries the Idempotency-Key it had the first time');
+      const row = await conserved('partial outage, retried after a restart', h, keysOf(bodies));
+      assert.equal(row.duplicates, deliveredFirst, 'what the first try delivered arrives twice, and nothing else');
+      return row;
+    });
+  });
+}
+
+function formatRows(table: readonly Row[]): string {
+  const lines = ['| scenario | records in | delivered | dead-lettered | duplicates | requests |', '|---|---:|---:|---:|---:|---:|'];
+  for (const row of table) lines.push(`| ${row.scenario} | ${row.in} | ${row.delivered} | ${row.deadLettered} | ${row.duplicates} | ${row.requests} |`);
+  return lines.join('\n');
+}

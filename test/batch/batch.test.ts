@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { batchRecords } from '../../shared/batch/batch.js';
+import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
+import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
+import { unpackMessages } from '../../shared/unpack/unpack.js';
+import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
+
+const records = unpackMessages(
+  [{ body: body([deviceInfo('a', 'g'), deviceEvent('a', 'null'), deviceInfo('b', 'g'), deviceEvent('b', 'null'), deviceInfo('c', 'g')]), source: {} }],
+  { maxRecordBytes: 1 << 20 },
+).records;
+
+test('each batch holds one category, in arrival order', () => {
+  const batches = batchRecords(records, ndjsonFormat, { maxBytes: 1 << 20, maxRecords: 500 });
+  assert.deepEqual(batches.map((batch) => [batch.category, batch.records.length]), [
+    ['AdvancedHunting-DeviceInfo', 3],
+    ['AdvancedHunting-DeviceProcessEvents', 2],
+  ]);
+  assert.deepEqual(batches[0]?.records.map((record) => record.index), [0, 2, 4]);
+});
+
+test('batches are cut at the record limit', () => {
+  const batches = batchRecords(records, ndjsonFormat, { maxBytes: 1 << 20, maxRecords: 2 });
+  assert.deepEqual(batches.map((batch) => batch.records.length), [2, 2, 1]);
+});
+
+test('batches are cut at the byte limit, counted as the encoded body, and the count is exact', () => {
+  for (const format of [ndjsonFormat, jsonArrayFormat]) {
+    const infoBytes = format.recordBytes(records[0]!);
+    const limit = format.emptyBytes + 2 * infoBytes;
+    const batches = batchRecords(records, format, { maxBytes: limit, maxRecords: 500 });
+    for (const batch of batches) {
+      const encoded = format.encode(batch.records).length;
+      assert.ok(encoded <= limit, `${encoded} > ${limit}`);
+      assert.ok(batch.bytes >= encoded);
+    }
+    assert.deepEqual(batches.filter((b) => b.category.endsWith('DeviceInfo')).map((b) => b.records.length), [2, 1]);
+  }
+});
+
+test('records of two tenants never share a batch, even on the same route', () => {
+  const tenantB = '0d6c6a0e-3a8f-4c59-9d7e-2b3f7f1e9a11';
+  const mixed = unpackMessages(
+    [{ body: body([recordText({ table: 'DeviceEvents' }), recordText({ table: 'DeviceEvents', tenantId: tenantB }), recordText({ table: 'DeviceEvents' })]), source: {} }],
+    { maxRecordBytes: 1 << 20 },
+  ).records;
+  const batches = batchRecords(mixed, ndjsonFormat, { maxBytes: 1 << 20, maxRecords: 500 }, () => 'one-route');
+  assert.deepEqual(batches.map((batch) => batch.records.map((record) => record.index)), [[0, 2], [1]]);
+});

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { SecretValue } from '../../shared/config/secretValue.js';
+import { BlobDeadLetterStore } from '../../shared/deadletter/blobStore.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
+import { storeContract } from './storeContract.js';
+
+let azurite: Azurite;
+before(async () => {
+  azurite = await startAzurite();
+});
+after(() => azurite.stop());
+
+const newStore = (container: string) =>
+  new BlobDeadLetterStore({ kind: 'connection-string', value: new SecretValue(azurite.connectionString) }, container, () =>
+    assert.fail('a connection string needs no credential'),
+  );
+
+storeContract('blob store (Azurite)', (place) => newStore(`contract-${place}`));
+
+test('blob store: one blob per letter, JSON, with the reason and category as metadata; the container is made on first write', async () => {
+  const store = newStore('fresh-container');
+  const name = await store.write({
+    meta: { reason: 'oversize-record', detail: 'd', category: 'AdvancedHunting-DeviceEvents', attempts: 0, failedAt: '2026-11-23T09:00:00.000Z', source: {} },
+    records: ['{"category":"AdvancedHunting-DeviceEvents"}'],
+  });
+  const blob = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('fresh-container').getBlobClient(name);
+  const properties = await blob.getProperties();
+  assert.equal(properties.contentType, 'application/json');
+  assert.deepEqual(properties.metadata, { reason: 'oversize-record', category: 'AdvancedHunting-DeviceEvents' });
+  assert.equal(properties.leaseState, 'available');
+  await store.claim(name, (held) => held.replace(held.content.replace('"attempts":0', '"attempts":1')));
+  assert.deepEqual((await blob.getProperties()).metadata, { reason: 'oversize-record', category: 'AdvancedHunting-DeviceEvents' }, 'kept on replace');
+});

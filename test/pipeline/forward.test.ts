@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { createPipeline } from '../../shared/app/createPipeline.js';
+import { loadConfig } from '../../shared/config/config.js';
+import { FolderDeadLetterStore } from '../../shared/deadletter/folderStore.js';
+import { DeadLetterWriteError, forward, type Pipeline } from '../../shared/pipeline/forward.js';
+import { SettledRecords } from '../../shared/pipeline/settled.js';
+import { storedLetters } from '../support/deadLetters.js';
+import { accept, startFaultSiem, type FaultSiem } from '../support/faultSiem.js';
+import { body, keyedRecord } from '../support/records.js';
+
+const closers: (() => Promise<void>)[] = [];
+after(() => Promise.all(closers.map((close) => close())));
+
+async function setup(deadLetterDir = mkdtempSync(join(tmpdir(), 'dsf-forward-'))): Promise<{ siem: FaultSiem; pipeline: Pipeline }> {
+  const siem = await startFaultSiem(() => accept);
+  const config = loadConfig({ SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetterDir, SIEM_MAX_BATCH_RECORDS: '10' }, { functionsApp: false });
+  const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
+  closers.push(close, siem.close);
+  return { siem, pipeline };
+}
+
+const options = () => ({ deadline: Date.now() + 10_000, finalAttempt: true });
+
+test('bad records of one message are one dead letter per reason, logged once each, counted per record', async () => {
+  const { siem, pipeline } = await setup();
+  const noCategory = (key: string) => `{"properties":{"RecordKey":"${key}"}}`;
+  const messages = [
+    { body: body([keyedRecord('g-0'), noCategory('c-0'), '1', noCategory('c-1'), '2', noCategory('c-2'), keyedRecord('g-1')]), source: { sequenceNumber: 1 } },
+    { body: body([noCategory('c-3')]), source: { sequenceNumber: 2 } },
+  ];
+  const summary = await forward(pipeline, messages, options());
+  assert.equal(siem.accepted.length, 2);
+  assert.equal(summary.received, 8);
+  assert.equal(summary.forwarded, 2);
+  assert.equal(summary.deadLettered, 6);
+  assert.deepEqual(
+    summary.failures.map((failure) => [failure.reason, failure.records, failure.detail]),
+    [
+      ['missing-category', 3, 'record 1 has no category; record 3 has no category; record 5 has no category'],
+      ['record-not-object', 2, 'record 2 is not an object; record 4 is not an object'],
+      ['missing-category', 1, 'record 0 has no category'],
+    ],
+  );
+  const letters = await storedLetters(pipeline.deadLetters);
+  assert.equal(letters.length, 3);
+  assert.deepEqual(letters.map((stored) => stored.letter.records.length).sort(), [1, 2, 3]);
+  assert.deepEqual(summary.deadLetterNames.slice().sort(), letters.map((stored) => stored.name).sort());
+});
+
+test('when the dead-letter store cannot be written, forward throws instead of returning', async () => {
+  const blocked = join(mkdtempSync(join(tmpdir(), 'dsf-blocked-')), 'file');
+  writeFileSync(blocked, 'a file where the folder should be');
+  const { pipeline } = await setup(blocked);
+  assert.ok(pipeline.deadLetters instanceof FolderDeadLetterStore);
+  await assert.rejects(forward(pipeline, [{ body: 'not json', source: {} }], options()), DeadLetterWriteError);
+});
+
+test('records an earlier try settled are not sent again, and are counted as they were settled', async () => {
+  const { siem, pipeline } = await setup();
+  const settled = new SettledRecords();
+  const messages = [{ body: body(Array.from({ length: 5 }, (_, i) => keyedRecord(`s-${i}`))), source: { sequenceNumber: 9 } }];
+  const first = await forward(pipeline, messages, { ...options(), settled });
+  assert.equal(first.forwarded, 5);
+  assert.equal(settled.size, 5);
+  const again = await forward(pipeline, messages, { ...options(), settled });
+  assert.equal(again.forwarded, 5);
+  assert.equal(again.settledEarlier, 5);
+  assert.equal(siem.accepted.length, 5, 'nothing sent the second time');
+  const fromFiles = await forward(pipeline, [{ body: messages[0]!.body, source: { file: 'x.json' } }], { ...options(), settled });
+  assert.equal(fromFiles.settledEarlier, 0, 'records without a sequence number are never skipped');
+});
