@@ -4,11 +4,12 @@
  * caller to fail the invocation so the trigger retries and the checkpoint stays put.
  */
 import { batchRecords, maxRecordBytes } from '../batch/batch.js';
-import { summarizeSources, type DeadLetter } from '../deadletter/entry.js';
+import type { DeadLetter } from '../deadletter/entry.js';
+import { groupRejected, letterForFailure, letterForRejected, rejectDetail } from '../deadletter/letters.js';
 import type { DeadLetterStore } from '../deadletter/store.js';
 import type { BackoffPolicy } from '../deliver/backoff.js';
 import { deliverBatches } from '../deliver/deliverBatches.js';
-import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
+import type { AttemptEvent } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { enrichRecords, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
@@ -19,7 +20,7 @@ import { parseDynamicFields } from '../shape/dynamicFields.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { unpackMessages } from '../unpack/unpack.js';
 import type { SettledRecords, Settlement } from './settled.js';
-import type { EventMessage, ForwardRecord, RejectedInput } from './types.js';
+import type { EventMessage, ForwardRecord } from './types.js';
 
 /** The long-lived parts, built once per process from the Config. */
 export interface Pipeline {
@@ -214,62 +215,6 @@ export async function forward(
 
 export function emptyCounts(): CategoryCounts {
   return { received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, batches: 0, bytes: 0 };
-}
-
-/** Bad input from one message, for one reason and category, is one dead letter. */
-function groupRejected(rejected: readonly RejectedInput[]): RejectedInput[][] {
-  const groups = new Map<string, RejectedInput[]>();
-  const messages = new Map<object, number>();
-  for (const reject of rejected) {
-    if (!messages.has(reject.source)) messages.set(reject.source, messages.size);
-    const key = `${messages.get(reject.source)}\u0000${reject.reason}\u0000${reject.category ?? ''}`;
-    const group = groups.get(key);
-    if (group) group.push(reject);
-    else groups.set(key, [reject]);
-  }
-  return [...groups.values()];
-}
-
-const DETAILS_SHOWN = 10;
-
-function rejectDetail(group: readonly RejectedInput[]): string {
-  const shown = group.slice(0, DETAILS_SHOWN).map((reject) => reject.detail).join('; ');
-  return group.length > DETAILS_SHOWN ? `${shown}; and ${group.length - DETAILS_SHOWN} more` : shown;
-}
-
-function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
-  const first = group[0]!;
-  return {
-    meta: {
-      reason: first.reason,
-      detail: rejectDetail(group),
-      ...(first.category ? { category: first.category } : {}),
-      attempts: 0,
-      failedAt: new Date().toISOString(),
-      source: summarizeSources([first.source]),
-    },
-    ...(first.reason === 'invalid-json' ? { records: [], rawBody: first.raw } : { records: group.map((reject) => reject.raw) }),
-  };
-}
-
-/** Records set aside whole, after delivery or before it: a SIEM failure, or a tenant that is not allowed. */
-type SetAside = Pick<FailedRecords, 'category' | 'records' | 'detail' | 'attempts' | 'status' | 'responseExcerpt'> & { readonly reason: string };
-
-function letterForFailure(failure: SetAside): DeadLetter {
-  return {
-    meta: {
-      reason: failure.reason,
-      detail: failure.detail,
-      category: failure.category,
-      ...(failure.status === undefined ? {} : { status: failure.status }),
-      ...(failure.responseExcerpt === undefined ? {} : { responseExcerpt: failure.responseExcerpt }),
-      attempts: failure.attempts,
-      failedAt: new Date().toISOString(),
-      source: summarizeSources(failure.records.map((record) => record.source)),
-      recordIds: failure.records.map((record) => record.id),
-    },
-    records: failure.records.map((record) => record.text),
-  };
 }
 
 async function writeAll(store: DeadLetterStore, letters: readonly DeadLetter[]): Promise<string[]> {
