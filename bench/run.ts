@@ -17,8 +17,11 @@ import type { Measurement, MeasureSpec } from './measure.js';
 import type { ReceiverMessage, ReceiverStats } from './receiver.js';
 import { median, percentile, spread } from './stats.js';
 
-/** Every format the forwarder speaks; a new one joins the benchmark by joining this list. */
-const FORMATS: readonly SiemFormat[] = ['ndjson', 'json'];
+/**
+ * Every format the forwarder speaks that a loopback receiver can take: a new one joins the benchmark by joining
+ * this list. sentinel is left out (it needs an Entra token for Azure Monitor); its body is the json array.
+ */
+const FORMATS: readonly SiemFormat[] = ['ndjson', 'json', 'splunk-hec', 'elastic-bulk'];
 const MB = 1024 * 1024;
 
 interface Configuration {

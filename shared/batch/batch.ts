@@ -20,31 +20,43 @@ export function batchRecords(
   limits: BatchLimits,
   keyOf: BatchKey = (record) => record.category,
 ): Batch[] {
-  const open = new Map<string, { category: string; records: ForwardRecord[]; bytes: number }>();
+  // Key, then tenant: two lookups of strings records share, where one composite key would build a string a record.
+  const open = new Map<string, Map<string, OpenBatch>>();
+  // In the order they were opened, which is the order the ones still open at the end are closed in.
+  const opened = new Set<OpenBatch>();
   const batches: Batch[] = [];
-  const close = (key: string) => {
-    const current = open.get(key);
-    if (current && current.records.length > 0) batches.push(current);
-    open.delete(key);
+  const close = (current: OpenBatch) => {
+    if (current.records.length > 0) batches.push({ category: current.category, records: current.records, bytes: current.bytes });
+    opened.delete(current);
   };
   for (const record of records) {
     // Whatever the route, two tenants never share a request.
-    const key = `${keyOf(record)}\u0000${record.tenantId ?? ''}`;
+    const key = keyOf(record);
+    const tenant = record.tenantId ?? '';
+    let byTenant = open.get(key);
+    if (!byTenant) open.set(key, (byTenant = new Map()));
     const size = format.recordBytes(record);
-    let current = open.get(key);
+    let current = byTenant.get(tenant);
     if (current && (current.records.length >= limits.maxRecords || current.bytes + size > limits.maxBytes)) {
-      close(key);
+      close(current);
       current = undefined;
     }
     if (!current) {
       current = { category: record.category, records: [], bytes: format.emptyBytes };
-      open.set(key, current);
+      byTenant.set(tenant, current);
+      opened.add(current);
     }
     current.records.push(record);
     current.bytes += size;
   }
-  for (const key of [...open.keys()]) close(key);
+  for (const current of [...opened]) close(current);
   return batches;
+}
+
+interface OpenBatch {
+  readonly category: string;
+  readonly records: ForwardRecord[];
+  bytes: number;
 }
 
 /** The largest record that fits in a request on its own. */

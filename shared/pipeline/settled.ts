@@ -9,27 +9,28 @@ import type { ForwardRecord } from './types.js';
 export type Settlement = 'delivered' | 'dead-lettered';
 
 export class SettledRecords {
-  readonly #settled = new Map<string, Settlement>();
+  // Sequence number, then index in the body: no string built per record, and a body's records share one entry.
+  readonly #settled = new Map<number, Map<number, Settlement>>();
+  #size = 0;
 
   of(record: ForwardRecord): Settlement | undefined {
-    const position = positionOf(record);
-    return position === undefined ? undefined : this.#settled.get(position);
+    const { sequenceNumber } = record.source;
+    return sequenceNumber === undefined ? undefined : this.#settled.get(sequenceNumber)?.get(record.index);
   }
 
   add(records: Iterable<ForwardRecord>, settlement: Settlement): void {
     for (const record of records) {
-      const position = positionOf(record);
-      if (position !== undefined) this.#settled.set(position, settlement);
+      // Records without a sequence number (files, redrive) have no stable position and are never skipped.
+      const { sequenceNumber } = record.source;
+      if (sequenceNumber === undefined) continue;
+      let inBody = this.#settled.get(sequenceNumber);
+      if (!inBody) this.#settled.set(sequenceNumber, (inBody = new Map()));
+      if (!inBody.has(record.index)) this.#size++;
+      inBody.set(record.index, settlement);
     }
   }
 
   get size(): number {
-    return this.#settled.size;
+    return this.#size;
   }
-}
-
-/** Records without a sequence number (files, redrive) have no stable position and are never skipped. */
-function positionOf(record: ForwardRecord): string | undefined {
-  const { sequenceNumber } = record.source;
-  return sequenceNumber === undefined ? undefined : `${sequenceNumber}:${record.index}`;
 }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { ForwardRecord } from '../../shared/pipeline/types.js';
 import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
 import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
+import { recordBody } from '../../shared/sinks/recordBody.js';
 
 function record(text: string): ForwardRecord {
   return { text, bytes: Buffer.byteLength(text), id: 'x', category: 'c', source: {}, index: 0 };
@@ -34,4 +35,11 @@ test('a record whose byte count is wrong stops the encoder instead of sending a 
     assert.throws(() => ndjsonFormat.encode([{ ...cjk, bytes }, record('{"next":1}')]), /encodes to \d+ bytes, not the \d+ counted/);
     assert.throws(() => jsonArrayFormat.encode([record('{"first":1}'), { ...cjk, bytes }]), /not the \d+ counted/);
   }
+});
+
+test('an envelope around each record is written in UTF-8 with it, and counted', () => {
+  const records = texts.map(record);
+  const around = (r: ForwardRecord) => ({ before: `{"host":"wks-ü-${r.bytes}","event":`, after: ',"fields":{"g":"报表"}}' });
+  const body = recordBody(records, { open: '', between: '\n', close: '', around });
+  assert.deepEqual(body, Buffer.from(records.map((r) => `${around(r).before}${r.text}${around(r).after}`).join('\n')));
 });

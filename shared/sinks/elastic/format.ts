@@ -3,21 +3,23 @@
  * record's text as the document source. `create` with a fixed `_id` makes a resent record a harmless 409.
  */
 import type { ForwardRecord } from '../../pipeline/types.js';
-import type { Router } from '../../route/router.js';
+import type { Route, Router } from '../../route/router.js';
 import type { Format } from '../format.js';
+import { recordBody } from '../recordBody.js';
 
 export function elasticBulkFormat(router: Router): Format {
-  const action = (record: ForwardRecord) =>
-    // Index names must be lowercase; a template such as defender-{table} is lower-cased whole.
-    `{"create":{"_index":${JSON.stringify(router.route(record).index?.toLowerCase())},"_id":"${record.id}"}}\n`;
+  // Index names must be lowercase; a template such as defender-{table} is lower-cased whole. Once per route.
+  const indexes = new WeakMap<Route, string | undefined>();
+  const indexOf = (route: Route) => {
+    if (!indexes.has(route)) indexes.set(route, JSON.stringify(route.index?.toLowerCase()));
+    return indexes.get(route);
+  };
+  const action = (record: ForwardRecord) => `{"create":{"_index":${indexOf(router.route(record))},"_id":"${record.id}"}}\n`;
+  const shape = { open: '', between: '', close: '', around: (record: ForwardRecord) => ({ before: action(record), after: '\n' }) };
   return {
     contentType: 'application/x-ndjson',
     emptyBytes: 0,
     recordBytes: (record) => Buffer.byteLength(action(record)) + record.bytes + 1,
-    encode(records) {
-      let body = '';
-      for (const record of records) body += `${action(record)}${record.text}\n`;
-      return Buffer.from(body);
-    },
+    encode: (records) => recordBody(records, shape),
   };
 }

@@ -7,49 +7,46 @@
 import type { ForwardRecord } from '../../pipeline/types.js';
 import type { Router } from '../../route/router.js';
 import type { Format } from '../format.js';
+import { recordBody, type Around } from '../recordBody.js';
 import { epochSeconds } from './epochTime.js';
 
 /** `source` when the record's Event Hub is not known (a replay from files). */
 export const DEFAULT_SOURCE = 'defender-siem-forwarder';
 
-interface Envelope {
-  readonly head: string;
-  readonly tail: string;
-}
-
 export function splunkHecFormat(router: Router): Format {
-  const envelope = (record: ForwardRecord): Envelope => {
+  const envelope = (record: ForwardRecord): Around => {
     const route = router.route(record);
     const time = record.time === undefined ? undefined : epochSeconds(record.time);
     const host = record.device?.deviceName;
     const group = record.device?.machineGroup;
-    let head = '{';
-    if (time !== undefined) head += `"time":${time},`;
-    if (host) head += `"host":${JSON.stringify(host)},`;
-    head += `"source":${JSON.stringify(record.source.hub ?? DEFAULT_SOURCE)}`;
-    if (route.sourcetype !== undefined) head += `,"sourcetype":${JSON.stringify(route.sourcetype)}`;
-    if (route.index !== undefined) head += `,"index":${JSON.stringify(route.index)}`;
-    head += ',"event":';
-    let tail = `,"fields":{"category":${JSON.stringify(record.category)}`;
+    let before = '{';
+    if (time !== undefined) before += `"time":${time},`;
+    if (host) before += `"host":${JSON.stringify(host)},`;
+    before += `"source":${JSON.stringify(record.source.hub ?? DEFAULT_SOURCE)}`;
+    if (route.sourcetype !== undefined) before += `,"sourcetype":${JSON.stringify(route.sourcetype)}`;
+    if (route.index !== undefined) before += `,"index":${JSON.stringify(route.index)}`;
+    before += ',"event":';
+    let after = `,"fields":{"category":${JSON.stringify(record.category)}`;
     // Indexed fields must be strings: a MachineGroup that is null or not a string is left out.
-    if (group?.kind === 'value' && typeof group.value === 'string') tail += `,"MachineGroup":${JSON.stringify(group.value)}`;
-    tail += `,"record_id":"${record.id}"}}`;
-    return { head, tail };
+    if (group?.kind === 'value' && typeof group.value === 'string') after += `,"MachineGroup":${JSON.stringify(group.value)}`;
+    after += `,"record_id":"${record.id}"}}`;
+    return { before, after };
   };
+  // The batcher measures each record's envelope and the encoder writes it: made once, for the record's lifetime.
+  const envelopes = new WeakMap<ForwardRecord, Around>();
+  const envelopeOf = (record: ForwardRecord): Around => {
+    let known = envelopes.get(record);
+    if (!known) envelopes.set(record, (known = envelope(record)));
+    return known;
+  };
+  const shape = { open: '', between: '', close: '', around: envelopeOf };
   return {
     contentType: 'application/json',
     emptyBytes: 0,
     recordBytes(record) {
-      const { head, tail } = envelope(record);
-      return Buffer.byteLength(head) + record.bytes + Buffer.byteLength(tail);
+      const { before, after } = envelopeOf(record);
+      return Buffer.byteLength(before) + record.bytes + Buffer.byteLength(after);
     },
-    encode(records) {
-      let body = '';
-      for (const record of records) {
-        const { head, tail } = envelope(record);
-        body += head + record.text + tail;
-      }
-      return Buffer.from(body);
-    },
+    encode: (records) => recordBody(records, shape),
   };
 }
