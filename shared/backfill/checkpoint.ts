@@ -8,10 +8,11 @@
  * Its first line says how messages were counted; a journal counted another way is refused, not misread.
  */
 import { createHash } from 'node:crypto';
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SourceInputs } from '../sources/listSources.js';
 import { EXPORT_BODY_BYTES } from '../sources/storageExport.js';
+import { readTextIfExists } from '../files/readTextIfExists.js';
 
 /** What a message count means: storage exports are cut into bodies of this size. */
 const COUNTING = { journal: 'defender-forwarder replay', exportBodyBytes: EXPORT_BODY_BYTES };
@@ -43,13 +44,8 @@ export class ReplayCheckpoint {
 
   static async open(path: string): Promise<ReplayCheckpoint> {
     const checkpoint = new ReplayCheckpoint(path);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return checkpoint;
-      throw error;
-    }
+    const text = await readTextIfExists(path);
+    if (text === undefined) return checkpoint;
     if (!text.includes('\n')) {
       // Torn before its first line was whole: nothing was recorded yet.
       await rm(path, { force: true });

@@ -1,9 +1,10 @@
 /** Dead letters as files under a local folder: the command line's store. */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { deadLetterName, encodeDeadLetter, type DeadLetter } from './entry.js';
 import type { DeadLetterStore, HeldLetter } from './store.js';
+import { readTextIfExists } from '../files/readTextIfExists.js';
 
 /** A held letter's lock is touched this often; one untouched for LOCK_STALE_MS was left by a process that died. */
 const LOCK_TOUCH_MS = 30_000;
@@ -46,13 +47,8 @@ export class FolderDeadLetterStore implements DeadLetterStore {
       void utimes(lockPath, now, now).catch(() => undefined);
     }, LOCK_TOUCH_MS);
     try {
-      let content: string;
-      try {
-        content = await readFile(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-        throw error;
-      }
+      const content = await readTextIfExists(path);
+      if (content === undefined) return false;
       await work({
         name,
         content,
