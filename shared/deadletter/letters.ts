@@ -3,6 +3,7 @@
  * a failed or refused batch as one letter with the SIEM's answer.
  */
 import type { FailedRecords } from '../deliver/sendBatch.js';
+import { idOf } from '../pipeline/recordId.js';
 import type { RejectedInput } from '../pipeline/types.js';
 import { summarizeSources, type DeadLetter } from './entry.js';
 
@@ -56,7 +57,7 @@ export function letterForFailure(failure: SetAside): DeadLetter {
       attempts: failure.attempts,
       failedAt: new Date().toISOString(),
       source: summarizeSources(failure.records.map((record) => record.source)),
-      recordIds: failure.records.map((record) => record.id),
+      recordIds: failure.records.map(idOf),
     },
     records: failure.records.map((record) => record.text),
   };

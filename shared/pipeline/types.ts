@@ -41,8 +41,10 @@ export interface ForwardRecord {
   readonly text: string;
   /** UTF-8 length of text. */
   readonly bytes: number;
-  /** Deterministic: the same record gets the same id however often and by whatever path it is replayed. */
-  readonly id: string;
+  /** The text as it arrived, before enrichment: what the record's id is made from (see idOf). */
+  readonly received: string;
+  /** The id a dead letter carried for this record, which it keeps whatever enrichment did since. */
+  readonly carriedId?: string;
   readonly category: string;
   readonly tenantId?: string;
   readonly time?: string;

@@ -9,7 +9,8 @@ import type { HeldLetter } from '../deadletter/store.js';
 import { deliverBatches } from '../deliver/deliverBatches.js';
 import type { FailedRecords } from '../deliver/sendBatch.js';
 import type { Pipeline } from '../pipeline/forward.js';
-import { recordId, unpackMessage, type Unpacked } from '../unpack/unpack.js';
+import { idOf, recordId } from '../pipeline/recordId.js';
+import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
 
 export type LetterOutcome =
   /** Every record delivered; the letter is gone. */
@@ -38,7 +39,7 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
   );
 
   const remaining = [
-    ...result.failed.flatMap((failure) => failure.records.map((record) => ({ index: record.index, text: record.text, id: record.id }))),
+    ...result.failed.flatMap((failure) => failure.records.map((record) => ({ index: record.index, text: record.text, id: idOf(record) }))),
     ...unpacked.rejected.map((reject) => ({ index: reject.index ?? 0, text: reject.raw, id: recordId(reject.raw) })),
   ].sort((a, b) => a.index - b.index);
   if (remaining.length === 0) {

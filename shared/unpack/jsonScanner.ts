@@ -31,22 +31,26 @@ const ZERO = 0x30;
 const NINE = 0x39;
 // Control characters are legal only as whitespace between tokens; a text without any needs no per-character check.
 const CONTROL_CHARACTER = /[\u0000-\u001f]/;
+const SHORT_STRING = 64;
 
 export class JsonScanner {
   readonly text: string;
   pos: number;
-  /** Whether the text holds a control character anywhere (only legal as whitespace between tokens). */
-  readonly hasControlCharacters: boolean;
   /** Characters between the quotes of the last name nextKey read, as written: a cheap first test before keyIs. */
   keyLength = -1;
   /** The first backslash at or after #searchedFrom (text.length when there is none), so most strings need no search. */
   #nextBackslash = -1;
   #searchedFrom = 0;
+  #hasControlCharacters: boolean | undefined;
 
   constructor(text: string, pos = 0) {
     this.text = text;
     this.pos = pos;
-    this.hasControlCharacters = CONTROL_CHARACTER.test(text);
+  }
+
+  /** Whether the text holds a control character anywhere (only legal as whitespace between tokens). */
+  get hasControlCharacters(): boolean {
+    return (this.#hasControlCharacters ??= CONTROL_CHARACTER.test(this.text));
   }
 
   fail(message: string, position = this.pos): never {
@@ -91,10 +95,10 @@ export class JsonScanner {
       this.#searchedFrom = start;
     }
     if (backslash > quote) {
-      if (this.hasControlCharacters) this.#checkNoControl(start + 1, quote);
+      this.#checkNoControl(start + 1, quote);
       return (this.pos = quote + 1);
     }
-    if (this.hasControlCharacters) this.#checkNoControl(start + 1, backslash);
+    this.#checkNoControl(start + 1, backslash);
     return (this.pos = this.#skipEscapedRest(backslash, start));
   }
 
@@ -104,25 +108,6 @@ export class JsonScanner {
     const end = this.skipString();
     const body = this.text.slice(start + 1, end - 1);
     return this.#nextBackslash < end ? (JSON.parse(this.text.slice(start, end)) as string) : body;
-  }
-
-  /**
-   * When the string at the cursor is written exactly as one of `values` (which must hold no quote, backslash or
-   * control character), consumes it and returns that value's index; otherwise consumes nothing and returns -1.
-   * No string is made, so a recurring value costs a comparison.
-   */
-  matchString(values: readonly string[]): number {
-    const text = this.text;
-    const start = this.pos + 1;
-    if (text.charCodeAt(this.pos) !== QUOTE) return -1;
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i]!;
-      if (text.charCodeAt(start + value.length) === QUOTE && text.startsWith(value, start)) {
-        this.pos = start + value.length + 1;
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** Consumes any value; returns the index just past it. */
@@ -302,7 +287,12 @@ export class JsonScanner {
     return pos;
   }
 
+  /**
+   * A short string (a key, most values) is checked character by character; a long one only when the text holds a
+   * control character at all, which one search of the whole text tells, made the first time a long string needs it.
+   */
   #checkNoControl(from: number, to: number): void {
+    if (to - from > SHORT_STRING && !this.hasControlCharacters) return;
     const text = this.text;
     for (let i = from; i < to; i++) {
       if (text.charCodeAt(i) < 0x20) this.fail('control character in string', i);

@@ -3,10 +3,10 @@
  * or not a {"records":[...]} object (or a bare array of records), is rejected whole; within a valid body, each
  * element that cannot be forwarded is rejected alone, as received, and the others flow.
  */
-import { hash } from 'node:crypto';
 import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../pipeline/types.js';
 import { bodyText } from './body.js';
 import { JsonScanner, JsonSyntaxError } from './jsonScanner.js';
+import { matchRecord } from './matchRecord.js';
 import { RepeatedValues, scanRecord } from './scanRecord.js';
 
 export interface UnpackOptions {
@@ -47,7 +47,7 @@ export function unpackMessage(message: EventMessage, options: UnpackOptions, int
     into.rejected.push({ reason, detail: error.message, raw: text, source });
     return;
   }
-  if (carriedIds) records = records.map((record) => ({ ...record, id: carriedIds[record.index]! }));
+  if (carriedIds) records = records.map((record) => ({ ...record, carriedId: carriedIds[record.index]! }));
   for (const record of records) into.records.push(record);
   for (const reject of rejected) into.rejected.push(reject);
 }
@@ -117,13 +117,15 @@ function readElement(
     const raw = scanner.text.slice(start, scanner.skipValue());
     return { reason: 'record-not-object', detail: `record ${index} is not an object`, raw, index, source };
   }
-  let fields = scanRecord(scanner, start, options.repeated);
+  const matched = matchRecord(scanner, options.repeated);
+  let fields = matched ?? scanRecord(scanner, options.repeated);
   const received = scanner.text.slice(start, scanner.pos);
   let text = received;
-  if (scanner.hasControlCharacters && (text.includes('\n') || text.includes('\r'))) {
-    // Pretty-printed input: one record must be one line for line-based formats, so drop the whitespace.
+  // The patterns take no line break, so only a record the cursor read can be pretty-printed. One record must be
+  // one line for line-based formats: the whitespace goes.
+  if (!matched && (text.includes('\n') || text.includes('\r'))) {
     text = text.replace(STRING_OR_WHITESPACE, (match) => (match.startsWith('"') ? match : ''));
-    fields = scanRecord(new JsonScanner(text), 0, options.repeated);
+    fields = scanRecord(new JsonScanner(text), options.repeated);
   }
   const category = fields.category;
   if (typeof category !== 'string' || category === '') {
@@ -137,7 +139,7 @@ function readElement(
   return {
     text,
     bytes,
-    id: recordId(received),
+    received,
     category,
     tenantId: fields.tenantId,
     time: fields.time,
@@ -145,11 +147,6 @@ function readElement(
     source,
     index,
   };
-}
-
-/** 128 bits of SHA-256 over the record's text: stable across replays, short enough for any SIEM's id field. */
-export function recordId(text: string): string {
-  return hash('sha256', text).slice(0, 32);
 }
 
 // Whitespace between tokens goes; strings (already validated by the scanner) are kept exactly as written.

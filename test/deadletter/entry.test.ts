@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deadLetterName, encodeDeadLetter, readDeadLetterMeta, type DeadLetter } from '../../shared/deadletter/entry.js';
+import { idOf } from '../../shared/pipeline/recordId.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { keyedRecord } from '../support/records.js';
 
@@ -33,7 +34,7 @@ test('a letter is one JSON document: its why, then the records byte for byte, as
   assert.ok(text.endsWith(`"records":[${records.join(',')}]}`), 'records are the original text, 19-digit numbers included');
   const unpacked = unpackMessages([{ body: text, source: {} }], { maxRecordBytes: 1 << 20 });
   assert.deepEqual(unpacked.records.map((record) => record.text), records);
-  assert.deepEqual(unpacked.records.map((record) => record.id), ['0'.repeat(32), '1'.repeat(32)], 'the ids the records first had');
+  assert.deepEqual(unpacked.records.map(idOf), ['0'.repeat(32), '1'.repeat(32)], 'the ids the records first had');
   assert.equal(readDeadLetterMeta(text)?.attempts, 3);
 });
 

@@ -124,7 +124,7 @@ test('a refused credential is read again once; refused again, the records wait f
   assert.equal(result.failed[0]!.retryable, true);
 });
 
-test('every request carries an Idempotency-Key derived from its records: the same records, the same key', async () => {
+test('every request carries an Idempotency-Key derived from its body: the same records, the same key', async () => {
   const server = await siem(() => ({ status: 200 }));
   await sendBatch('t', records(5), context(server));
   await sendBatch('t', records(5), context(server));

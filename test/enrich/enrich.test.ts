@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { compareTimestamps } from '../../shared/enrich/deviceDirectory.js';
 import { enrichRecords, learnDevices, withMachineGroup } from '../../shared/enrich/enrich.js';
 import { MemoryDeviceDirectory } from '../../shared/enrich/memoryDirectory.js';
+import { idOf } from '../../shared/pipeline/recordId.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 
@@ -80,7 +81,7 @@ test('a group outside ASCII is spliced with its byte count counted from the part
   for (const record of [absent!, nullGroup!]) {
     const enriched = withMachineGroup(record, 'Büro – 报表 📎');
     assert.equal(enriched.bytes, Buffer.byteLength(enriched.text));
-    assert.equal(enriched.id, record.id);
+    assert.equal(idOf(enriched), idOf(record));
     assert.equal(groupOf(enriched.text), 'Büro – 报表 📎');
   }
 });

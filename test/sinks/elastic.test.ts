@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recordId } from '../../shared/unpack/unpack.js';
+import { recordId } from '../../shared/pipeline/recordId.js';
 import { startElasticBulk, type ElasticOptions, type TestElastic } from '../support/elasticBulk.js';
 import { conserved, withForwarder, type TestForwarder } from '../support/forwarder.js';
 import { body, deviceEvent, recordText } from '../support/records.js';

@@ -6,7 +6,7 @@ import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
 import { recordBody } from '../../shared/sinks/recordBody.js';
 
 function record(text: string): ForwardRecord {
-  return { text, bytes: Buffer.byteLength(text), id: 'x', category: 'c', source: {}, index: 0 };
+  return { text, bytes: Buffer.byteLength(text), received: text, category: 'c', source: {}, index: 0 };
 }
 
 // A message holding one character beyond Latin-1 is stored two bytes a character, and so are its ASCII slices.

@@ -6,7 +6,7 @@ import { enqueuedLags, LAG_SAMPLES_PER_INVOCATION, recordLagSamples } from '../.
 const NOW = Date.parse('2026-07-18T15:00:00.000Z');
 
 function record(category: string, time: string | undefined): ForwardRecord {
-  return { text: '{}', bytes: 2, id: 'id', category, ...(time === undefined ? {} : { time }), source: {}, index: 0 };
+  return { text: '{}', bytes: 2, received: '{}', category, ...(time === undefined ? {} : { time }), source: {}, index: 0 };
 }
 
 test('record lag is now minus the record time, per category, from Defender\'s 7-digit times', () => {

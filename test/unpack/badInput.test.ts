@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recordId, unpackMessages } from '../../shared/unpack/unpack.js';
+import { idOf, recordId } from '../../shared/pipeline/recordId.js';
+import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { body, keyedRecord } from '../support/records.js';
 
 const unpack = (text: string, maxRecordBytes = 1 << 20) => unpackMessages([{ body: text, source: { sequenceNumber: 7 } }], { maxRecordBytes });
@@ -45,8 +46,8 @@ test('within a valid body each bad record is rejected alone, as received, and th
 
 test('ids are a hash of the record as received: the same on every replay, different for other content', () => {
   const text = body([keyedRecord('a'), keyedRecord('b')]);
-  const first = unpack(text).records.map((record) => record.id);
-  assert.deepEqual(unpack(text).records.map((record) => record.id), first);
+  const first = unpack(text).records.map(idOf);
+  assert.deepEqual(unpack(text).records.map(idOf), first);
   assert.equal(first[0], recordId(keyedRecord('a')));
   assert.notEqual(first[0], first[1]);
   assert.match(first[0]!, /^[0-9a-f]{32}$/);
@@ -56,9 +57,9 @@ test('ids a body carries (a dead letter) are kept; ids that do not match the rec
   const ids = ['a'.repeat(32), 'b'.repeat(32)];
   const records = [keyedRecord('a'), keyedRecord('b')];
   const carried = `{"reason":"x","recordIds":${JSON.stringify(ids)},"records":[${records.join(',')}]}`;
-  assert.deepEqual(unpack(carried).records.map((record) => record.id), ids);
+  assert.deepEqual(unpack(carried).records.map(idOf), ids);
   const short = `{"recordIds":["${'a'.repeat(32)}"],"records":[${records.join(',')}]}`;
-  assert.deepEqual(unpack(short).records.map((record) => record.id), records.map(recordId));
+  assert.deepEqual(unpack(short).records.map(idOf), records.map(recordId));
   const notIds = `{"recordIds":["x","y"],"records":[${records.join(',')}]}`;
-  assert.deepEqual(unpack(notIds).records.map((record) => record.id), records.map(recordId));
+  assert.deepEqual(unpack(notIds).records.map(idOf), records.map(recordId));
 });

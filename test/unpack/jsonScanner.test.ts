@@ -99,17 +99,3 @@ test('members and elements are walked without callbacks; keyLength and keyIs tel
   assert.equal(array.enterArray(), false);
   array.expectEnd();
 });
-
-test('matchString consumes a known value written as is, and nothing otherwise', () => {
-  const known = ['AdvancedHunting-DeviceInfo', 'AdvancedHunting-DeviceEvents'];
-  const scanner = new JsonScanner('"AdvancedHunting-DeviceEvents","AdvancedHunting-DeviceEventsX","AdvancedHunting-Device\\u0049nfo"');
-  assert.equal(scanner.matchString(known), 1);
-  assert.equal(scanner.pos, 30);
-  scanner.pos++;
-  assert.equal(scanner.matchString(known), -1, 'a longer value is not a match');
-  assert.equal(scanner.pos, 31);
-  scanner.skipString();
-  scanner.pos++;
-  assert.equal(scanner.matchString(known), -1, 'a value written with an escape is left to readString');
-  assert.equal(scanner.readString(), 'AdvancedHunting-DeviceInfo');
-});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { idOf } from '../../shared/pipeline/recordId.js';
 import { unpackMessage, unpackMessages, type Unpacked } from '../../shared/unpack/unpack.js';
 import type { EventMessage } from '../../shared/pipeline/types.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
@@ -51,8 +52,8 @@ test('fields the pipeline needs are read from the text, including where MachineG
 
 test('ids are deterministic and differ between records', () => {
   const text = body([deviceInfo('d1', 'A'), deviceInfo('d2', 'A')]);
-  const first = unpackOne(text).records.map((record) => record.id);
-  const again = unpackOne(text).records.map((record) => record.id);
+  const first = unpackOne(text).records.map(idOf);
+  const again = unpackOne(text).records.map(idOf);
   assert.deepEqual(first, again);
   assert.notEqual(first[0], first[1]);
   assert.match(first[0] ?? '', /^[0-9a-f]{32}$/);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { idOf } from '../../shared/pipeline/recordId.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 
@@ -30,7 +31,7 @@ test('records come out as the exact text of the message, with exact UTF-8 sizes 
   assert.equal(`{"records":[${records.map((record) => record.text).join(',')}]}`, message);
   for (const record of records) {
     assert.equal(record.bytes, Buffer.byteLength(record.text));
-    assert.equal(record.id, createHash('sha256').update(record.text).digest('hex').slice(0, 32));
+    assert.equal(idOf(record), createHash('sha256').update(record.text).digest('hex').slice(0, 32));
   }
   assert.match(records[0]!.text, /"ReportId":639199803770463703,"Big":12345678901234567890123,"Fraction":0\.1000000,/);
 });

@@ -2,6 +2,7 @@
  * The _bulk body: per record a `create` action naming the index and the record's deterministic id, then the
  * record's text as the document source. `create` with a fixed `_id` makes a resent record a harmless 409.
  */
+import { idOf } from '../../pipeline/recordId.js';
 import type { ForwardRecord } from '../../pipeline/types.js';
 import type { Route, Router } from '../../route/router.js';
 import type { Format } from '../format.js';
@@ -14,7 +15,7 @@ export function elasticBulkFormat(router: Router): Format {
     if (!indexes.has(route)) indexes.set(route, JSON.stringify(route.index?.toLowerCase()));
     return indexes.get(route);
   };
-  const action = (record: ForwardRecord) => `{"create":{"_index":${indexOf(router.route(record))},"_id":"${record.id}"}}\n`;
+  const action = (record: ForwardRecord) => `{"create":{"_index":${indexOf(router.route(record))},"_id":"${idOf(record)}"}}\n`;
   const shape = { open: '', between: '', close: '', around: (record: ForwardRecord) => ({ before: action(record), after: '\n' }) };
   return {
     contentType: 'application/x-ndjson',

@@ -4,6 +4,7 @@
  *   {"time":1784383690.0236840,"host":"<DeviceName>","source":"<hub>","sourcetype":"...","index":"...",
  *    "event":<record>,"fields":{"category":"...","MachineGroup":"...","record_id":"..."}}
  */
+import { idOf } from '../../pipeline/recordId.js';
 import type { ForwardRecord } from '../../pipeline/types.js';
 import type { Router } from '../../route/router.js';
 import type { Format } from '../format.js';
@@ -29,7 +30,7 @@ export function splunkHecFormat(router: Router): Format {
     let after = `,"fields":{"category":${JSON.stringify(record.category)}`;
     // Indexed fields must be strings: a MachineGroup that is null or not a string is left out.
     if (group?.kind === 'value' && typeof group.value === 'string') after += `,"MachineGroup":${JSON.stringify(group.value)}`;
-    after += `,"record_id":"${record.id}"}}`;
+    after += `,"record_id":"${idOf(record)}"}}`;
     return { before, after };
   };
   // The batcher measures each record's envelope and the encoder writes it: made once, for the record's lifetime.

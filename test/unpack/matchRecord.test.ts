@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DefenderTraffic } from '../../bench/generate.js';
+import { JsonScanner, JsonSyntaxError } from '../../shared/unpack/jsonScanner.js';
+import { matchRecord } from '../../shared/unpack/matchRecord.js';
+import { RepeatedValues, scanRecord, type RecordFields } from '../../shared/unpack/scanRecord.js';
+import { deviceEvent, deviceInfo } from '../support/records.js';
+
+interface Read {
+  readonly fields: RecordFields;
+  readonly end: number;
+}
+
+function matched(text: string): Read | undefined {
+  const scanner = new JsonScanner(text);
+  const fields = matchRecord(scanner, new RepeatedValues());
+  if (fields === undefined) {
+    assert.equal(scanner.pos, 0, 'a record left to the cursor leaves the cursor where it was');
+    return undefined;
+  }
+  return { fields, end: scanner.pos };
+}
+
+/** What the cursor reads, or the syntax error it finds. */
+function scanned(text: string): Read | JsonSyntaxError {
+  try {
+    const scanner = new JsonScanner(text);
+    const fields = scanRecord(scanner, new RepeatedValues());
+    return { fields, end: scanner.pos };
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return error;
+    throw error;
+  }
+}
+
+function records(count: number): string[] {
+  const traffic = new DefenderTraffic({ seed: 11, devices: 50 });
+  const found: string[] = [];
+  while (found.length < count) found.push(...(JSON.parse(traffic.message(64 * 1024)) as { records: unknown[] }).records.map((record) => JSON.stringify(record)));
+  return found;
+}
+
+test('reads every generated Defender record as the cursor does: fields, MachineGroup slot and end', () => {
+  const texts = [...records(400), deviceInfo('d-1', 'Tier0'), deviceInfo('d-2', null), deviceEvent('d-3', 'absent'), deviceEvent('d-4', 'null')];
+  let vouched = 0;
+  for (const text of texts) {
+    const fast = matched(text);
+    if (fast === undefined) continue;
+    vouched++;
+    assert.deepEqual(fast, scanned(text), text.slice(0, 200));
+    assert.equal(fast.end, text.length);
+  }
+  assert.ok(vouched >= texts.length - 4, `the patterns vouch for nearly every real-shaped record (${vouched} of ${texts.length})`);
+});
+
+test('never vouches for text JSON.parse refuses, and agrees with the cursor on thousands of mutated records', () => {
+  const base = records(3).map((text) => text.slice(0, 1500).replace(/,"[^"]*":[^,]*$/, '') + '}}');
+  let state = 7;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const alphabet = ['"', '\\', '{', '}', '[', ']', ',', ':', '0', '-', '.', 'e', 'u', 'n', ' ', '\t', '\n', '\u0001', 'a', 'é'];
+  let agreed = 0;
+  for (let i = 0; i < 4000; i++) {
+    const text = base[i % base.length]!;
+    const at = Math.floor(random() * text.length);
+    const char = alphabet[Math.floor(random() * alphabet.length)]!;
+    const roll = random();
+    const mutated = roll < 0.33 ? text.slice(0, at) + text.slice(at + 1) : roll < 0.66 ? text.slice(0, at) + char + text.slice(at) : text.slice(0, at) + char + text.slice(at + 1);
+    const fast = matched(mutated);
+    if (fast === undefined) continue;
+    assert.doesNotThrow(() => JSON.parse(mutated.slice(0, fast.end)), `vouched for invalid JSON: ${JSON.stringify(mutated)}`);
+    assert.deepEqual(fast, scanned(mutated), JSON.stringify(mutated));
+    agreed++;
+  }
+  assert.ok(agreed > 500, `enough mutations stay valid to compare (${agreed})`);
+});
+
+test('leaves to the cursor what the patterns do not spell out: deep nesting, line breaks, a properties that is not an object', () => {
+  let deep = '1';
+  for (let i = 0; i < 8; i++) deep = `[${deep}]`;
+  const leftOver = [
+    `{"category":"AdvancedHunting-DeviceEvents","properties":{"DeviceId":"d","AdditionalFields":${deep}}}`,
+    '{"category":"AdvancedHunting-DeviceEvents",\n  "properties":{"DeviceId":"d"}}',
+    '{"category":"AdvancedHunting-DeviceEvents","properties":null}',
+  ];
+  for (const text of leftOver) {
+    assert.equal(matched(text), undefined, text);
+    assert.ok(!(scanned(text) instanceof JsonSyntaxError), 'the cursor reads it');
+  }
+});
+
+test('values written with escapes, non-string values and repeated keys read as the cursor reads them', () => {
+  const texts = [
+    '{"category":"AdvancedHunting-Device\\u0045vents","tenantId":"t","properties":{"DeviceId":"d\\"1","DeviceName":"h\\u00e9","MachineGroup":"G\\\\1"}}',
+    '{"category":7,"time":null,"properties":{"DeviceId":"d","MachineGroup":{"name":"x"}}}',
+    '{"category":"a","category":"b","properties":{"DeviceId":"x","DeviceId":"y","MachineGroup":null}}',
+    '{"category":"c","properties":{}}',
+    '{ "category" : "c" , "properties" : { "DeviceId" : "d" } }',
+    '{"category":"c","properties":{"DeviceId":"d","Name":"a"},"Tenant":"t"}',
+  ];
+  for (const text of texts) assert.deepEqual(matched(text), scanned(text), text);
+  assert.deepEqual(matched(texts[0]!)?.fields.device?.deviceId, 'd"1');
+  const nullAt = texts[2]!.indexOf('null');
+  assert.deepEqual(matched(texts[2]!)?.fields.device?.machineGroup, { kind: 'null', start: nullAt, end: nullAt + 4 });
+  const spaced = texts[4]!;
+  assert.deepEqual(matched(spaced)?.fields.device?.machineGroup, { kind: 'absent', insertAt: spaced.length - 3, firstMember: false });
+});
