@@ -176,7 +176,7 @@ async function attempt(
   secret: SecretValue | undefined,
   context: DeliveryContext,
 ): Promise<{ outcome: Outcome; response?: SiemResponse }> {
-  const request = context.sink.buildRequest(category, records, secret);
+  const request = await context.sink.buildRequest(category, records, secret);
   const started = performance.now();
   let outcome: Outcome;
   let response: SiemResponse | undefined;

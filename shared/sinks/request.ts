@@ -1,5 +1,4 @@
 /** The parts of a request every protocol shares. */
-import { hash } from 'node:crypto';
 import { authHeaders } from '../auth/authHeaders.js';
 import type { SiemConfig } from '../config/config.js';
 import type { SecretValue } from '../config/secretValue.js';
@@ -10,16 +9,16 @@ import type { Format } from './format.js';
 import type { Post, SiemRequest, Sink } from './sink.js';
 
 /** What every protocol's request carries: its content type, the idempotency key and the credential. */
-export function siemRequest(
+export async function siemRequest(
   siem: SiemConfig,
   parts: { readonly url: string; readonly contentType: string; readonly body: Buffer; readonly headers?: Record<string, string> },
   secret: SecretValue | undefined,
-): SiemRequest {
+): Promise<SiemRequest> {
   return {
     url: parts.url,
     headers: {
       'content-type': parts.contentType,
-      'idempotency-key': idempotencyKey(parts.body),
+      'idempotency-key': await idempotencyKey(parts.body),
       ...parts.headers,
       ...authHeaders(siem.auth, secret),
     },
@@ -37,11 +36,12 @@ export function routeOf(router: Router, records: readonly ForwardRecord[]): Rout
 
 /**
  * 128 bits of SHA-256 over the body as built (before compression): a request sent again carries the same key, so
- * a SIEM (or a collector in front of it) that honours the header drops the copy. One digest over bytes already
- * made costs a fraction of a digest per record.
+ * a SIEM (or a collector in front of it) that honours the header drops the copy. Web Crypto digests in libuv's
+ * thread pool, so a megabyte body does not hold up the event loop.
  */
-export function idempotencyKey(body: Buffer): string {
-  return hash('sha256', body).slice(0, 32);
+export async function idempotencyKey(body: Buffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', body);
+  return Buffer.from(digest, 0, 16).toString('hex');
 }
 
 export interface SinkParts {
@@ -60,7 +60,7 @@ export function protocolSink(siem: SiemConfig, router: Router, parts: SinkParts)
   return {
     format: parts.format,
     route: (record) => router.route(record),
-    buildRequest(_category, records, secret) {
+    async buildRequest(_category, records, secret) {
       const body = parts.format.encode(records);
       const target = url(routeOf(router, records));
       return siemRequest(siem, { url: target, contentType: parts.format.contentType, body, ...(parts.headers ? { headers: parts.headers } : {}) }, secret);
