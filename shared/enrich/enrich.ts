@@ -160,10 +160,13 @@ export function withMachineGroup(record: ForwardRecord, group: string): ForwardR
   const value = JSON.stringify(group);
   const [at, removed, inserted] =
     slot.kind === 'null' ? [slot.start, slot.end - slot.start, value] : [slot.insertAt, 0, `${slot.firstMember ? '' : ','}"MachineGroup":${value}`];
-  const text = record.text.slice(0, at) + inserted + record.text.slice(at + removed);
+  const parts = [record.text.slice(0, at), inserted, record.text.slice(at + removed)];
+  // Concatenated, not joined: a concatenation is a rope that points at its parts, join copies them.
+  const text = parts[0]! + parts[1]! + parts[2]!;
   return {
     ...record,
     text,
+    pieces: { of: text, parts },
     // Counted from the parts: measuring the spliced text would flatten it into a copy of the whole record.
     bytes: record.bytes - removed + Buffer.byteLength(inserted),
     device: { ...device, machineGroup: { kind: 'value', value: group } },

@@ -41,6 +41,12 @@ export interface ForwardRecord {
   readonly text: string;
   /** UTF-8 length of text. */
   readonly bytes: number;
+  /**
+   * When enrichment spliced into the text: the pieces it was joined from, and the joined text they make. A body
+   * writes the pieces one after another, because writing the joined text would first copy it whole; they count
+   * only while `of` is still the record's text (anything that rewrites the text leaves them behind).
+   */
+  readonly pieces?: { readonly of: string; readonly parts: readonly string[] };
   /** The text as it arrived, before enrichment: what the record's id is made from (see idOf). */
   readonly received: string;
   /** The id a dead letter carried for this record, which it keeps whatever enrichment did since. */

@@ -29,16 +29,25 @@ export function recordBody(records: readonly ForwardRecord[], shape: BodyShape):
   const body = Buffer.allocUnsafe(size);
   let offset = body.write(shape.open, 0, 'latin1');
   for (let i = 0; i < records.length; i++) {
-    const { text, bytes } = records[i]!;
+    const record = records[i]!;
     const around = arounds?.[i];
     if (i > 0) offset += body.write(shape.between, offset, 'latin1');
     if (around) offset += body.write(around.before, offset, 'utf8');
-    // As many bytes as characters means every character is ASCII: a plain copy, no UTF-8 encoder needed.
-    const written = body.write(text, offset, bytes === text.length ? 'latin1' : 'utf8');
-    if (written !== bytes) throw new Error(`record ${i} of the batch encodes to ${written} bytes, not the ${bytes} counted`);
+    const written = writeRecord(body, offset, record);
+    if (written !== record.bytes) throw new Error(`record ${i} of the batch encodes to ${written} bytes, not the ${record.bytes} counted`);
     offset += written;
     if (around) offset += body.write(around.after, offset, 'utf8');
   }
   body.write(shape.close, offset, 'latin1');
   return body;
+}
+
+/** Writes the record's text at `offset`; returns the bytes written. */
+function writeRecord(body: Buffer, offset: number, { text, bytes, pieces }: ForwardRecord): number {
+  // As many bytes as characters means every character is ASCII: a plain copy, no UTF-8 encoder needed.
+  const encoding = bytes === text.length ? 'latin1' : 'utf8';
+  if (pieces?.of !== text) return body.write(text, offset, encoding);
+  let written = 0;
+  for (const part of pieces.parts) written += body.write(part, offset + written, encoding);
+  return written;
 }

@@ -4,17 +4,25 @@
  * patterns cannot vouch for the record; scanRecord then reads it with the cursor, which is never wrong.
  */
 import type { DeviceFields, MachineGroupSlot } from '../pipeline/types.js';
-import { memberWalker, WALKER_GROUP } from './jsonPatterns.js';
+import { JSON_VALUE, membersExcept } from './jsonPatterns.js';
 import type { JsonScanner } from './jsonScanner.js';
 import type { RecordFields, RepeatedValues } from './scanRecord.js';
 
-const RECORD = memberWalker(['time', 'tenantId', 'category'], 'properties');
-const PROPERTIES = memberWalker(['DeviceId', 'DeviceName', 'Timestamp', 'MachineGroup']);
+const RECORD_NAMES = ['time', 'tenantId', 'category', 'properties'] as const;
+const PROPERTY_NAMES = ['DeviceId', 'DeviceName', 'Timestamp', 'MachineGroup'] as const;
+const SKIP_RECORD_MEMBERS = membersExcept(RECORD_NAMES);
+const SKIP_PROPERTY_MEMBERS = membersExcept(PROPERTY_NAMES);
 
-const COMMA = 0x2c;
 const QUOTE = 0x22;
+const COMMA = 0x2c;
+const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+const BACKSLASH = '\\';
+
+/** What MemberWalk.next found besides a wanted member. */
+const END = -1;
+const INVALID = -2;
 
 /**
  * Reads the object at the scanner's cursor (its `{`) and moves the cursor past it; or returns undefined, the
@@ -24,28 +32,30 @@ export function matchRecord(scanner: JsonScanner, repeated: RepeatedValues): Rec
   const { text } = scanner;
   const start = scanner.pos;
   const fields: RecordFields = {};
-  let pos = start + 1;
+  const walk = new MemberWalk(text, SKIP_RECORD_MEMBERS, RECORD_NAMES, start + 1);
   for (;;) {
-    const match = walk(RECORD, text, pos);
-    if (match === undefined) return undefined;
-    const name = match[WALKER_GROUP.name];
-    if (match[WALKER_GROUP.descend] !== undefined) {
-      const properties = matchProperties(text, RECORD.lastIndex, start, repeated);
+    const found = walk.next();
+    if (found === END) break;
+    if (found === INVALID) return undefined;
+    if (RECORD_NAMES[found] === 'properties') {
+      if (text.charCodeAt(walk.pos) !== OPEN_BRACE) return undefined;
+      const properties = matchProperties(text, walk.pos, start, repeated);
       if (properties === undefined) return undefined;
       if (properties.device) fields.device = properties.device;
-      pos = nextMember(text, properties.end);
-    } else if (name === undefined) {
-      scanner.pos = RECORD.lastIndex;
-      return fields;
+      walk.pos = properties.end;
     } else {
-      const value = stringValue(match);
+      const valueStart = walk.value();
+      if (valueStart === INVALID) return undefined;
+      const name = RECORD_NAMES[found];
+      const value = stringValue(text, valueStart, walk.pos);
+      // Every record has its own time; category and tenant repeat.
       if (name === 'category') fields.category = value === undefined ? null : repeated.intern(value);
-      else if (value !== undefined && name === 'tenantId') fields.tenantId = repeated.intern(value);
-      else if (value !== undefined) fields.time = value;
-      pos = nextMember(text, RECORD.lastIndex);
+      else if (value !== undefined) fields[name as 'time' | 'tenantId'] = name === 'time' ? value : repeated.intern(value);
     }
-    if (pos === INVALID) return undefined;
+    if (!walk.nextMember()) return undefined;
   }
+  scanner.pos = walk.pos;
+  return fields;
 }
 
 interface MatchedProperties {
@@ -60,50 +70,101 @@ function matchProperties(text: string, open: number, offset: number, repeated: R
   let deviceName: string | undefined;
   let timestamp: string | undefined;
   let machineGroup: MachineGroupSlot | undefined;
-  let pos = open + 1;
+  const walk = new MemberWalk(text, SKIP_PROPERTY_MEMBERS, PROPERTY_NAMES, open + 1);
   for (;;) {
-    const match = walk(PROPERTIES, text, pos);
-    if (match === undefined) return undefined;
-    const name = match[WALKER_GROUP.name];
-    if (name === undefined) break;
-    const valueEnd = PROPERTIES.lastIndex;
-    if (name === 'MachineGroup') machineGroup = machineGroupSlot(match, valueEnd - offset, repeated);
-    else if (name === 'DeviceId') deviceId = stringValue(match);
-    else if (name === 'DeviceName') deviceName = stringValue(match);
-    else timestamp = stringValue(match);
-    pos = nextMember(text, valueEnd);
-    if (pos === INVALID) return undefined;
+    const found = walk.next();
+    if (found === END) break;
+    if (found === INVALID) return undefined;
+    const start = walk.value();
+    if (start === INVALID) return undefined;
+    const end = walk.pos;
+    const name = PROPERTY_NAMES[found];
+    if (name === 'MachineGroup') machineGroup = machineGroupSlot(text, start, end, offset, repeated);
+    else if (name === 'DeviceId') deviceId = stringValue(text, start, end);
+    else if (name === 'DeviceName') deviceName = stringValue(text, start, end);
+    else timestamp = stringValue(text, start, end);
+    if (!walk.nextMember()) return undefined;
   }
-  const end = PROPERTIES.lastIndex;
+  const end = walk.pos;
   if (!deviceId) return { end };
   machineGroup ??= { kind: 'absent', insertAt: end - 1 - offset, firstMember: isEmptyObject(text, end - 1) };
   return { device: { deviceId, deviceName, timestamp, machineGroup }, end };
 }
 
-function walk(pattern: RegExp, text: string, from: number): RegExpExecArray | undefined {
-  pattern.lastIndex = from;
-  try {
-    return pattern.exec(text) ?? undefined;
-  } catch (error) {
-    // A value so long or so deep that the engine's backtracking stack runs out: the cursor reads it instead.
-    if (error instanceof RangeError) return undefined;
-    throw error;
+/** A walk through one object's members, from just after its `{`, stopping at the members named. */
+class MemberWalk {
+  pos: number;
+
+  constructor(
+    readonly text: string,
+    readonly skip: RegExp,
+    readonly names: readonly string[],
+    pos: number,
+  ) {
+    this.pos = pos;
+  }
+
+  /**
+   * Passes over members not named; returns the index in `names` of the member it stops at (the cursor then at its
+   * value), END at the closing brace (the cursor past it), or INVALID where the patterns cannot go on.
+   */
+  next(): number {
+    const text = this.text;
+    if (!run(this.skip, text, this.pos)) return INVALID;
+    const pos = this.skip.lastIndex;
+    const code = text.charCodeAt(pos);
+    if (code === CLOSE_BRACE) {
+      this.pos = pos + 1;
+      return END;
+    }
+    if (code !== QUOTE) return INVALID;
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (text.charCodeAt(pos + name.length + 1) !== QUOTE || !text.startsWith(name, pos + 1)) continue;
+      const colon = skipSpaces(text, pos + name.length + 2);
+      if (text.charCodeAt(colon) !== COLON) return INVALID;
+      this.pos = skipSpaces(text, colon + 1);
+      return i;
+    }
+    // A member the skipping pattern would not take: invalid, or beyond what it spells out.
+    return INVALID;
+  }
+
+  /** Consumes the value at the cursor; returns where it starts, or INVALID. */
+  value(): number {
+    const start = this.pos;
+    if (!run(JSON_VALUE, this.text, start)) return INVALID;
+    this.pos = JSON_VALUE.lastIndex;
+    return start;
+  }
+
+  /** After a value: past a comma to the next member's name, or at the closing brace. False when neither follows. */
+  nextMember(): boolean {
+    const text = this.text;
+    let pos = skipSpaces(text, this.pos);
+    const code = text.charCodeAt(pos);
+    if (code === COMMA) {
+      pos = skipSpaces(text, pos + 1);
+      if (text.charCodeAt(pos) !== QUOTE) return false;
+    } else if (code !== CLOSE_BRACE) {
+      return false;
+    }
+    this.pos = pos;
+    return true;
   }
 }
 
-const INVALID = -1;
-
-/**
- * After a member's value: where the walk goes on, at the next member's name (past a comma) or at the object's
- * closing brace; INVALID when neither follows.
- */
-function nextMember(text: string, from: number): number {
-  let pos = skipSpaces(text, from);
-  const code = text.charCodeAt(pos);
-  if (code === CLOSE_BRACE) return pos;
-  if (code !== COMMA) return INVALID;
-  pos = skipSpaces(text, pos + 1);
-  return text.charCodeAt(pos) === QUOTE ? pos : INVALID;
+/** Runs a sticky pattern from `from`: whether it matched (its lastIndex is then where it stopped). */
+function run(pattern: RegExp, text: string, from: number): boolean {
+  pattern.lastIndex = from;
+  try {
+    return pattern.test(text);
+  } catch (error) {
+    // A value so long or so deep that the engine's backtracking stack runs out: the cursor reads it instead.
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
 }
 
 function skipSpaces(text: string, from: number): number {
@@ -118,16 +179,15 @@ function isEmptyObject(text: string, closingBrace: number): boolean {
   return text.charCodeAt(pos) === OPEN_BRACE;
 }
 
-/** The matched member's value when it is a string; undefined for any other value. */
-function stringValue(match: RegExpExecArray): string | undefined {
-  const plain = match[WALKER_GROUP.plainString];
-  if (plain !== undefined) return plain;
-  const other = match[WALKER_GROUP.otherValue]!;
-  return other.charCodeAt(0) === QUOTE ? (JSON.parse(other) as string) : undefined;
+/** The value between `start` and `end` when it is a string (already validated); undefined for any other value. */
+function stringValue(text: string, start: number, end: number): string | undefined {
+  if (text.charCodeAt(start) !== QUOTE) return undefined;
+  const content = text.slice(start + 1, end - 1);
+  return content.includes(BACKSLASH) ? (JSON.parse(text.slice(start, end)) as string) : content;
 }
 
-function machineGroupSlot(match: RegExpExecArray, valueEnd: number, repeated: RepeatedValues): MachineGroupSlot {
-  if (match[WALKER_GROUP.otherValue] === 'null') return { kind: 'null', start: valueEnd - 4, end: valueEnd };
-  const group = stringValue(match);
-  return { kind: 'value', value: group === undefined ? (JSON.parse(match[WALKER_GROUP.otherValue]!) as unknown) : repeated.intern(group) };
+function machineGroupSlot(text: string, start: number, end: number, offset: number, repeated: RepeatedValues): MachineGroupSlot {
+  if (end - start === 4 && text.startsWith('null', start)) return { kind: 'null', start: start - offset, end: end - offset };
+  const group = stringValue(text, start, end);
+  return { kind: 'value', value: group === undefined ? (JSON.parse(text.slice(start, end)) as unknown) : repeated.intern(group) };
 }

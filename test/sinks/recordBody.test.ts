@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { withMachineGroup } from '../../shared/enrich/enrich.js';
 import type { ForwardRecord } from '../../shared/pipeline/types.js';
 import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
 import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
@@ -42,4 +43,18 @@ test('an envelope around each record is written in UTF-8 with it, and counted', 
   const around = (r: ForwardRecord) => ({ before: `{"host":"wks-ü-${r.bytes}","event":`, after: ',"fields":{"g":"报表"}}' });
   const body = recordBody(records, { open: '', between: '\n', close: '', around });
   assert.deepEqual(body, Buffer.from(records.map((r) => `${around(r).before}${r.text}${around(r).after}`).join('\n')));
+});
+
+test('a record enrichment spliced into is written from its pieces, and from its text once the text is rewritten', () => {
+  const received = '{"properties":{"DeviceId":"d","Name":"jürgen"}}';
+  const enriched = withMachineGroup(
+    { ...record(received), device: { deviceId: 'd', machineGroup: { kind: 'absent', insertAt: received.length - 2, firstMember: false } } },
+    'Tier0 ®',
+  );
+  const expectedText = '{"properties":{"DeviceId":"d","Name":"jürgen","MachineGroup":"Tier0 ®"}}';
+  assert.equal(enriched.text, expectedText);
+  assert.deepEqual(enriched.pieces?.parts.join(''), expectedText);
+  assert.deepEqual(ndjsonFormat.encode([enriched]), Buffer.from(`${expectedText}\n`));
+  const rewritten = '{"properties":{"shaped":true}}';
+  assert.deepEqual(ndjsonFormat.encode([{ ...enriched, text: rewritten, bytes: rewritten.length }]), Buffer.from(`${rewritten}\n`), 'stale pieces are not written');
 });
