@@ -32,8 +32,10 @@ function value(depth: number): string {
   return `(?:${SCALAR}|${object}|${array})`;
 }
 
+const VALUE = value(NESTING);
+
 /** One JSON value (sticky): lastIndex ends up just past it. */
-export const JSON_VALUE = new RegExp(value(NESTING), 'y');
+export const JSON_VALUE = new RegExp(VALUE, 'y');
 
 /**
  * A sticky pattern that, from just after an object's `{` or a member's `,`, skips (and validates) members until
@@ -45,6 +47,6 @@ export const JSON_VALUE = new RegExp(value(NESTING), 'y');
  * calls a record made a third of all the garbage an invocation left for the collector.
  */
 export function membersExcept(names: readonly string[]): RegExp {
-  const member = `${STRING}${WS}:${WS}${value(NESTING)}${AFTER_MEMBER}`;
+  const member = `${STRING}${WS}:${WS}${VALUE}${AFTER_MEMBER}`;
   return new RegExp(`${WS}(?:(?!"(?:${names.join('|')})"${WS}:)${member})*`, 'y');
 }

@@ -49,7 +49,7 @@ export class JsonScanner {
   }
 
   /** Whether the text holds a control character anywhere (only legal as whitespace between tokens). */
-  get hasControlCharacters(): boolean {
+  #textHasControlCharacters(): boolean {
     return (this.#hasControlCharacters ??= CONTROL_CHARACTER.test(this.text));
   }
 
@@ -292,7 +292,7 @@ export class JsonScanner {
    * control character at all, which one search of the whole text tells, made the first time a long string needs it.
    */
   #checkNoControl(from: number, to: number): void {
-    if (to - from > SHORT_STRING && !this.hasControlCharacters) return;
+    if (to - from > SHORT_STRING && !this.#textHasControlCharacters()) return;
     const text = this.text;
     for (let i = from; i < to; i++) {
       if (text.charCodeAt(i) < 0x20) this.fail('control character in string', i);
