@@ -18,6 +18,19 @@ export interface TableSpec {
   readonly weight: number;
 }
 
+/** The initiating-process columns two device tables list in the same order, through ReportId. */
+const INITIATING_PROCESS_TO_REPORT_ID = [
+  'InitiatingProcessAccountDomain InitiatingProcessAccountName InitiatingProcessAccountSid',
+  'InitiatingProcessAccountUpn InitiatingProcessAccountObjectId InitiatingProcessIntegrityLevel',
+  'InitiatingProcessTokenElevation InitiatingProcessSHA1 InitiatingProcessSHA256 InitiatingProcessMD5',
+  'InitiatingProcessFileName InitiatingProcessFileSize:long InitiatingProcessVersionInfoCompanyName',
+  'InitiatingProcessVersionInfoProductName InitiatingProcessVersionInfoProductVersion',
+  'InitiatingProcessVersionInfoInternalFileName InitiatingProcessVersionInfoOriginalFileName',
+  'InitiatingProcessVersionInfoFileDescription InitiatingProcessId:long InitiatingProcessCommandLine',
+  'InitiatingProcessCreationTime:datetime InitiatingProcessFolderPath InitiatingProcessParentId:long',
+  'InitiatingProcessParentFileName InitiatingProcessParentCreationTime:datetime ReportId:long',
+];
+
 const WEIGHTS: Readonly<Record<keyof typeof COLUMNS, number>> = {
   DeviceNetworkEvents: 30,
   DeviceImageLoadEvents: 14,
@@ -108,29 +121,13 @@ const COLUMNS = {
   DeviceLogonEvents: [
     'Timestamp:datetime DeviceId DeviceName ActionType LogonType AccountDomain AccountName AccountSid Protocol',
     'FailureReason IsLocalAdmin:bool LogonId:long RemoteDeviceName RemoteIP RemoteIPType RemotePort:int',
-    'InitiatingProcessAccountDomain InitiatingProcessAccountName InitiatingProcessAccountSid',
-    'InitiatingProcessAccountUpn InitiatingProcessAccountObjectId InitiatingProcessIntegrityLevel',
-    'InitiatingProcessTokenElevation InitiatingProcessSHA1 InitiatingProcessSHA256 InitiatingProcessMD5',
-    'InitiatingProcessFileName InitiatingProcessFileSize:long InitiatingProcessVersionInfoCompanyName',
-    'InitiatingProcessVersionInfoProductName InitiatingProcessVersionInfoProductVersion',
-    'InitiatingProcessVersionInfoInternalFileName InitiatingProcessVersionInfoOriginalFileName',
-    'InitiatingProcessVersionInfoFileDescription InitiatingProcessId:long InitiatingProcessCommandLine',
-    'InitiatingProcessCreationTime:datetime InitiatingProcessFolderPath InitiatingProcessParentId:long',
-    'InitiatingProcessParentFileName InitiatingProcessParentCreationTime:datetime ReportId:long',
+    ...INITIATING_PROCESS_TO_REPORT_ID,
     'AppGuardContainerId AdditionalFields InitiatingProcessSessionId:long IsInitiatingProcessRemoteSession:bool',
     'InitiatingProcessRemoteSessionDeviceName InitiatingProcessRemoteSessionIP InitiatingProcessUniqueId',
   ],
   DeviceImageLoadEvents: [
     'Timestamp:datetime DeviceId DeviceName ActionType FileName FolderPath SHA1 SHA256 MD5 FileSize:long',
-    'InitiatingProcessAccountDomain InitiatingProcessAccountName InitiatingProcessAccountSid',
-    'InitiatingProcessAccountUpn InitiatingProcessAccountObjectId InitiatingProcessIntegrityLevel',
-    'InitiatingProcessTokenElevation InitiatingProcessSHA1 InitiatingProcessSHA256 InitiatingProcessMD5',
-    'InitiatingProcessFileName InitiatingProcessFileSize:long InitiatingProcessVersionInfoCompanyName',
-    'InitiatingProcessVersionInfoProductName InitiatingProcessVersionInfoProductVersion',
-    'InitiatingProcessVersionInfoInternalFileName InitiatingProcessVersionInfoOriginalFileName',
-    'InitiatingProcessVersionInfoFileDescription InitiatingProcessId:long InitiatingProcessCommandLine',
-    'InitiatingProcessCreationTime:datetime InitiatingProcessFolderPath InitiatingProcessParentId:long',
-    'InitiatingProcessParentFileName InitiatingProcessParentCreationTime:datetime ReportId:long',
+    ...INITIATING_PROCESS_TO_REPORT_ID,
     'AppGuardContainerId InitiatingProcessSessionId:long IsInitiatingProcessRemoteSession:bool',
     'InitiatingProcessRemoteSessionDeviceName InitiatingProcessRemoteSessionIP InitiatingProcessUniqueId',
   ],
