@@ -37,6 +37,9 @@ export function compareTimestamps(a: string | undefined, b: string | undefined):
   if (a === b) return 0;
   if (a === undefined) return -1;
   if (b === undefined) return 1;
+  // Defender writes every timestamp of a table alike: the same length, in UTC. Then the fractions have as many
+  // digits, and the text orders as the times do; it also orders as below when either is not a timestamp at all.
+  if (a.length === b.length && a.charCodeAt(a.length - 1) === ZULU && b.charCodeAt(b.length - 1) === ZULU) return compareText(a, b);
   const aDigits = fractionDigits(a);
   const bDigits = fractionDigits(b);
   if (aDigits < 0 || bDigits < 0) return compareText(normalizeTimestamp(a), normalizeTimestamp(b));
@@ -53,12 +56,13 @@ export function compareTimestamps(a: string | undefined, b: string | undefined):
 const SECONDS_LENGTH = 'YYYY-MM-DDTHH:MM:SS'.length;
 const DOT = 0x2e;
 const ZERO = 0x30;
+const ZULU = 0x5a;
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z?$/;
 
 /** How many fractional digits a well-formed timestamp has (0 to 9), or -1 when it is not one. */
 function fractionDigits(value: string): number {
   if (!TIMESTAMP.test(value)) return -1;
-  const end = value.charCodeAt(value.length - 1) === 0x5a ? value.length - 1 : value.length;
+  const end = value.charCodeAt(value.length - 1) === ZULU ? value.length - 1 : value.length;
   return end > SECONDS_LENGTH ? end - SECONDS_LENGTH - 1 : 0;
 }
 

@@ -22,7 +22,9 @@ test('Defender timestamps with 0 to 7 fractional digits, with or without Z, orde
   assert.equal(compareTimestamps('2026-07-18T14:55:55.5000000Z', '2026-07-18T14:55:55.5'), 0);
   assert.equal(compareTimestamps('2026-07-18T14:55:56Z', '2026-07-18T14:55:55.9999999Z'), 1);
   assert.equal(compareTimestamps(undefined, '2026-07-18T14:55:55Z'), -1);
-  const samples: (string | undefined)[] = [undefined, 'garbage', '2026-07-18T14:55:55.12345678901Z', '2026-07-18 14:55:55Z'];
+  // Not timestamps, but of a timestamp's length and ending in Z like one.
+  const lookalikes = ['2026-07-18 14:55:55Z', '2026-07-18T14:55:5x.1234567Z', '2026-07-18T14:55:55.12x4567Z', '2026-07-18T14:55:55.5x'];
+  const samples: (string | undefined)[] = [undefined, 'garbage', '2026-07-18T14:55:55.12345678901Z', ...lookalikes];
   for (const seconds of ['2026-07-18T14:55:55', '2026-07-18T14:55:56', '2025-12-31T23:59:59']) {
     for (const fraction of ['', '.0', '.5', '.05', '.5000001', '.4999999', '.123456', '.1234567']) {
       for (const zone of ['', 'Z']) samples.push(`${seconds}${fraction}${zone}`);
