@@ -128,6 +128,8 @@ class MemberWalk {
    * value), END at the closing brace (the cursor past it), or INVALID where the patterns cannot go on.
    */
   next(): number {
+    // Once something beyond ASCII has been seen, the ASCII patterns have nothing left to tell.
+    if (!this.ascii) return this.#stopAt(this.#skip(this.skip.any, this.pos));
     const stop = this.#skip(this.skip.ascii, this.pos);
     const found = stop === INVALID ? INVALID : this.#stopAt(stop);
     if (found !== INVALID) return found;
@@ -142,7 +144,7 @@ class MemberWalk {
   /** Consumes the value at the cursor; returns where it starts, or INVALID. */
   value(): number {
     const start = this.pos;
-    let end = this.#skip(VALUE.ascii, start);
+    let end = this.ascii ? this.#skip(VALUE.ascii, start) : INVALID;
     if (end === INVALID) {
       end = this.#skip(VALUE.any, start);
       if (end === INVALID) return INVALID;
@@ -159,6 +161,7 @@ class MemberWalk {
 
   /** Reads what the skipping stopped at: a named member, the closing brace, or neither (INVALID). */
   #stopAt(pos: number): number {
+    if (pos === INVALID) return INVALID;
     const text = this.text;
     const code = text.charCodeAt(pos);
     if (code === CLOSE_BRACE) {
