@@ -63,7 +63,7 @@ const PROFILE_DIR = new URL('../../bench/results/profiles/', import.meta.url).pa
 async function main(): Promise<void> {
   const receiver = await startReceiver();
   const samples = new Map<string, Sample[]>(configurations.map((configuration) => [configuration.name, []]));
-  const memory: Record<string, Sample> = {};
+  const memory: Record<string, Sample[]> = {};
   try {
     log(`Invocations of ${messagesPerInvocation} messages (host.json maxEventBatchSize), bodies of 256 KB to 1 MB;`);
     log(`${warmup} warm-up + ${invocations} measured invocations per process, ${reps} rounds. Load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}.`);
@@ -75,10 +75,14 @@ async function main(): Promise<void> {
         log(`  round ${round}: ${configuration.name.padEnd(14)} ${rate(sample.records, sample.invocationMs).toFixed(0)} records/s`);
       }
     }
-    for (const gzip of options.only === undefined ? [false, true] : []) {
-      const configuration = { name: gzip ? 'ndjson + gzip' : 'ndjson', kind: 'pipeline' as const, format: 'ndjson' as const, gzip };
-      const spec = specFor(configuration, receiver.url, { seed: 7, warmup: 0, invocations: 1, messageBytes: { min: MB, max: MB } });
-      memory[configuration.name] = await measureWith(receiver, spec);
+    // The same input every time: what differs from run to run is when V8 collects, which moves the peak by
+    // tens of MB, so the peak is measured as often as the throughput and shown with its range.
+    for (let round = 1; round <= reps; round++) {
+      for (const gzip of options.only === undefined ? [false, true] : []) {
+        const configuration = { name: gzip ? 'ndjson + gzip' : 'ndjson', kind: 'pipeline' as const, format: 'ndjson' as const, gzip };
+        const spec = specFor(configuration, receiver.url, { seed: 7, warmup: 0, invocations: 1, messageBytes: { min: MB, max: MB } });
+        (memory[configuration.name] ??= []).push(await measureWith(receiver, spec));
+      }
     }
   } finally {
     receiver.stop();
@@ -173,16 +177,21 @@ function formatThroughput(rows: readonly Row[]): string {
   return `Throughput (medians over rounds; p50/p99 over ${invocationsMeasured} invocations; gzip level ${GZIP_LEVEL})\n${table([header, ...lines])}`;
 }
 
-function formatMemory(memory: Readonly<Record<string, Sample>>): string {
-  const lines = Object.entries(memory).map(([name, sample]) => [
-    name,
-    String(sample.records),
-    (sample.inputRssBytes / MB).toFixed(0),
-    (sample.peakRssBytes / MB).toFixed(0),
-    sample.invocationMs[0]!.toFixed(0),
-  ]);
-  const note = Object.values(memory).every((sample) => sample.peakFromInput) ? '' : ' (peak includes generating the input)';
-  return `Memory: one invocation of ${messagesPerInvocation} bodies of 1 MB${note}\n${table([['', 'records', 'RSS with input MB', 'peak RSS MB', 'ms'], ...lines])}`;
+function formatMemory(memory: Readonly<Record<string, readonly Sample[]>>): string {
+  const lines = Object.entries(memory).map(([name, runs]) => {
+    const peaks = runs.map((run) => run.peakRssBytes / MB);
+    return [
+      name,
+      String(runs[0]!.records),
+      (median(runs.map((run) => run.inputRssBytes)) / MB).toFixed(0),
+      `${median(peaks).toFixed(0)} (${spread(peaks).map((n) => n.toFixed(0)).join('–')})`,
+      median(runs.map((run) => run.invocationMs[0]!)).toFixed(0),
+    ];
+  });
+  const runs = Object.values(memory).flat();
+  const note = runs.every((sample) => sample.peakFromInput) ? '' : ' (peak includes generating the input)';
+  const title = `Memory: one invocation of ${messagesPerInvocation} bodies of 1 MB, ${reps} run${reps === 1 ? "" : "s"} each (medians; peak with its range)${note}`;
+  return `${title}\n${table([['', 'records', 'RSS with input MB', 'peak RSS MB', 'ms'], ...lines])}`;
 }
 
 interface LevelFigures {
