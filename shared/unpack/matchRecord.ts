@@ -14,7 +14,7 @@ const PROPERTY_NAMES = ['DeviceId', 'DeviceName', 'Timestamp', 'MachineGroup'] a
 /**
  * Each pattern in two alphabets: the ASCII one first, and the full one only where it stops. A record read with
  * ASCII patterns alone is all ASCII, so its UTF-8 size is its length: measuring it (a pass over every character,
- * slow when its message is a two-byte string) is left to the few records that are not.
+ * slow when its message is a two-byte string) is left to the records that are not.
  */
 interface PatternPair {
   readonly ascii: RegExp;
