@@ -60,10 +60,10 @@ export function jsonPatterns(alphabet: Alphabet): JsonPatterns {
     const array = `\\[${WS}(?:${inner}${WS}(?:,${WS}(?=[^\\]])|(?=\\])))*\\]`;
     return `(?:${scalar}|${object}|${array})`;
   };
-  const anyValue = value(NESTING);
-  const member = `${string}${WS}:${WS}${anyValue}${AFTER_MEMBER}`;
+  const valuePattern = value(NESTING);
+  const member = `${string}${WS}:${WS}${valuePattern}${AFTER_MEMBER}`;
   return {
-    value: new RegExp(anyValue, 'y'),
+    value: new RegExp(valuePattern, 'y'),
     membersExcept: (names) => new RegExp(`${WS}(?:(?!"(?:${names.join('|')})"${WS}:)${member})*`, 'y'),
   };
 }
