@@ -11,7 +11,9 @@
  * tokens is compacted by the slower path (see unpack).
  */
 const WS = '[ \\t]*';
+const STRING = String.raw`"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"`;
 const NUMBER = String.raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
+const SCALAR = `(?:${STRING}|${NUMBER}|true|false|null)`;
 /** After a member: a comma and the next member's name, or (not consumed) the closing brace. */
 const AFTER_MEMBER = `${WS}(?:,${WS}(?=")|(?=\\}))`;
 /**
@@ -21,49 +23,30 @@ const AFTER_MEMBER = `${WS}(?:,${WS}(?=")|(?=\\}))`;
  */
 const NESTING = 4;
 
-/**
- * Which characters a string may hold unescaped. `any` is JSON's rule: all but the quote, the backslash and
- * control characters. `ascii` takes only the ASCII ones among them, so text it matches is its own UTF-8: as many
- * bytes as characters, known without measuring it.
- */
-export type Alphabet = 'ascii' | 'any';
-
-const UNESCAPED: Record<Alphabet, string> = {
-  any: String.raw`[^"\\\u0000-\u001f]`,
-  ascii: String.raw`[\u0020\u0021\u0023-\u005b\u005d-\u007f]`,
-};
-
-export interface JsonPatterns {
-  /** One JSON value (sticky): lastIndex ends up just past it. */
-  readonly value: RegExp;
-  /**
-   * A sticky pattern that, from just after an object's `{` or a member's `,`, skips (and validates) members until
-   * one named in `names`, the object's closing brace, or anything it cannot vouch for, and stops before it. It
-   * always matches, if only nothing: the caller reads what it stopped at. Names must be written without escapes
-   * and are taken into the pattern as given, so they must hold no regular-expression syntax.
-   *
-   * Only `test` is meant for it: `exec` builds a result array and substrings, some 400 bytes a call, which at ten
-   * calls a record made a third of all the garbage an invocation left for the collector.
-   */
-  membersExcept(names: readonly string[]): RegExp;
+/** Any JSON value with at most `depth` levels of containers. */
+function value(depth: number): string {
+  if (depth === 0) return SCALAR;
+  const inner = value(depth - 1);
+  const object = `\\{${WS}(?:${STRING}${WS}:${WS}${inner}${AFTER_MEMBER})*\\}`;
+  const array = `\\[${WS}(?:${inner}${WS}(?:,${WS}(?=[^\\]])|(?=\\])))*\\]`;
+  return `(?:${SCALAR}|${object}|${array})`;
 }
 
-export function jsonPatterns(alphabet: Alphabet): JsonPatterns {
-  const unescaped = UNESCAPED[alphabet];
-  const string = String.raw`"${unescaped}*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})${unescaped}*)*"`;
-  const scalar = `(?:${string}|${NUMBER}|true|false|null)`;
-  /** Any JSON value with at most `depth` levels of containers. */
-  const value = (depth: number): string => {
-    if (depth === 0) return scalar;
-    const inner = value(depth - 1);
-    const object = `\\{${WS}(?:${string}${WS}:${WS}${inner}${AFTER_MEMBER})*\\}`;
-    const array = `\\[${WS}(?:${inner}${WS}(?:,${WS}(?=[^\\]])|(?=\\])))*\\]`;
-    return `(?:${scalar}|${object}|${array})`;
-  };
-  const valuePattern = value(NESTING);
-  const member = `${string}${WS}:${WS}${valuePattern}${AFTER_MEMBER}`;
-  return {
-    value: new RegExp(valuePattern, 'y'),
-    membersExcept: (names) => new RegExp(`${WS}(?:(?!"(?:${names.join('|')})"${WS}:)${member})*`, 'y'),
-  };
+const VALUE = value(NESTING);
+
+/** One JSON value (sticky): lastIndex ends up just past it. */
+export const JSON_VALUE = new RegExp(VALUE, 'y');
+
+/**
+ * A sticky pattern that, from just after an object's `{` or a member's `,`, skips (and validates) members until
+ * one named in `names`, the object's closing brace, or anything it cannot vouch for, and stops before it. It
+ * always matches, if only nothing: the caller reads what it stopped at. Names must be written without escapes and
+ * are taken into the pattern as given, so they must hold no regular-expression syntax.
+ *
+ * Only `test` is meant for it: `exec` builds a result array and substrings, some 400 bytes a call, which at ten
+ * calls a record made a third of all the garbage an invocation left for the collector.
+ */
+export function membersExcept(names: readonly string[]): RegExp {
+  const member = `${STRING}${WS}:${WS}${VALUE}${AFTER_MEMBER}`;
+  return new RegExp(`${WS}(?:(?!"(?:${names.join('|')})"${WS}:)${member})*`, 'y');
 }

@@ -4,28 +4,14 @@
  * patterns cannot vouch for the record; scanRecord then reads it with the cursor, which is never wrong.
  */
 import type { DeviceFields, MachineGroupSlot } from '../pipeline/types.js';
-import { jsonPatterns } from './jsonPatterns.js';
+import { JSON_VALUE, membersExcept } from './jsonPatterns.js';
 import type { JsonScanner } from './jsonScanner.js';
 import type { RecordFields, RepeatedValues } from './scanRecord.js';
 
 const RECORD_NAMES = ['time', 'tenantId', 'category', 'properties'] as const;
 const PROPERTY_NAMES = ['DeviceId', 'DeviceName', 'Timestamp', 'MachineGroup'] as const;
-
-/**
- * Each pattern in two alphabets: the ASCII one first, and the full one only where it stops. A record read with
- * ASCII patterns alone is all ASCII, so its UTF-8 size is its length: measuring it (a pass over every character,
- * slow when its message is a two-byte string) is left to the records that are not.
- */
-interface PatternPair {
-  readonly ascii: RegExp;
-  readonly any: RegExp;
-}
-
-const ASCII = jsonPatterns('ascii');
-const ANY = jsonPatterns('any');
-const VALUE: PatternPair = { ascii: ASCII.value, any: ANY.value };
-const SKIP_RECORD_MEMBERS: PatternPair = { ascii: ASCII.membersExcept(RECORD_NAMES), any: ANY.membersExcept(RECORD_NAMES) };
-const SKIP_PROPERTY_MEMBERS: PatternPair = { ascii: ASCII.membersExcept(PROPERTY_NAMES), any: ANY.membersExcept(PROPERTY_NAMES) };
+const SKIP_RECORD_MEMBERS = membersExcept(RECORD_NAMES);
+const SKIP_PROPERTY_MEMBERS = membersExcept(PROPERTY_NAMES);
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -56,7 +42,6 @@ export function matchRecord(scanner: JsonScanner, repeated: RepeatedValues): Rec
       const properties = matchProperties(text, walk.pos, start, repeated);
       if (properties === undefined) return undefined;
       if (properties.device) fields.device = properties.device;
-      if (!properties.ascii) walk.ascii = false;
       walk.pos = properties.end;
     } else {
       const valueStart = walk.value();
@@ -70,7 +55,6 @@ export function matchRecord(scanner: JsonScanner, repeated: RepeatedValues): Rec
     if (!walk.nextMember()) return undefined;
   }
   scanner.pos = walk.pos;
-  fields.ascii = walk.ascii;
   return fields;
 }
 
@@ -78,7 +62,6 @@ interface MatchedProperties {
   readonly device?: DeviceFields;
   /** Just past the closing brace of properties. */
   readonly end: number;
-  readonly ascii: boolean;
 }
 
 /** `open` is where the `{` of properties is; slot positions are counted from `offset`, the record's start. */
@@ -102,21 +85,19 @@ function matchProperties(text: string, open: number, offset: number, repeated: R
     else timestamp = stringValue(text, start, end);
     if (!walk.nextMember()) return undefined;
   }
-  const { pos: end, ascii } = walk;
-  if (!deviceId) return { end, ascii };
+  const end = walk.pos;
+  if (!deviceId) return { end };
   machineGroup ??= { kind: 'absent', insertAt: end - 1 - offset, firstMember: isEmptyObject(text, end - 1) };
-  return { device: { deviceId, deviceName, timestamp, machineGroup }, end, ascii };
+  return { device: { deviceId, deviceName, timestamp, machineGroup }, end };
 }
 
 /** A walk through one object's members, from just after its `{`, stopping at the members named. */
 class MemberWalk {
   pos: number;
-  /** Whether everything walked over so far was ASCII (see PatternPair). */
-  ascii = true;
 
   constructor(
     readonly text: string,
-    readonly skip: PatternPair,
+    readonly skip: RegExp,
     readonly names: readonly string[],
     pos: number,
   ) {
@@ -128,41 +109,9 @@ class MemberWalk {
    * value), END at the closing brace (the cursor past it), or INVALID where the patterns cannot go on.
    */
   next(): number {
-    // Once something beyond ASCII has been seen, the ASCII patterns have nothing left to tell.
-    if (!this.ascii) return this.#stopAt(this.#skip(this.skip.any, this.pos));
-    const stop = this.#skip(this.skip.ascii, this.pos);
-    const found = stop === INVALID ? INVALID : this.#stopAt(stop);
-    if (found !== INVALID) return found;
-    // Stopped at a member only the full alphabet takes, or at one no pattern takes.
-    const from = stop === INVALID ? this.pos : stop;
-    const resumed = this.#skip(this.skip.any, from);
-    if (resumed === INVALID || resumed === from) return INVALID;
-    this.ascii = false;
-    return this.#stopAt(resumed);
-  }
-
-  /** Consumes the value at the cursor; returns where it starts, or INVALID. */
-  value(): number {
-    const start = this.pos;
-    let end = this.ascii ? this.#skip(VALUE.ascii, start) : INVALID;
-    if (end === INVALID) {
-      end = this.#skip(VALUE.any, start);
-      if (end === INVALID) return INVALID;
-      this.ascii = false;
-    }
-    this.pos = end;
-    return start;
-  }
-
-  /** Where a sticky pattern run from `from` stops, or INVALID when it does not match. */
-  #skip(pattern: RegExp, from: number): number {
-    return run(pattern, this.text, from) ? pattern.lastIndex : INVALID;
-  }
-
-  /** Reads what the skipping stopped at: a named member, the closing brace, or neither (INVALID). */
-  #stopAt(pos: number): number {
-    if (pos === INVALID) return INVALID;
     const text = this.text;
+    if (!run(this.skip, text, this.pos)) return INVALID;
+    const pos = this.skip.lastIndex;
     const code = text.charCodeAt(pos);
     if (code === CLOSE_BRACE) {
       this.pos = pos + 1;
@@ -180,6 +129,14 @@ class MemberWalk {
     }
     // A member the skipping pattern would not take: invalid, or beyond what it spells out.
     return INVALID;
+  }
+
+  /** Consumes the value at the cursor; returns where it starts, or INVALID. */
+  value(): number {
+    const start = this.pos;
+    if (!run(JSON_VALUE, this.text, start)) return INVALID;
+    this.pos = JSON_VALUE.lastIndex;
+    return start;
   }
 
   /** After a value: past a comma to the next member's name, or at the closing brace. False when neither follows. */

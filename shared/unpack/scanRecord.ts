@@ -12,8 +12,6 @@ export interface RecordFields {
   tenantId?: string;
   time?: string;
   device?: DeviceFields;
-  /** Known only when the patterns read the record: every character of its text is ASCII. */
-  ascii?: boolean;
 }
 
 /**

@@ -131,9 +131,7 @@ function readElement(
   if (typeof category !== 'string' || category === '') {
     return { reason: 'missing-category', detail: `record ${index} has no category`, raw: received, index, source };
   }
-  // Measuring is a pass over every character, and a slow one in a two-byte message: skipped when the patterns saw
-  // only ASCII, whose UTF-8 is one byte a character.
-  const bytes = fields.ascii ? text.length : Buffer.byteLength(text);
+  const bytes = Buffer.byteLength(text);
   if (bytes > options.maxRecordBytes) {
     const detail = `record ${index} is ${bytes} bytes; the most one request can carry is ${options.maxRecordBytes}`;
     return { reason: 'oversize-record', detail, raw: received, index, category, source };
