@@ -104,3 +104,21 @@ test('values written with escapes, non-string values and repeated keys read as t
   const spaced = texts[4]!;
   assert.deepEqual(matched(spaced)?.fields.device?.machineGroup, { kind: 'absent', insertAt: spaced.length - 3, firstMember: false });
 });
+
+test('records with text beyond ASCII anywhere are read by the patterns, as the cursor reads them', () => {
+  const event = (properties: string, outside = '') =>
+    `{"category":"AdvancedHunting-DeviceFileEvents"${outside},"properties":{"DeviceId":"d",${properties}"MachineGroup":"G"}}`;
+  const texts = [
+    event('', ',"Tenant":"Zürich"'),
+    event('"FolderPath":"C:\\\\Users\\\\jürgen\\\\Überweisung.pdf",'),
+    event('"DeviceName":"poste-é",'),
+    event('"AdditionalFields":{"Names":["a",{"n":"名前"}]},'),
+    event('"Emoji":"\\ud83d\\ude00 😀",'),
+  ];
+  for (const text of texts) {
+    const fast = matched(text);
+    assert.ok(fast, `the patterns vouch for it: ${text}`);
+    assert.deepEqual(fast, scanned(text), text);
+  }
+  assert.equal(matched(texts[2]!)?.fields.device?.deviceName, 'poste-é');
+});
