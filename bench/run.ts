@@ -195,8 +195,7 @@ function formatMemory(memory: Readonly<Record<string, readonly Sample[]>>): stri
       median(runs.map((run) => run.invocationMs[0]!)).toFixed(0),
     ];
   });
-  const runs = Object.values(memory).flat();
-  const note = runs.every((sample) => sample.peakFromInput) ? '' : ' (peak includes generating the input)';
+  const note = Object.values(memory).flat().every((sample) => sample.peakFromInput) ? '' : ' (peak includes generating the input)';
   const title = `Memory: one invocation of ${messagesPerInvocation} bodies of 1 MB, ${reps} run${reps === 1 ? '' : 's'} each (medians; peak with its range)${note}`;
   return `${title}\n${table([['', 'records', 'RSS with input MB', 'peak RSS MB', 'ms'], ...lines])}`;
 }
