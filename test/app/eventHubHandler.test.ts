@@ -148,7 +148,8 @@ async function handlerFor(script: FaultScript, outageHoldMs: number, deadLetterD
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
   closers.push(close, siem.close);
   const clock = { now: 0 };
-  const handle = createEventHubHandler(pipeline, { invocationBudgetMs: 200, outageHoldMs, now: () => clock.now });
+  // Short, as these SIEMs fail until the deadline, but long enough that every batch is tried once on a loaded machine.
+  const handle = createEventHubHandler(pipeline, { invocationBudgetMs: 600, outageHoldMs, now: () => clock.now });
   return { handle, store: pipeline.deadLetters, clock, siem };
 }
 

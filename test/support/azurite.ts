@@ -1,9 +1,8 @@
 /**
- * Azurite (the real Azure Storage emulator, from npm) started by the test that needs it, on free loopback ports,
+ * Azurite (the real Azure Storage emulator, from npm) started by the test that needs it, on loopback ports it picks,
  * in memory. Resolves once Azurite says its services listen.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const ACCOUNT = 'devstoreaccount1';
@@ -19,24 +18,25 @@ export interface Azurite {
 }
 
 export async function startAzurite(): Promise<Azurite> {
-  const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
+  // Port 0 for every service: Azurite binds free ports itself and prints them, so no port is picked here and then
+  // lost to another server starting at the same moment.
   const child = spawn(
     process.execPath,
     [AZURITE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--loose', '--disableTelemetry',
-      '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
-      '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
-      '--tableHost', '127.0.0.1', '--tablePort', String(tablePort)],
+      '--blobHost', '127.0.0.1', '--blobPort', '0',
+      '--queueHost', '127.0.0.1', '--queuePort', '0',
+      '--tableHost', '127.0.0.1', '--tablePort', '0'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  await listening(child, 3);
-  const blobEndpoint = `http://127.0.0.1:${blobPort}/${ACCOUNT}`;
-  const tableEndpoint = `http://127.0.0.1:${tablePort}/${ACCOUNT}`;
+  const urls = await listening(child);
+  const blobEndpoint = `${urls.Blob}/${ACCOUNT}`;
+  const tableEndpoint = `${urls.Table}/${ACCOUNT}`;
   return {
     blobEndpoint,
     tableEndpoint,
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};` +
-      `BlobEndpoint=${blobEndpoint};QueueEndpoint=http://127.0.0.1:${queuePort}/${ACCOUNT};TableEndpoint=${tableEndpoint};`,
+      `BlobEndpoint=${blobEndpoint};QueueEndpoint=${urls.Queue}/${ACCOUNT};TableEndpoint=${tableEndpoint};`,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -45,28 +45,21 @@ export async function startAzurite(): Promise<Azurite> {
   };
 }
 
-function listening(child: ChildProcess, services: number): Promise<void> {
+type Service = 'Blob' | 'Queue' | 'Table';
+
+/** Each service's URL, read from the line Azurite prints once it listens: "Azurite Blob service is successfully listening at http://...". */
+function listening(child: ChildProcess): Promise<Record<Service, string>> {
   return new Promise((resolve, reject) => {
-    let seen = 0;
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      seen = output.split('successfully listening at').length - 1;
-      if (seen >= services) resolve();
+      const urls = Object.fromEntries(
+        [...output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/g)].map((match) => [match[1], match[2]]),
+      );
+      if (urls.Blob && urls.Queue && urls.Table) resolve(urls as Record<Service, string>);
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`Azurite exited (${code}) before listening:\n${output}`)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
   });
 }
 
