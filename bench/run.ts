@@ -16,6 +16,7 @@ import { DefenderTraffic } from './generate.js';
 import type { Measurement, MeasureSpec } from './measure.js';
 import type { ReceiverMessage, ReceiverStats } from './receiver.js';
 import { median, percentile, spread } from './stats.js';
+import { checkTargets, type TargetCheck } from './targets.js';
 
 /**
  * Every format the forwarder speaks that a loopback receiver can take: a new one joins the benchmark by joining
@@ -95,7 +96,10 @@ async function main(): Promise<void> {
   if (Object.keys(memory).length > 0) log(`\n${formatMemory(memory)}`);
   log('');
   log(formatLevels(levels));
-  const file = writeResults({ samples: Object.fromEntries(samples), memory, levels, report });
+  const peakRssMb = Object.fromEntries(Object.entries(memory).map(([name, runs]) => [name, runs.map((run) => run.peakRssBytes / MB)]));
+  const targets = checkTargets(report, peakRssMb);
+  if (targets.length > 0) log(`\n${formatTargets(targets)}`);
+  const file = writeResults({ samples: Object.fromEntries(samples), memory, levels, report, targets });
   log(`\nResults: ${file}`);
 }
 
@@ -198,6 +202,11 @@ function formatMemory(memory: Readonly<Record<string, readonly Sample[]>>): stri
   const note = Object.values(memory).flat().every((sample) => sample.peakFromInput) ? '' : ' (peak includes generating the input)';
   const title = `Memory: one invocation of ${messagesPerInvocation} bodies of 1 MB, ${reps} run${reps === 1 ? '' : 's'} each (medians; peak with its range)${note}`;
   return `${title}\n${table([['', 'records', 'RSS with input MB', 'peak RSS MB', 'ms'], ...lines])}`;
+}
+
+function formatTargets(checks: readonly TargetCheck[]): string {
+  const lines = checks.map((check) => `${(check.met ? 'met' : 'NOT MET').padEnd(8)} ${check.goal}: ${check.measured}`);
+  return ['Targets', ...lines].join('\n');
 }
 
 interface LevelFigures {
