@@ -47,7 +47,7 @@ export function checkTargets(
     const total = runs.reduce((sum, [, peaks]) => sum + peaks.length, 0);
     checks.push({
       goal: `peak RSS under ${MEMORY_LIMIT_MB} MB for 100 bodies of 1 MB`,
-      measured: `${runs.map(([name, peaks]) => `${name} ${spread(peaks).map((n) => n.toFixed(0)).join('–')} MB`).join(', ')}; under in ${under} of ${total} runs`,
+      measured: `${runs.map(([name, peaks]) => `${name} ${spread(peaks).map((n) => n.toFixed(2)).join('–')} MB`).join(', ')}; under in ${under} of ${total} runs`,
       met: under === total,
     });
   }

@@ -17,7 +17,7 @@ test('a throughput goal is met by the median round, not by one lucky round', () 
 test('the memory goal is met only when every run stays under 400 MB, and says how many did', () => {
   const [memory] = checkTargets([], { ndjson: [383, 401, 390], 'ndjson + gzip': [362, 364] });
   assert.equal(memory?.met, false);
-  assert.match(memory!.measured, /ndjson 383–401 MB, ndjson \+ gzip 362–364 MB; under in 4 of 5 runs/);
+  assert.match(memory!.measured, /ndjson 383\.00–401\.00 MB, ndjson \+ gzip 362\.00–364\.00 MB; under in 4 of 5 runs/);
   assert.equal(checkTargets([], { ndjson: [383, 399.9] })[0]?.met, true);
 });
 
