@@ -58,12 +58,9 @@ const COLUMNS = {
     'AccountDomain AccountName AccountSid AccountUpn AccountObjectId LogonId:long InitiatingProcessAccountDomain',
     'InitiatingProcessAccountName InitiatingProcessAccountSid InitiatingProcessAccountUpn',
     'InitiatingProcessAccountObjectId InitiatingProcessLogonId:long InitiatingProcessIntegrityLevel',
-    'InitiatingProcessTokenElevation InitiatingProcessSHA1 InitiatingProcessSHA256 InitiatingProcessMD5',
-    'InitiatingProcessFileName InitiatingProcessFileSize:long InitiatingProcessVersionInfoCompanyName',
-    'InitiatingProcessVersionInfoProductName InitiatingProcessVersionInfoProductVersion',
-    'InitiatingProcessVersionInfoInternalFileName InitiatingProcessVersionInfoOriginalFileName',
-    'InitiatingProcessVersionInfoFileDescription InitiatingProcessId:long InitiatingProcessCommandLine',
-    'InitiatingProcessCreationTime:datetime InitiatingProcessFolderPath InitiatingProcessParentId:long',
+    // The shared run from InitiatingProcessTokenElevation to InitiatingProcessParentId; this table orders the
+    // account columns before it, and SignerType instead of ReportId after it, its own way.
+    ...INITIATING_PROCESS_TO_REPORT_ID.slice(2, 8),
     'InitiatingProcessParentFileName InitiatingProcessParentCreationTime:datetime InitiatingProcessSignerType',
     'InitiatingProcessSignatureStatus ReportId:long AppGuardContainerId AdditionalFields',
     'InitiatingProcessSessionId:long IsInitiatingProcessRemoteSession:bool',
