@@ -20,37 +20,64 @@ export function batchRecords(
   limits: BatchLimits,
   keyOf: BatchKey = (record) => record.category,
 ): Batch[] {
-  // Key, then tenant: two lookups of strings records share, where one composite key would build a string a record.
-  const open = new Map<string, Map<string, OpenBatch>>();
-  // In the order they were opened, which is the order the ones still open at the end are closed in.
-  const opened = new Set<OpenBatch>();
   const batches: Batch[] = [];
-  const close = (current: OpenBatch) => {
-    if (current.records.length > 0) batches.push({ category: current.category, records: current.records, bytes: current.bytes });
-    opened.delete(current);
-  };
-  for (const record of records) {
+  const batcher = new Batcher(format, limits, keyOf, (batch) => batches.push(batch));
+  for (const record of records) batcher.add(record);
+  batcher.flush();
+  return batches;
+}
+
+/**
+ * Batches records as they come: a batch is handed to `onBatch` as soon as the next record of its route and tenant
+ * would not fit, so it can be on its way while later records are still being read; `flush` hands over the rest.
+ */
+export class Batcher {
+  // Key, then tenant: two lookups of strings records share, where one composite key would build a string a record.
+  readonly #open = new Map<string, Map<string, OpenBatch>>();
+  // In the order they were opened, which is the order the ones still open at the end are closed in.
+  readonly #opened = new Set<OpenBatch>();
+  readonly #format: Format;
+  readonly #limits: BatchLimits;
+  readonly #keyOf: BatchKey;
+  readonly #onBatch: (batch: Batch) => void;
+
+  constructor(format: Format, limits: BatchLimits, keyOf: BatchKey, onBatch: (batch: Batch) => void) {
+    this.#format = format;
+    this.#limits = limits;
+    this.#keyOf = keyOf;
+    this.#onBatch = onBatch;
+  }
+
+  add(record: ForwardRecord): void {
     // Whatever the route, two tenants never share a request.
-    const key = keyOf(record);
     const tenant = record.tenantId ?? '';
-    let byTenant = open.get(key);
-    if (!byTenant) open.set(key, (byTenant = new Map()));
-    const size = format.recordBytes(record);
+    const key = this.#keyOf(record);
+    let byTenant = this.#open.get(key);
+    if (!byTenant) this.#open.set(key, (byTenant = new Map()));
+    const size = this.#format.recordBytes(record);
     let current = byTenant.get(tenant);
-    if (current && (current.records.length >= limits.maxRecords || current.bytes + size > limits.maxBytes)) {
-      close(current);
+    if (current && (current.records.length >= this.#limits.maxRecords || current.bytes + size > this.#limits.maxBytes)) {
+      this.#close(current);
       current = undefined;
     }
     if (!current) {
-      current = { category: record.category, records: [], bytes: format.emptyBytes };
+      current = { category: record.category, records: [], bytes: this.#format.emptyBytes };
       byTenant.set(tenant, current);
-      opened.add(current);
+      this.#opened.add(current);
     }
     current.records.push(record);
     current.bytes += size;
   }
-  for (const current of [...opened]) close(current);
-  return batches;
+
+  flush(): void {
+    for (const current of [...this.#opened]) this.#close(current);
+    this.#open.clear();
+  }
+
+  #close(current: OpenBatch): void {
+    this.#opened.delete(current);
+    if (current.records.length > 0) this.#onBatch({ category: current.category, records: current.records, bytes: current.bytes });
+  }
 }
 
 interface OpenBatch {

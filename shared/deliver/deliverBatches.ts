@@ -7,24 +7,60 @@ export interface DeliveriesContext extends Omit<DeliveryContext, 'secrets'> {
   readonly secrets: RouteSecrets;
 }
 
+/** Batches on their way, at most `concurrency` in flight; more can be sent while earlier ones are. */
+export interface Deliveries {
+  send(batch: Batch): void;
+  /** Once every batch is sent: resolves when each record is delivered or failed. */
+  finish(): Promise<BatchResult>;
+}
+
 /** Sends all batches, at most `concurrency` at a time; every record comes back delivered or failed. */
-export async function deliverBatches(
-  batches: readonly Batch[],
-  context: DeliveriesContext,
-  concurrency: number,
-): Promise<BatchResult> {
+export function deliverBatches(batches: readonly Batch[], context: DeliveriesContext, concurrency: number): Promise<BatchResult> {
+  const deliveries = startDeliveries(context, concurrency);
+  for (const batch of batches) deliveries.send(batch);
+  return deliveries.finish();
+}
+
+export function startDeliveries(context: DeliveriesContext, concurrency: number): Deliveries {
   const delivered: BatchResult['delivered'] = [];
   const failed: FailedRecords[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const result = await deliverBatch(batches[next++]!, context);
-      for (const record of result.delivered) delivered.push(record);
-      for (const failure of result.failed) failed.push(failure);
+  const queue: Batch[] = [];
+  const workers = new Set<Promise<void>>();
+  // Counted down in the same turn a worker finds the queue empty, so a batch sent just then starts a new one.
+  let running = 0;
+  // Kept until finish: a worker that fails before anyone waits on it must not become an unhandled rejection.
+  let broken: { error: unknown } | undefined;
+  const work = async () => {
+    try {
+      for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+        const result = await deliverBatch(batch, context);
+        for (const record of result.delivered) delivered.push(record);
+        for (const failure of result.failed) failed.push(failure);
+      }
+    } finally {
+      running--;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
-  return { delivered, failed };
+  const startWorker = () => {
+    running++;
+    const worker: Promise<void> = work()
+      .catch((error: unknown) => {
+        broken ??= { error };
+      })
+      .finally(() => workers.delete(worker));
+    workers.add(worker);
+  };
+  return {
+    send(batch) {
+      queue.push(batch);
+      if (running < concurrency) startWorker();
+    },
+    async finish() {
+      while (workers.size > 0) await Promise.all(workers);
+      if (broken) throw broken.error;
+      return { delivered, failed };
+    },
+  };
 }
 
 async function deliverBatch(batch: Batch, context: DeliveriesContext): Promise<BatchResult> {

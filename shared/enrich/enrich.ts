@@ -132,7 +132,8 @@ function detached(text: string): string {
   return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
-function needsGroup(record: ForwardRecord): boolean {
+/** A device record without a MachineGroup: the only kind enrichment changes. */
+export function needsGroup(record: ForwardRecord): boolean {
   return record.device !== undefined && record.device.machineGroup.kind !== 'value';
 }
 

@@ -1,25 +1,27 @@
 /**
- * One invocation, end to end: messages -> records -> enriched records -> batches -> requests -> outcome.
+ * One invocation, end to end: messages -> records -> enriched records -> batches -> requests -> outcome. The stages
+ * overlap: a full batch is on its way while later messages are still being read.
  * Every record ends delivered, dead-lettered, or (when this is not the last attempt) pending, which tells the
  * caller to fail the invocation so the trigger retries and the checkpoint stays put.
  */
-import { batchRecords, maxRecordBytes } from '../batch/batch.js';
+import { setImmediate } from 'node:timers/promises';
+import { maxRecordBytes } from '../batch/batch.js';
 import type { DeadLetter } from '../deadletter/entry.js';
 import { groupRejected, letterForFailure, letterForRejected, rejectDetail } from '../deadletter/letters.js';
 import type { DeadLetterStore } from '../deadletter/store.js';
 import type { BackoffPolicy } from '../deliver/backoff.js';
-import { deliverBatches } from '../deliver/deliverBatches.js';
 import type { AttemptEvent } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
-import { enrichRecords, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
+import { enrichRecords, needsGroup, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
 import type { CategoryFilter } from '../filter/categoryFilter.js';
 import type { TenantFilter } from '../filter/tenants.js';
 import type { RouteSecrets } from '../secrets/routeSecrets.js';
-import { parseDynamicFields } from '../shape/dynamicFields.js';
 import type { Sink, SiemRequest } from '../sinks/sink.js';
-import { unpackMessages } from '../unpack/unpack.js';
-import type { SettledRecords, Settlement } from './settled.js';
+import { RepeatedValues } from '../unpack/scanRecord.js';
+import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
+import { Dispatch } from './dispatch.js';
+import type { SettledRecords } from './settled.js';
 import type { EventMessage, ForwardRecord } from './types.js';
 
 /** The long-lived parts, built once per process from the Config. */
@@ -112,36 +114,32 @@ export async function forward(
   messages: readonly EventMessage[],
   options: InvocationOptions,
 ): Promise<ForwardSummary> {
-  const unpacked = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) });
+  const unpackOptions = { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) };
+  const unpacked: Unpacked = { records: [], rejected: [] };
+  const repeated = new RepeatedValues();
+  const admitted: ForwardRecord[] = [];
+  const refusedRecords: ForwardRecord[] = [];
+  const dispatch = new Dispatch(pipeline, options);
+  for (const message of messages) {
+    const first = unpacked.records.length;
+    unpackMessage(message, unpackOptions, unpacked, repeated);
+    // Before enrichment: another tenant's records neither teach device groups nor reach a batch.
+    const checked = pipeline.tenants(unpacked.records.slice(first));
+    for (const group of checked.refused) for (const record of group.records) refusedRecords.push(record);
+    for (const record of checked.records) admitted.push(record);
+    // Records enrichment will not change go now, and their full batches are compressed and sent on other threads
+    // while this one reads the next message. The rest wait until every DeviceInfo row of the invocation is read.
+    dispatch.send(checked.records.filter((record) => !needsGroup(record)));
+    await setImmediate();
+  }
   options.onUnpacked?.(unpacked.records);
-  // Before enrichment: another tenant's records neither teach device groups nor reach a batch.
-  const admitted = pipeline.tenants(unpacked.records);
-  const enriched = await enrichRecords(admitted.records, pipeline.directory, {
+  const enriched = await enrichRecords(admitted, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
   // Filtered after enrichment: an excluded DeviceInfo record still teaches the groups of its devices.
-  const filtered = pipeline.filter(enriched.records);
-  const earlier = new Map<ForwardRecord, Settlement>();
-  const fresh = filtered.records.filter((record) => {
-    const settlement = options.settled?.of(record);
-    if (settlement) earlier.set(record, settlement);
-    return settlement === undefined;
-  });
-  const shaped = pipeline.parseDynamicFields ? parseDynamicFields(fresh) : fresh;
-  const batches = batchRecords(shaped, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
-  const result = await deliverBatches(
-    batches,
-    {
-      sink: pipeline.sink,
-      post: pipeline.post,
-      secrets: pipeline.secrets,
-      backoff: pipeline.backoff,
-      deadline: options.deadline,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
-    },
-    pipeline.concurrency,
-  );
+  dispatch.send(enriched.records.filter((_, i) => needsGroup(admitted[i]!)));
+  const result = await dispatch.finish();
+  const { batches, earlier } = dispatch;
 
   const categories = new Map<string, CategoryCounts>();
   const counts = (category: string) => {
@@ -153,7 +151,7 @@ export async function forward(
     return entry;
   };
   for (const record of unpacked.records) counts(record.category).received++;
-  for (const [category, excluded] of filtered.excluded) counts(category).excluded += excluded;
+  for (const [category, excluded] of dispatch.excluded) counts(category).excluded += excluded;
   for (const batch of batches) {
     counts(batch.category).batches++;
     counts(batch.category).bytes += batch.bytes;
@@ -164,7 +162,8 @@ export async function forward(
   const held = options.finalAttempt ? [] : result.failed.filter((failure) => failure.retryable);
   const toDeadLetter = result.failed.filter((failure) => !held.includes(failure));
   const rejectGroups = groupRejected(unpacked.rejected);
-  const refused = admitted.refused.map((group) => ({ ...group, reason: 'tenant-not-allowed', attempts: 0 }));
+  // Refusal depends on the record alone: checking the refused records again groups those of every message together.
+  const refused = pipeline.tenants(refusedRecords).refused.map((group) => ({ ...group, reason: 'tenant-not-allowed', attempts: 0 }));
   const letters = [...rejectGroups.map(letterForRejected), ...refused.map(letterForFailure), ...toDeadLetter.map(letterForFailure)];
   options.settled?.add(result.delivered, 'delivered');
   const deadLetterNames = await writeAll(pipeline.deadLetters, letters);
@@ -205,7 +204,7 @@ export async function forward(
     settledEarlier: earlier.size,
     siemUnavailable: result.failed.some((failure) => failure.retryable),
     categories,
-    unknownTables: filtered.unknownTables,
+    unknownTables: dispatch.unknownTables,
     coverage: enriched.coverage,
     enrichProblems: enriched.problems,
     failures,

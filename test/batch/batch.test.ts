@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batchRecords } from '../../shared/batch/batch.js';
+import { Batcher, batchRecords } from '../../shared/batch/batch.js';
 import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
+import type { Batch } from '../../shared/pipeline/types.js';
 import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
@@ -47,4 +48,16 @@ test('records of two tenants never share a batch, even on the same route', () =>
   ).records;
   const batches = batchRecords(mixed, ndjsonFormat, { maxBytes: 1 << 20, maxRecords: 500 }, () => 'one-route');
   assert.deepEqual(batches.map((batch) => batch.records.map((record) => record.index)), [[0, 2], [1]]);
+});
+
+test('a batch is handed on as soon as the next record would not fit, the rest at flush', () => {
+  const handed: Batch[] = [];
+  const batcher = new Batcher(ndjsonFormat, { maxBytes: 1 << 20, maxRecords: 2 }, (record) => record.category, (batch) => handed.push(batch));
+  const indexes = () => handed.map((batch) => batch.records.map((record) => record.index));
+  for (const record of records) batcher.add(record);
+  assert.deepEqual(indexes(), [[0, 2]], 'the third DeviceInfo record closed the first two');
+  batcher.flush();
+  assert.deepEqual(indexes(), [[0, 2], [1, 3], [4]]);
+  batcher.flush();
+  assert.equal(handed.length, 3, 'nothing is handed on twice');
 });

@@ -10,7 +10,8 @@ import { DeadLetterWriteError, forward, type Pipeline } from '../../shared/pipel
 import { SettledRecords } from '../../shared/pipeline/settled.js';
 import { storedLetters } from '../support/deadLetters.js';
 import { accept, startFaultSiem, type FaultSiem } from '../support/faultSiem.js';
-import { body, keyedRecord } from '../support/records.js';
+import { ndjsonLines } from '../support/httpServer.js';
+import { body, deviceEvent, deviceInfo, keyedRecord } from '../support/records.js';
 
 const closers: (() => Promise<void>)[] = [];
 after(() => Promise.all(closers.map((close) => close())));
@@ -72,4 +73,20 @@ test('records an earlier try settled are not sent again, and are counted as they
   assert.equal(siem.accepted.length, 5, 'nothing sent the second time');
   const fromFiles = await forward(pipeline, [{ body: messages[0]!.body, source: { file: 'x.json' } }], { ...options(), settled });
   assert.equal(fromFiles.settledEarlier, 0, 'records without a sequence number are never skipped');
+});
+
+test('a device record without its group waits for a DeviceInfo row in a later message of the invocation', async () => {
+  const { siem, pipeline } = await setup();
+  const messages = [
+    { body: body([deviceEvent('d1', 'null'), deviceEvent('d2', 'Workstations')]), source: { sequenceNumber: 1 } },
+    { body: body(Array.from({ length: 12 }, (_, i) => keyedRecord(`k-${i}`))), source: { sequenceNumber: 2 } },
+    { body: body([deviceInfo('d1', 'Servers')]), source: { sequenceNumber: 3 } },
+  ];
+  const summary = await forward(pipeline, messages, options());
+  assert.equal(summary.forwarded, 15);
+  const received = siem.requests.flatMap(ndjsonLines);
+  assert.equal(received.length, 15);
+  assert.ok(received.includes(deviceEvent('d1', 'Servers')), 'enriched from the row that came after it');
+  assert.ok(received.includes(deviceEvent('d2', 'Workstations')));
+  assert.equal(summary.coverage.get('AdvancedHunting-DeviceProcessEvents')?.fromStream, 1);
 });
