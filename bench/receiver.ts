@@ -1,7 +1,8 @@
 /**
  * The benchmark's SIEM: a separate process, so what it spends is not counted as ours. It reads every body to
- * the end, counts requests and bytes as they crossed the wire, and answers 200. The parent asks for the counts
- * over IPC ('stats') and stops it with 'stop'.
+ * the end, counts requests and bytes as they crossed the wire, and answers 200, at once or, given a number of
+ * milliseconds as its argument, that long after the body ended (a SIEM across a network, busy indexing). The
+ * parent asks for the counts over IPC ('stats') and stops it with 'stop'.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ export interface ReceiverStats {
 export type ReceiverMessage = { readonly url: string } | { readonly stats: ReceiverStats };
 
 const stats: ReceiverStats = { requests: 0, bytes: 0 };
+const latencyMs = Number(process.argv[2] ?? 0);
 
 const server = createServer((request, response) => {
   let bytes = 0;
@@ -21,7 +23,9 @@ const server = createServer((request, response) => {
   request.on('end', () => {
     stats.requests++;
     stats.bytes += bytes;
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    const answer = () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    if (latencyMs > 0) setTimeout(answer, latencyMs);
+    else answer();
   });
 });
 

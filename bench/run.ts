@@ -4,7 +4,8 @@
  * interleaved so a noisy machine hits every configuration alike. Prints a table and writes
  * bench/results/<timestamp>.json. Options: --reps N, --invocations N, --warmup N, --quick, --only NAME (a
  * configuration, e.g. "ndjson + gzip", repeatable; the memory run goes with the ndjson ones picked), --cpu-prof
- * (profiles into bench/results/profiles).
+ * (profiles into bench/results/profiles), --siem-latency MS (the receiver answers that long after each body, as a
+ * SIEM across a network would: read the invocation times, the floor sends nothing).
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,11 +47,13 @@ const { values: options } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true },
     'cpu-prof': { type: 'boolean', default: false },
+    'siem-latency': { type: 'string', default: '0' },
   },
 });
 const reps = options.quick ? 1 : Number(options.reps);
 const invocations = options.quick ? 2 : Number(options.invocations);
 const warmup = options.quick ? 1 : Number(options.warmup);
+const siemLatencyMs = Number(options['siem-latency']);
 const messagesPerInvocation = maxEventBatchSize();
 
 const allConfigurations: Configuration[] = [
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
   try {
     log(`Invocations of ${messagesPerInvocation} messages (host.json maxEventBatchSize), bodies of 256 KB to 1 MB;`);
     log(`${warmup} warm-up + ${invocations} measured invocations per process, ${reps} rounds. Load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}.`);
+    if (siemLatencyMs > 0) log(`The receiver answers ${siemLatencyMs} ms after each body.`);
     for (let round = 1; round <= reps; round++) {
       for (const configuration of configurations) {
         const spec = specFor(configuration, receiver.url, { seed: 1000 + round, warmup, invocations, messageBytes: { min: 256 * 1024, max: MB } });
@@ -97,7 +101,8 @@ async function main(): Promise<void> {
   log('');
   log(formatLevels(levels));
   const peakRssMb = Object.fromEntries(Object.entries(memory).map(([name, runs]) => [name, runs.map((run) => run.peakRssBytes / MB)]));
-  const targets = checkTargets(report, peakRssMb);
+  // The goals compare with the floor, which sends nothing: they hold for an instant receiver only.
+  const targets = siemLatencyMs > 0 ? [] : checkTargets(report, peakRssMb);
   if (targets.length > 0) log(`\n${formatTargets(targets)}`);
   const file = writeResults({ samples: Object.fromEntries(samples), memory, levels, report, targets });
   log(`\nResults: ${file}`);
@@ -277,7 +282,7 @@ interface Receiver {
 }
 
 async function startReceiver(): Promise<Receiver> {
-  const child = fork(new URL('./receiver.js', import.meta.url));
+  const child = fork(new URL('./receiver.js', import.meta.url), [String(siemLatencyMs)]);
   const next = () => new Promise<ReceiverMessage>((resolve) => child.once('message', (message) => resolve(message as ReceiverMessage)));
   const started = await next();
   if (!('url' in started)) throw new Error('the receiver did not start');

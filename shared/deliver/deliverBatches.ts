@@ -25,7 +25,7 @@ export function startDeliveries(context: DeliveriesContext, concurrency: number)
   const delivered: BatchResult['delivered'] = [];
   const failed: FailedRecords[] = [];
   const queue: Batch[] = [];
-  const workers = new Set<Promise<void>>();
+  const workers: Promise<void>[] = [];
   // Counted down in the same turn a worker finds the queue empty, so a batch sent just then starts a new one.
   let running = 0;
   // Kept until finish: a worker that fails before anyone waits on it must not become an unhandled rejection.
@@ -43,12 +43,11 @@ export function startDeliveries(context: DeliveriesContext, concurrency: number)
   };
   const startWorker = () => {
     running++;
-    const worker: Promise<void> = work()
-      .catch((error: unknown) => {
+    workers.push(
+      work().catch((error: unknown) => {
         broken ??= { error };
-      })
-      .finally(() => workers.delete(worker));
-    workers.add(worker);
+      }),
+    );
   };
   return {
     send(batch) {
@@ -56,7 +55,7 @@ export function startDeliveries(context: DeliveriesContext, concurrency: number)
       if (running < concurrency) startWorker();
     },
     async finish() {
-      while (workers.size > 0) await Promise.all(workers);
+      await Promise.all(workers);
       if (broken) throw broken.error;
       return { delivered, failed };
     },

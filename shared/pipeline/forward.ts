@@ -127,9 +127,10 @@ export async function forward(
     const checked = pipeline.tenants(unpacked.records.slice(first));
     for (const group of checked.refused) for (const record of group.records) refusedRecords.push(record);
     for (const record of checked.records) admitted.push(record);
-    // Records enrichment will not change go now, and their full batches are compressed and sent on other threads
-    // while this one reads the next message. The rest wait until every DeviceInfo row of the invocation is read.
+    // Records enrichment will not change go now: their full batches are compressed (in the thread pool) and sent
+    // while the next message is read. The rest wait until every DeviceInfo row of the invocation is read.
     dispatch.send(checked.records.filter((record) => !needsGroup(record)));
+    // One turn of the event loop, so finished compressions are sent and answers read before the next message.
     await setImmediate();
   }
   options.onUnpacked?.(unpacked.records);
