@@ -134,10 +134,12 @@ export async function forward(
     await setImmediate();
   }
   options.onUnpacked?.(unpacked.records);
+  // Enrichment learns from every admitted record, including those the category filter (in dispatch) leaves out:
+  // an excluded DeviceInfo record still teaches the groups of its devices.
   const enriched = await enrichRecords(admitted, pipeline.directory, {
     ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
   });
-  // Filtered after enrichment: an excluded DeviceInfo record still teaches the groups of its devices.
+  // Enriched records come back in the order given: the i-th is admitted[i], filled in where it needed a group.
   dispatch.send(enriched.records.filter((_, i) => needsGroup(admitted[i]!)));
   const result = await dispatch.finish();
   const { batches, earlier } = dispatch;

@@ -11,6 +11,7 @@ import { startDeliveries, type DeliveriesContext } from '../../shared/deliver/de
 import type { AttemptEvent } from '../../shared/deliver/sendBatch.js';
 import type { Batch } from '../../shared/pipeline/types.js';
 import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
+import type { Sink } from '../../shared/sinks/sink.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { ndjsonLines, startServer, type Reply, type Script } from '../support/httpServer.js';
 import { body, keyedRecord, recordKeys } from '../support/records.js';
@@ -97,11 +98,9 @@ test('a batch sent after the others were delivered still goes', async () => {
 test('a batch that throws fails finish, after the others are settled, and never goes unhandled', async () => {
   const { siem, context, concurrency } = await setup(() => ok);
   const broken = new Error('the request could not be built');
-  const sink = {
-    ...context.sink,
-    buildRequest: (category: string, records: Parameters<typeof context.sink.buildRequest>[1], secret: Parameters<typeof context.sink.buildRequest>[2]) =>
-      records.some((record) => record.text.includes('"bad-')) ? Promise.reject(broken) : context.sink.buildRequest(category, records, secret),
-  };
+  const buildRequest: Sink['buildRequest'] = (category, records, secret) =>
+    records.some((record) => record.text.includes('"bad-')) ? Promise.reject(broken) : context.sink.buildRequest(category, records, secret);
+  const sink = { ...context.sink, buildRequest };
   const deliveries = startDeliveries({ ...context, sink }, concurrency);
   const [bad] = batches(1, 'bad');
   deliveries.send(bad!);
