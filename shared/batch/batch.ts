@@ -1,7 +1,7 @@
 /**
  * Batch: records -> requests' worth of records. Each batch holds records of one route and one tenant only (a route
- * implies one category) and stays within the byte and record limits, counted as the format will encode it. Order within a
- * route is kept.
+ * implies one category) and stays within the byte and record limits, counted as the format will encode it. Within a
+ * route, records keep the order they were added in.
  */
 import type { Format } from '../sinks/format.js';
 import type { Batch, ForwardRecord } from '../pipeline/types.js';
