@@ -9,6 +9,7 @@ export interface DeliveriesContext extends Omit<DeliveryContext, 'secrets'> {
 
 /** Batches on their way, at most `concurrency` in flight; more can be sent while earlier ones are. */
 export interface Deliveries {
+  /** Throws once finish has been called: a batch sent then would have no one waiting for it. */
   send(batch: Batch): void;
   /** Once every batch is sent: resolves when each record is delivered or failed. */
   finish(): Promise<BatchResult>;
@@ -30,6 +31,7 @@ export function startDeliveries(context: DeliveriesContext, concurrency: number)
   let running = 0;
   // Kept until finish: a worker that fails before anyone waits on it must not become an unhandled rejection.
   let broken: { error: unknown } | undefined;
+  let finished = false;
   const work = async () => {
     try {
       for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
@@ -51,10 +53,12 @@ export function startDeliveries(context: DeliveriesContext, concurrency: number)
   };
   return {
     send(batch) {
+      if (finished) throw new Error('a batch was sent after the deliveries were finished');
       queue.push(batch);
       if (running < concurrency) startWorker();
     },
     async finish() {
+      finished = true;
       await Promise.all(workers);
       if (broken) throw broken.error;
       return { delivered, failed };

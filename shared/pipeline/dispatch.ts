@@ -64,6 +64,12 @@ export class Dispatch {
     this.#batcher.flush();
     return this.#deliveries.finish();
   }
+
+  /** For an invocation that fails anyway: waits for the batches already sent, and sends none of those still open. */
+  async abandon(): Promise<void> {
+    // Their own failure is beside the point: the invocation fails with what stopped it.
+    await this.#deliveries.finish().catch(() => {});
+  }
 }
 
 function addCounts(total: Map<string, number>, part: ReadonlyMap<string, number>): void {

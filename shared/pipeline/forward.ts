@@ -13,7 +13,7 @@ import type { BackoffPolicy } from '../deliver/backoff.js';
 import type { AttemptEvent } from '../deliver/sendBatch.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
-import { enrichRecords, needsGroup, type CategoryCoverage, type EnrichProblem } from '../enrich/enrich.js';
+import { enrichRecords, needsGroup, type CategoryCoverage, type Enriched, type EnrichProblem } from '../enrich/enrich.js';
 import type { CategoryFilter } from '../filter/categoryFilter.js';
 import type { TenantFilter } from '../filter/tenants.js';
 import type { RouteSecrets } from '../secrets/routeSecrets.js';
@@ -114,33 +114,16 @@ export async function forward(
   messages: readonly EventMessage[],
   options: InvocationOptions,
 ): Promise<ForwardSummary> {
-  const unpackOptions = { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) };
-  const unpacked: Unpacked = { records: [], rejected: [] };
-  const repeated = new RepeatedValues();
-  const admitted: ForwardRecord[] = [];
-  const refusedRecords: ForwardRecord[] = [];
   const dispatch = new Dispatch(pipeline, options);
-  for (const message of messages) {
-    const first = unpacked.records.length;
-    unpackMessage(message, unpackOptions, unpacked, repeated);
-    // Before enrichment: another tenant's records neither teach device groups nor reach a batch.
-    const checked = pipeline.tenants(unpacked.records.slice(first));
-    for (const group of checked.refused) for (const record of group.records) refusedRecords.push(record);
-    for (const record of checked.records) admitted.push(record);
-    // Records enrichment will not change go now: their full batches are compressed (in the thread pool) and sent
-    // while the next message is read. The rest wait until every DeviceInfo row of the invocation is read.
-    dispatch.send(checked.records.filter((record) => !needsGroup(record)));
-    // One turn of the event loop, so finished compressions are sent and answers read before the next message.
-    await setImmediate();
+  let read: Read;
+  try {
+    read = await readAndDispatch(pipeline, messages, options, dispatch);
+  } catch (error) {
+    // Requests already on their way finish before the invocation fails, so none outlives it.
+    await dispatch.abandon();
+    throw error;
   }
-  options.onUnpacked?.(unpacked.records);
-  // Enrichment learns from every admitted record, including those the category filter (in dispatch) leaves out:
-  // an excluded DeviceInfo record still teaches the groups of its devices.
-  const enriched = await enrichRecords(admitted, pipeline.directory, {
-    ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
-  });
-  // Enriched records come back in the order given: the i-th is admitted[i], filled in where it needed a group.
-  dispatch.send(enriched.records.filter((_, i) => needsGroup(admitted[i]!)));
+  const { unpacked, refusedRecords, enriched } = read;
   const result = await dispatch.finish();
   const { batches, earlier } = dispatch;
 
@@ -213,6 +196,49 @@ export async function forward(
     failures,
     deadLetterNames,
   };
+}
+
+interface Read {
+  readonly unpacked: Unpacked;
+  /** Records of tenants not allowed, from every message. */
+  readonly refusedRecords: ForwardRecord[];
+  readonly enriched: Enriched;
+}
+
+/** Unpacks, admits and enriches the messages, handing records to `dispatch` as soon as they are final. */
+async function readAndDispatch(
+  pipeline: Pipeline,
+  messages: readonly EventMessage[],
+  options: InvocationOptions,
+  dispatch: Dispatch,
+): Promise<Read> {
+  const unpackOptions = { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) };
+  const unpacked: Unpacked = { records: [], rejected: [] };
+  const repeated = new RepeatedValues();
+  const admitted: ForwardRecord[] = [];
+  const refusedRecords: ForwardRecord[] = [];
+  for (const message of messages) {
+    const first = unpacked.records.length;
+    unpackMessage(message, unpackOptions, unpacked, repeated);
+    // Before enrichment: another tenant's records neither teach device groups nor reach a batch.
+    const checked = pipeline.tenants(unpacked.records.slice(first));
+    for (const group of checked.refused) for (const record of group.records) refusedRecords.push(record);
+    for (const record of checked.records) admitted.push(record);
+    // Records enrichment will not change go now: their full batches are compressed (in the thread pool) and sent
+    // while the next message is read. The rest wait until every DeviceInfo row of the invocation is read.
+    dispatch.send(checked.records.filter((record) => !needsGroup(record)));
+    // One turn of the event loop, so finished compressions are sent and answers read before the next message.
+    await setImmediate();
+  }
+  options.onUnpacked?.(unpacked.records);
+  // Enrichment learns from every admitted record, including those the category filter (in dispatch) leaves out:
+  // an excluded DeviceInfo record still teaches the groups of its devices.
+  const enriched = await enrichRecords(admitted, pipeline.directory, {
+    ...(pipeline.defaultMachineGroup === undefined ? {} : { defaultGroup: pipeline.defaultMachineGroup }),
+  });
+  // Enriched records come back in the order given: the i-th is admitted[i], filled in where it needed a group.
+  dispatch.send(enriched.records.filter((_, i) => needsGroup(admitted[i]!)));
+  return { unpacked, refusedRecords, enriched };
 }
 
 export function emptyCounts(): CategoryCounts {

@@ -95,13 +95,17 @@ test('a batch sent after the others were delivered still goes', async () => {
   assert.deepEqual(siem.requests.flatMap(ndjsonLines).flatMap(recordKeys), ['b-0-0', 'b-0-1', 'b-1-0', 'b-1-1']);
 });
 
+/** The context with a sink that cannot build a request for records keyed `bad-...`. */
+function failingOnBad(context: DeliveriesContext, broken: Error): DeliveriesContext {
+  const buildRequest: Sink['buildRequest'] = (category, records, secret) =>
+    records.some((record) => record.text.includes('"bad-')) ? Promise.reject(broken) : context.sink.buildRequest(category, records, secret);
+  return { ...context, sink: { ...context.sink, buildRequest } };
+}
+
 test('a batch that throws fails finish, after the others are settled, and never goes unhandled', async () => {
   const { siem, context, concurrency } = await setup(() => ok);
   const broken = new Error('the request could not be built');
-  const buildRequest: Sink['buildRequest'] = (category, records, secret) =>
-    records.some((record) => record.text.includes('"bad-')) ? Promise.reject(broken) : context.sink.buildRequest(category, records, secret);
-  const sink = { ...context.sink, buildRequest };
-  const deliveries = startDeliveries({ ...context, sink }, concurrency);
+  const deliveries = startDeliveries(failingOnBad(context, broken), concurrency);
   const [bad] = batches(1, 'bad');
   deliveries.send(bad!);
   // A turn of the loop with the failure unobserved: an unhandled rejection here would end the test run.
@@ -109,4 +113,13 @@ test('a batch that throws fails finish, after the others are settled, and never 
   for (const batch of batches(3)) deliveries.send(batch);
   await assert.rejects(deliveries.finish(), broken);
   assert.equal(siem.requests.length, 3, 'the good batches were still sent');
+});
+
+test('when the only worker throws with batches still queued, finish fails instead of waiting for them', async () => {
+  const { context } = await setup(() => ok);
+  const broken = new Error('the request could not be built');
+  const deliveries = startDeliveries(failingOnBad(context, broken), 1);
+  for (const batch of [...batches(1, 'bad'), ...batches(2)]) deliveries.send(batch);
+  await assert.rejects(deliveries.finish(), broken);
+  assert.throws(() => deliveries.send(batches(1)[0]!), /after the deliveries were finished/);
 });

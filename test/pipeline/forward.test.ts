@@ -9,15 +9,18 @@ import { FolderDeadLetterStore } from '../../shared/deadletter/folderStore.js';
 import { DeadLetterWriteError, forward, type Pipeline } from '../../shared/pipeline/forward.js';
 import { SettledRecords } from '../../shared/pipeline/settled.js';
 import { storedLetters } from '../support/deadLetters.js';
-import { accept, startFaultSiem, type FaultSiem } from '../support/faultSiem.js';
+import { accept, startFaultSiem, type FaultScript, type FaultSiem } from '../support/faultSiem.js';
 import { ndjsonLines } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, keyedRecord } from '../support/records.js';
 
 const closers: (() => Promise<void>)[] = [];
 after(() => Promise.all(closers.map((close) => close())));
 
-async function setup(deadLetterDir = mkdtempSync(join(tmpdir(), 'dsf-forward-'))): Promise<{ siem: FaultSiem; pipeline: Pipeline }> {
-  const siem = await startFaultSiem(() => accept);
+async function setup(
+  deadLetterDir = mkdtempSync(join(tmpdir(), 'dsf-forward-')),
+  script: FaultScript = () => accept,
+): Promise<{ siem: FaultSiem; pipeline: Pipeline }> {
+  const siem = await startFaultSiem(script);
   const config = loadConfig({ SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetterDir, SIEM_MAX_BATCH_RECORDS: '10' }, { functionsApp: false });
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
   closers.push(close, siem.close);
@@ -89,4 +92,38 @@ test('a device record without its group waits for a DeviceInfo row in a later me
   assert.ok(received.includes(deviceEvent('d1', 'Servers')), 'enriched from the row that came after it');
   assert.ok(received.includes(deviceEvent('d2', 'Workstations')));
   assert.equal(summary.coverage.get('AdvancedHunting-DeviceProcessEvents')?.fromStream, 1);
+});
+
+test('when reading the invocation fails part way, forward fails with that error once the requests sent are answered', async () => {
+  let allRead!: () => void;
+  const read = new Promise<void>((resolve) => (allRead = resolve));
+  // Answers wait until every message is read, so a batch that left early is still on its way when reading fails.
+  const { siem, pipeline } = await setup(undefined, async () => {
+    await read;
+    return accept;
+  });
+  let inFlight = 0;
+  const post: Pipeline['post'] = async (request, signal) => {
+    inFlight++;
+    try {
+      return await pipeline.post(request, signal);
+    } finally {
+      inFlight--;
+    }
+  };
+  const failure = new Error('the telemetry callback failed');
+  const onUnpacked = () => {
+    allRead();
+    throw failure;
+  };
+  // A full batch in the first message, then more messages to read while it is sent.
+  const messages = [
+    { body: body(Array.from({ length: 10 }, (_, i) => keyedRecord(`k-${i}`))), source: { sequenceNumber: 1 } },
+    ...Array.from({ length: 50 }, (_, i) => ({ body: body([keyedRecord(`m-${i}`)]), source: { sequenceNumber: 2 + i } })),
+  ];
+  await assert.rejects(forward({ ...pipeline, post }, messages, { ...options(), onUnpacked }), failure);
+  assert.equal(inFlight, 0, 'no request outlives the invocation');
+  // Batches of ten: the last ten m- records were still an open batch, and an invocation that fails sends no more.
+  const sent = [...Array.from({ length: 10 }, (_, i) => `k-${i}`), ...Array.from({ length: 40 }, (_, i) => `m-${i}`)];
+  assert.deepEqual(siem.accepted.slice().sort(), sent.sort());
 });
