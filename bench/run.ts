@@ -59,7 +59,7 @@ const invocations = options.quick ? 2 : Number(options.invocations);
 const warmup = options.quick ? 1 : Number(options.warmup);
 const siemLatencyMs = Number(options['siem-latency']);
 const instanceMemoryMb = options['instance-memory'] === undefined ? readDeployedInstanceMemoryMb() : Number(options['instance-memory']);
-const instanceHeapFlags = heapFlags(instanceMemoryMb);
+const instanceHeapFlags = optionOrExit(() => heapFlags(instanceMemoryMb));
 const messagesPerInvocation = maxEventBatchSize();
 
 const allConfigurations: Configuration[] = [
@@ -318,6 +318,16 @@ function writeResults(results: object): string {
   const heap = { instanceMemoryMb, flags: instanceHeapFlags };
   writeFileSync(file, JSON.stringify({ command: process.argv.slice(2), machine, heap, reps, invocations, warmup, ...results }, null, 1));
   return file.pathname;
+}
+
+/** A value read from the options, or the reason it cannot be, in one line, and exit. */
+function optionOrExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    console.error(`npm run bench: ${(error as Error).message}`);
+    process.exit(2);
+  }
 }
 
 function maxEventBatchSize(): number {
