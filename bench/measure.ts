@@ -15,6 +15,7 @@ import { seeded } from '../shared/sample/sampleStream.js';
 import { GZIP_LEVEL } from '../shared/deliver/compress.js';
 import { parseAndStringify } from './floor.js';
 import { DefenderTraffic } from './generate.js';
+import { pinToCores } from './cores.js';
 
 export interface MeasureSpec {
   readonly kind: 'pipeline' | 'floor';
@@ -29,6 +30,8 @@ export interface MeasureSpec {
   readonly messagesPerInvocation: number;
   /** Each body is packed up to a size drawn uniformly from this range, in bytes. */
   readonly messageBytes: { readonly min: number; readonly max: number };
+  /** Cores the process is kept on, as an instance with that many would be; all of this machine's when absent. */
+  readonly cores?: number;
 }
 
 export interface Measurement {
@@ -53,6 +56,7 @@ interface InvocationSummary {
 }
 
 async function measure(spec: MeasureSpec): Promise<Measurement> {
+  if (spec.cores !== undefined) pinToCores(spec.cores);
   const pool = generateBodies(spec);
   const poolBytes = pool.map((body) => Buffer.byteLength(body));
   const pick = (invocation: number) => Array.from({ length: spec.messagesPerInvocation }, (_, i) => (invocation * 17 + i) % pool.length);

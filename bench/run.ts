@@ -5,9 +5,9 @@
  * bench/results/<timestamp>.json. Options: --reps N, --invocations N, --warmup N, --quick, --only NAME (a
  * configuration, e.g. "ndjson + gzip", repeatable; the memory run goes with the ndjson ones picked), --cpu-prof
  * (profiles into bench/results/profiles), --siem-latency MS (the receiver answers that long after each body, as a
- * SIEM across a network would: read the invocation times, the floor sends nothing), --instance-memory MB (the
- * instance size whose V8 heap every measured process gets, see instance.ts; infra's default unless given, 0 for
- * the heap this machine's memory gives).
+ * SIEM across a network would: read the invocation times, the floor sends nothing), --node-arguments "..." (what
+ * every measured process is started with; by default those the app's worker gets in Azure, NODE_WORKER_ARGUMENTS),
+ * --cores N (each measured process kept on N cores, as on an instance with N; see cores.ts).
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,9 +15,10 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { SiemFormat } from '../shared/config/config.js';
+import { NODE_WORKER_ARGUMENTS } from '../shared/config/settings.js';
 import { GZIP_LEVEL } from '../shared/deliver/compress.js';
 import { DefenderTraffic } from './generate.js';
-import { heapFlags, readDeployedInstanceMemoryMb } from './instance.js';
+import { coreCount } from './cores.js';
 import type { Measurement, MeasureSpec } from './measure.js';
 import type { ReceiverMessage, ReceiverStats } from './receiver.js';
 import { median, percentile, spread } from './stats.js';
@@ -51,15 +52,16 @@ const { values: options } = parseArgs({
     only: { type: 'string', multiple: true },
     'cpu-prof': { type: 'boolean', default: false },
     'siem-latency': { type: 'string', default: '0' },
-    'instance-memory': { type: 'string' },
+    'node-arguments': { type: 'string', default: NODE_WORKER_ARGUMENTS },
+    cores: { type: 'string' },
   },
 });
 const reps = options.quick ? 1 : Number(options.reps);
 const invocations = options.quick ? 2 : Number(options.invocations);
 const warmup = options.quick ? 1 : Number(options.warmup);
 const siemLatencyMs = Number(options['siem-latency']);
-const instanceMemoryMb = options['instance-memory'] === undefined ? readDeployedInstanceMemoryMb() : Number(options['instance-memory']);
-const instanceHeapFlags = optionOrExit(() => heapFlags(instanceMemoryMb));
+const nodeArguments = options['node-arguments'].split(' ').filter((argument) => argument !== '');
+const cores = options.cores === undefined ? undefined : optionOrExit(() => coreCount(Number(options.cores)));
 const messagesPerInvocation = maxEventBatchSize();
 
 const allConfigurations: Configuration[] = [
@@ -78,11 +80,8 @@ async function main(): Promise<void> {
   try {
     log(`Invocations of ${messagesPerInvocation} messages (host.json maxEventBatchSize), bodies of 256 KB to 1 MB;`);
     log(`${warmup} warm-up + ${invocations} measured invocations per process, ${reps} rounds. Load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}.`);
-    log(
-      instanceMemoryMb === 0
-        ? "V8's heap as this machine's memory sizes it."
-        : `V8's heap as on a ${fmt(instanceMemoryMb)} MB instance: ${instanceHeapFlags.join(' ')}.`,
-    );
+    log(`Each measured process started with ${nodeArguments.length > 0 ? nodeArguments.join(' ') : 'no Node arguments'}.`);
+    if (cores !== undefined) log(`Each measured process on ${cores} of this machine's ${cpus().length} cores (taskset).`);
     if (siemLatencyMs > 0) log(`The receiver answers ${siemLatencyMs} ms after each body.`);
     for (let round = 1; round <= reps; round++) {
       for (const configuration of configurations) {
@@ -131,6 +130,7 @@ function specFor(
     siemUrl,
     messagesPerInvocation,
     ...shape,
+    ...(cores === undefined ? {} : { cores }),
   };
 }
 
@@ -269,7 +269,7 @@ async function measureWith(receiver: Receiver, spec: MeasureSpec): Promise<Sampl
   let before: ReceiverStats | undefined;
   const measurement = await new Promise<Measurement>((resolve, reject) => {
     const child = fork(new URL('./measure.js', import.meta.url), [JSON.stringify(spec)], {
-      execArgv: ['--expose-gc', ...instanceHeapFlags, ...(options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+      execArgv: ['--expose-gc', ...nodeArguments, ...(options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
     });
     let result: Measurement | undefined;
     child.on('message', (message) => {
@@ -315,8 +315,8 @@ function writeResults(results: object): string {
   mkdirSync(directory, { recursive: true });
   const file = new URL(`${new Date().toISOString().replace(/[:.]/g, '-')}.json`, directory);
   const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg() };
-  const heap = { instanceMemoryMb, flags: instanceHeapFlags };
-  writeFileSync(file, JSON.stringify({ command: process.argv.slice(2), machine, heap, reps, invocations, warmup, ...results }, null, 1));
+  const processes = { nodeArguments, cores: cores ?? cpus().length };
+  writeFileSync(file, JSON.stringify({ command: process.argv.slice(2), machine, processes, reps, invocations, warmup, ...results }, null, 1));
   return file.pathname;
 }
 

@@ -357,6 +357,8 @@ module workbook './modules/workbook.bicep' = {
 // test/infra checks this list against shared/config/settings.ts: a new setting fails the tests until it is here.
 // Settings marked localOnly there (a secret or connection string, the command line's folder) never come to Azure.
 var appSettings = {
+  // V8's young generation as a 2,048 MB container sizes it, whatever the instance reports (NODE_WORKER_ARGUMENTS).
+  languageWorkers__node__arguments: '--max-semi-space-size=8'
   AzureWebJobsStorage__accountName: storage.outputs.name
   AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
   AzureWebJobsStorage__credential: 'managedidentity'

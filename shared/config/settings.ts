@@ -194,10 +194,23 @@ export type SettingName = keyof typeof settings;
 export type Settings = { readonly [K in SettingName]: ReturnType<(typeof settings)[K]['parse']> };
 
 /**
+ * V8's young generation fixed at the size it gets in a 2,048 MB container. Left to itself, V8 sizes it from the
+ * memory it is told it has: 8 MB semi-spaces in a 2,048 MB container, 16 MB once the limit is a little higher
+ * (Flex Consumption adds 272 MB for the platform) or on a large machine, and the larger one adds 10 to 28 MB to the
+ * peak of a full invocation. `npm run bench` starts every measured process with the same arguments.
+ */
+export const NODE_WORKER_ARGUMENTS = '--max-semi-space-size=8';
+
+/**
  * Settings the Functions host and the Azure SDKs read themselves. Listed so that the sample and infra/ set them;
  * the code never reads them.
  */
 export const hostSettings = {
+  languageWorkers__node__arguments: {
+    description:
+      'Arguments the host starts Node with. "--max-semi-space-size=8" keeps V8\'s young generation at 8 MB semi-spaces whatever memory the instance reports: some 20 MB less at the peak of a full invocation (README, Performance).',
+    example: NODE_WORKER_ARGUMENTS,
+  },
   FUNCTIONS_WORKER_RUNTIME: {
     description: 'Always "node". Local only: on Flex Consumption the runtime is part of the app (infra/), not a setting.',
     example: 'node',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { hostSettings, settings } from '../../shared/config/settings.js';
+import { hostSettings, NODE_WORKER_ARGUMENTS, settings } from '../../shared/config/settings.js';
 import type { SettingSpec } from '../../shared/config/settingTypes.js';
 import { keys, literal, property, readBicep, source } from '../support/bicep.js';
 import { INFRA, main, moduleParam, ROOT } from './templates.js';
@@ -39,6 +40,17 @@ test('the runtime FUNCTIONS_WORKER_RUNTIME names locally is the Flex Consumption
   assert.equal(literal(property(runtime, 'name')), hostSettings.FUNCTIONS_WORKER_RUNTIME.example);
   const engines = (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { engines: { node: string } }).engines.node;
   assert.equal(literal(property(runtime, 'version')), /\d+/.exec(engines)?.[0]);
+});
+
+test('the Node worker starts in Azure with the arguments the benchmark measures with, which cap its young generation', () => {
+  assert.equal(literal(templateSetting('languageWorkers__node__arguments')), NODE_WORKER_ARGUMENTS);
+  assert.equal(hostSettings.languageWorkers__node__arguments.example, NODE_WORKER_ARGUMENTS);
+  // Enough survivors to make V8 grow the young generation as far as it may: two semi-spaces of 8 MB.
+  const script = `const v8 = require('node:v8'); const kept = []; for (let i = 0; i < 3e6; i++) kept.push({ i });
+    console.log(v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 1048576)`;
+  const newSpaceMb = (args: readonly string[]) => Number(execFileSync(process.execPath, [...args, '-e', script], { encoding: 'utf8' }));
+  assert.equal(newSpaceMb(NODE_WORKER_ARGUMENTS.split(' ')), 16);
+  assert.equal(newSpaceMb(['--max-semi-space-size=16']), 32);
 });
 
 // Values chosen on purpose, not by default: the forwarder's own consumer group keeps its checkpoints apart from
