@@ -16,6 +16,7 @@ import { GZIP_LEVEL } from '../shared/deliver/compress.js';
 import { parseAndStringify } from './floor.js';
 import { DefenderTraffic } from './generate.js';
 import { pinToCores } from './cores.js';
+import { profiled } from './profile.js';
 
 export interface MeasureSpec {
   readonly kind: 'pipeline' | 'floor';
@@ -32,6 +33,8 @@ export interface MeasureSpec {
   readonly messageBytes: { readonly min: number; readonly max: number };
   /** Cores the process is kept on, as an instance with that many would be; all of this machine's when absent. */
   readonly cores?: number;
+  /** Where to write a CPU profile of the measured invocations (see profile.ts); none when absent. */
+  readonly cpuProfile?: string;
 }
 
 export interface Measurement {
@@ -74,15 +77,17 @@ async function measure(spec: MeasureSpec): Promise<Measurement> {
     let inputBytes = 0;
     const invocationMs: number[] = [];
     const cpuBefore = process.cpuUsage();
-    for (let i = spec.warmup; i < spec.warmup + spec.invocations; i++) {
-      const bodies = bodiesFor(i);
-      const started = performance.now();
-      const handled = await run.invoke(bodies, i);
-      invocationMs.push(performance.now() - started);
-      records += handled.records;
-      outputBytes += handled.outputBytes ?? 0;
-      for (const index of pick(i)) inputBytes += poolBytes[index]!;
-    }
+    await profiled(spec.cpuProfile, async () => {
+      for (let i = spec.warmup; i < spec.warmup + spec.invocations; i++) {
+        const bodies = bodiesFor(i);
+        const started = performance.now();
+        const handled = await run.invoke(bodies, i);
+        invocationMs.push(performance.now() - started);
+        records += handled.records;
+        outputBytes += handled.outputBytes ?? 0;
+        for (const index of pick(i)) inputBytes += poolBytes[index]!;
+      }
+    });
     const cpu = process.cpuUsage(cpuBefore);
     return {
       records,

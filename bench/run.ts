@@ -4,7 +4,7 @@
  * interleaved so a noisy machine hits every configuration alike. Prints a table and writes
  * bench/results/<timestamp>.json. Options: --reps N, --invocations N, --warmup N, --quick, --only NAME (a
  * configuration, e.g. "ndjson + gzip", repeatable; the memory run goes with the ndjson ones picked), --cpu-prof
- * (profiles into bench/results/profiles), --siem-latency MS (the receiver answers that long after each body, as a
+ * (a profile of each process's measured invocations into bench/results/profiles), --siem-latency MS (the receiver answers that long after each body, as a
  * SIEM across a network would: read the invocation times, the floor sends nothing), --node-arguments "..." (what
  * every measured process is started with; by default those the app's worker gets in Azure, NODE_WORKER_ARGUMENTS),
  * --cores N (each measured process kept on N cores, as on an instance with N; see cores.ts).
@@ -72,6 +72,8 @@ const allConfigurations: Configuration[] = [
 ];
 const configurations = allConfigurations.filter((configuration) => options.only === undefined || options.only.includes(configuration.name));
 const PROFILE_DIR = new URL('../../bench/results/profiles/', import.meta.url).pathname;
+// Names the results file and the profiles of one run alike.
+const runStamp = new Date().toISOString().replace(/[:.]/g, '-');
 
 async function main(): Promise<void> {
   const receiver = await startReceiver();
@@ -85,7 +87,8 @@ async function main(): Promise<void> {
     if (siemLatencyMs > 0) log(`The receiver answers ${siemLatencyMs} ms after each body.`);
     for (let round = 1; round <= reps; round++) {
       for (const configuration of configurations) {
-        const spec = specFor(configuration, receiver.url, { seed: 1000 + round, warmup, invocations, messageBytes: { min: 256 * 1024, max: MB } });
+        const shape = { seed: 1000 + round, warmup, invocations, messageBytes: { min: 256 * 1024, max: MB } };
+        const spec = specFor(configuration, receiver.url, shape, `round ${round}`);
         const sample = await measureWith(receiver, spec);
         samples.get(configuration.name)!.push(sample);
         log(`  round ${round}: ${configuration.name.padEnd(14)} ${rate(sample.records, sample.invocationMs).toFixed(0)} records/s`);
@@ -95,7 +98,8 @@ async function main(): Promise<void> {
     // tens of MB, so the peak is measured as often as the throughput and shown with its range.
     for (let round = 1; round <= reps; round++) {
       for (const configuration of configurations.filter((candidate) => candidate.kind === 'pipeline' && candidate.format === 'ndjson')) {
-        const spec = specFor(configuration, receiver.url, { seed: 7, warmup: 0, invocations: 1, messageBytes: { min: MB, max: MB } });
+        const shape = { seed: 7, warmup: 0, invocations: 1, messageBytes: { min: MB, max: MB } };
+        const spec = specFor(configuration, receiver.url, shape, `memory ${round}`);
         (memory[configuration.name] ??= []).push(await measureWith(receiver, spec));
       }
     }
@@ -122,6 +126,7 @@ function specFor(
   configuration: Configuration,
   siemUrl: string,
   shape: Pick<MeasureSpec, 'seed' | 'warmup' | 'invocations' | 'messageBytes'>,
+  label: string,
 ): MeasureSpec {
   return {
     kind: configuration.kind,
@@ -131,7 +136,15 @@ function specFor(
     messagesPerInvocation,
     ...shape,
     ...(cores === undefined ? {} : { cores }),
+    ...(options['cpu-prof'] ? { cpuProfile: profileFile(configuration, label) } : {}),
   };
+}
+
+/** bench/results/profiles/<run>-<configuration>-<label>.cpuprofile, e.g. …-ndjson-gzip-round-2.cpuprofile. */
+function profileFile(configuration: Configuration, label: string): string {
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const name = `${runStamp}-${configuration.name}-${label}`.replace(/[^A-Za-z0-9-]+/g, '-');
+  return `${PROFILE_DIR}${name}.cpuprofile`;
 }
 
 interface Row {
@@ -269,7 +282,7 @@ async function measureWith(receiver: Receiver, spec: MeasureSpec): Promise<Sampl
   let before: ReceiverStats | undefined;
   const measurement = await new Promise<Measurement>((resolve, reject) => {
     const child = fork(new URL('./measure.js', import.meta.url), [JSON.stringify(spec)], {
-      execArgv: ['--expose-gc', ...nodeArguments, ...(options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+      execArgv: ['--expose-gc', ...nodeArguments],
     });
     let result: Measurement | undefined;
     child.on('message', (message) => {
@@ -313,7 +326,7 @@ async function startReceiver(): Promise<Receiver> {
 function writeResults(results: object): string {
   const directory = new URL('../../bench/results/', import.meta.url);
   mkdirSync(directory, { recursive: true });
-  const file = new URL(`${new Date().toISOString().replace(/[:.]/g, '-')}.json`, directory);
+  const file = new URL(`${runStamp}.json`, directory);
   const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg() };
   const processes = { nodeArguments, cores: cores ?? cpus().length };
   writeFileSync(file, JSON.stringify({ command: process.argv.slice(2), machine, processes, reps, invocations, warmup, ...results }, null, 1));
