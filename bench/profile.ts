@@ -1,7 +1,7 @@
 /**
  * A CPU profile of the work a measurement times, and nothing else: `node --cpu-prof` covers the whole process,
- * where start-up, module loading, generating the input and the warm-up invocations take a third of the samples
- * and blur the shares of the stages being measured.
+ * where start-up, module loading, generating the input and the warm-up invocations take a large share of the
+ * samples and blur the shares of the stages being measured.
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';

@@ -4,10 +4,11 @@
  * interleaved so a noisy machine hits every configuration alike. Prints a table and writes
  * bench/results/<timestamp>.json. Options: --reps N, --invocations N, --warmup N, --quick, --only NAME (a
  * configuration, e.g. "ndjson + gzip", repeatable; the memory run goes with the ndjson ones picked), --cpu-prof
- * (a profile of each process's measured invocations into bench/results/profiles), --siem-latency MS (the receiver answers that long after each body, as a
- * SIEM across a network would: read the invocation times, the floor sends nothing), --node-arguments "..." (what
- * every measured process is started with; by default those the app's worker gets in Azure, NODE_WORKER_ARGUMENTS),
- * --cores N (each measured process kept on N cores, as on an instance with N; see cores.ts).
+ * (a profile of each process's measured invocations into bench/results/profiles), --siem-latency MS (the
+ * receiver answers that long after each body, as a SIEM across a network would: read the invocation times, the
+ * floor sends nothing), --node-arguments "..." (what every measured process is started with; by default those
+ * the app's worker gets in Azure, NODE_WORKER_ARGUMENTS), --cores N (each measured process kept on N cores, as on
+ * an instance with N; see cores.ts).
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
