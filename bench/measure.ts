@@ -1,7 +1,7 @@
 /**
  * One measurement, in a process of its own so its peak RSS and CPU time are its own: generates the input, then
- * runs either the real Event Hub handler (against the receiver process) or the floor over it, invocation by
- * invocation, and sends the figures to the parent over IPC. `run.ts` forks it with the spec as argv[2].
+ * runs the real Event Hub handler (against the receiver process), the floor or the ceiling over it, invocation
+ * by invocation, and sends the figures to the parent over IPC. `run.ts` forks it with the spec as argv[2].
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,19 +10,21 @@ import { join } from 'node:path';
 import functions, { type LogLevel } from '@azure/functions';
 import { createPipeline } from '../shared/app/createPipeline.js';
 import { createEventHubHandler } from '../shared/app/eventHubHandler.js';
-import { loadConfig, type SiemFormat } from '../shared/config/config.js';
+import { loadConfig, type Config, type SiemFormat } from '../shared/config/config.js';
 import { seeded } from '../shared/sample/sampleStream.js';
 import { GZIP_LEVEL } from '../shared/deliver/compress.js';
+import { createSink } from '../shared/sinks/sink.js';
+import { unpackBatchAndEncode } from './ceiling.js';
 import { parseAndStringify } from './floor.js';
 import { DefenderTraffic } from './generate.js';
 import { pinToCores } from './cores.js';
 import { profiled } from './profile.js';
 
 export interface MeasureSpec {
-  readonly kind: 'pipeline' | 'floor';
-  /** Pipeline only; the floor always writes ndjson. */
+  readonly kind: 'pipeline' | 'floor' | 'ceiling';
+  /** The pipeline's and the ceiling's; the floor always writes ndjson. */
   readonly format: SiemFormat;
-  /** SIEM_GZIP for the pipeline; the floor compresses at the same level, on the main thread. */
+  /** SIEM_GZIP for the pipeline; the floor compresses at the same level, on the main thread; the ceiling does not. */
   readonly gzip: boolean;
   readonly siemUrl: string;
   readonly seed: number;
@@ -49,7 +51,7 @@ export interface Measurement {
   readonly peakRssBytes: number;
   /** Whether the peak could be reset after generation (Linux); otherwise it covers generation too. */
   readonly peakFromInput: boolean;
-  /** Bytes the floor produced; the pipeline's are counted by the receiver. */
+  /** Bytes the floor or the ceiling produced; the pipeline's are counted by the receiver. */
   readonly outputBytes?: number;
 }
 
@@ -65,7 +67,7 @@ async function measure(spec: MeasureSpec): Promise<Measurement> {
   const pick = (invocation: number) => Array.from({ length: spec.messagesPerInvocation }, (_, i) => (invocation * 17 + i) % pool.length);
   const bodiesFor = (invocation: number) => pick(invocation).map((i) => pool[i]!);
 
-  const run = spec.kind === 'floor' ? floorRunner(spec) : await pipelineRunner(spec);
+  const run = spec.kind === 'floor' ? floorRunner(spec) : spec.kind === 'ceiling' ? ceilingRunner(spec) : await pipelineRunner(spec);
   try {
     for (let i = 0; i < spec.warmup; i++) await run.invoke(bodiesFor(i), i);
     await parentReady();
@@ -98,7 +100,7 @@ async function measure(spec: MeasureSpec): Promise<Measurement> {
       inputRssBytes,
       peakRssBytes: peakRss(),
       peakFromInput,
-      ...(spec.kind === 'floor' ? { outputBytes } : {}),
+      ...(spec.kind === 'pipeline' ? {} : { outputBytes }),
     };
   } finally {
     await run.close();
@@ -130,18 +132,31 @@ function floorRunner(spec: MeasureSpec): Runner {
   };
 }
 
+/** The ceiling, with the format and batch limits the pipeline gets from the same settings; it writes no dead letters. */
+function ceilingRunner(spec: MeasureSpec): Runner {
+  const { siem } = benchConfig(spec, tmpdir());
+  const format = createSink(siem).format;
+  const limits = { maxBytes: siem.maxBatchBytes, maxRecords: siem.maxBatchRecords };
+  return {
+    invoke: async (bodies) => unpackBatchAndEncode(bodies, format, limits),
+    close: async () => {},
+  };
+}
+
+function benchConfig(spec: MeasureSpec, deadLetterDir: string): Config {
+  const settings = {
+    SIEM_URL: spec.siemUrl,
+    SIEM_FORMAT: spec.format,
+    SIEM_GZIP: String(spec.gzip),
+    SIEM_SECRET: 'bench-token',
+    DEAD_LETTER_DIR: deadLetterDir,
+  };
+  return loadConfig(settings, { functionsApp: false });
+}
+
 async function pipelineRunner(spec: MeasureSpec): Promise<Runner> {
   const deadLetterDir = await mkdtemp(join(tmpdir(), 'bench-dead-letter-'));
-  const config = loadConfig(
-    {
-      SIEM_URL: spec.siemUrl,
-      SIEM_FORMAT: spec.format,
-      SIEM_GZIP: String(spec.gzip),
-      SIEM_SECRET: 'bench-token',
-      DEAD_LETTER_DIR: deadLetterDir,
-    },
-    { functionsApp: false },
-  );
+  const config = benchConfig(spec, deadLetterDir);
   const parts = createPipeline(config, { deadLetters: 'folder' });
   const pipeline = parts.pipeline;
   const handler = createEventHubHandler(pipeline, { invocationBudgetMs: 120_000, outageHoldMs: 0 });

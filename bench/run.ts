@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the real Event Hub handler against a loopback SIEM in its own process, for each format, with
- * and without gzip, side by side with the floor (JSON.parse + JSON.stringify of the same bytes), repeated and
- * interleaved so a noisy machine hits every configuration alike. Prints a table and writes
+ * and without gzip, side by side with the floor (JSON.parse + JSON.stringify of the same bytes) and ndjson's
+ * ceiling (the pipeline's reading and encoding alone, see ceiling.ts), repeated and interleaved so a noisy
+ * machine hits every configuration alike. Prints a table and writes
  * bench/results/<timestamp>.json. Options: --reps N, --invocations N, --warmup N, --quick, --only NAME (a
  * configuration, e.g. "ndjson + gzip", repeatable; the memory run goes with the ndjson ones picked), --cpu-prof
  * (a profile of each process's measured invocations into bench/results/profiles), --siem-latency MS (the
@@ -40,7 +41,7 @@ interface Configuration {
 }
 
 interface Sample extends Measurement {
-  /** Bytes the receiver got (compressed when gzip is on); the floor's own output for the floor. */
+  /** Bytes the receiver got (compressed when gzip is on); the floor's and the ceiling's own output for them. */
   readonly wireBytes: number;
 }
 
@@ -67,6 +68,7 @@ const messagesPerInvocation = maxEventBatchSize();
 
 const allConfigurations: Configuration[] = [
   { name: 'floor', kind: 'floor', format: 'ndjson', gzip: false },
+  { name: 'ndjson ceiling', kind: 'ceiling', format: 'ndjson', gzip: false },
   ...FORMATS.map((format) => ({ name: format, kind: 'pipeline' as const, format, gzip: false })),
   { name: 'floor + gzip', kind: 'floor', format: 'ndjson', gzip: true },
   ...FORMATS.map((format) => ({ name: `${format} + gzip`, kind: 'pipeline' as const, format, gzip: true })),
@@ -172,7 +174,7 @@ interface Row {
 function summarize(samples: ReadonlyMap<string, readonly Sample[]>): Row[] {
   return configurations.map((configuration) => {
     const runs = samples.get(configuration.name)!;
-    const floorRuns = configuration.kind === 'pipeline' ? samples.get(configuration.gzip ? 'floor + gzip' : 'floor') : undefined;
+    const floorRuns = configuration.kind === 'floor' ? undefined : samples.get(configuration.gzip ? 'floor + gzip' : 'floor');
     const floor = floorRuns && floorRuns.length === runs.length ? floorRuns : undefined;
     const times = runs.flatMap((run) => run.invocationMs);
     const records = runs.reduce((sum, run) => sum + run.records, 0);
