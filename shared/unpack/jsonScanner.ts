@@ -110,27 +110,44 @@ export class JsonScanner {
     return this.#nextBackslash < end ? (JSON.parse(this.text.slice(start, end)) as string) : body;
   }
 
-  /** Consumes any value; returns the index just past it. */
+  /**
+   * Consumes any value; returns the index just past it. Containers are walked with a list of the ones still open
+   * rather than by recursion: JSON.parse takes nesting thousands deep, and a few kilobytes of brackets must not
+   * exhaust the call stack and fail the invocation on every retry.
+   */
   skipValue(): number {
     const code = this.peek();
+    if (code !== OPEN_BRACE && code !== OPEN_BRACKET) return this.#skipScalar(code);
+    const open: number[] = [];
+    for (let next = code; ; next = this.peek()) {
+      if (next === OPEN_BRACE && this.enterObject()) {
+        open.push(CLOSE_BRACE);
+        this.nextKey();
+        continue;
+      }
+      if (next === OPEN_BRACKET && this.enterArray()) {
+        open.push(CLOSE_BRACKET);
+        continue;
+      }
+      // An empty container was consumed whole by entering it.
+      if (next !== OPEN_BRACE && next !== OPEN_BRACKET) this.#skipScalar(next);
+      // After a value: close the containers that end here, then go on to the next member or element.
+      for (;;) {
+        const innermost = open.at(-1);
+        if (innermost === undefined) return this.pos;
+        if (innermost === CLOSE_BRACE ? this.nextMember() : this.nextElement()) break;
+        open.pop();
+      }
+      if (open.at(-1) === CLOSE_BRACE) this.nextKey();
+    }
+  }
+
+  /** Consumes the string, number or literal that starts with `code` at the cursor; returns the index past it. */
+  #skipScalar(code: number): number {
     const pos = this.pos;
     switch (code) {
       case QUOTE:
         return this.skipString();
-      case OPEN_BRACE:
-        if (this.enterObject()) {
-          do {
-            this.nextKey();
-            this.skipValue();
-          } while (this.nextMember());
-        }
-        return this.pos;
-      case OPEN_BRACKET:
-        if (this.enterArray()) {
-          do this.skipValue();
-          while (this.nextElement());
-        }
-        return this.pos;
       case 0x74: // t
         return this.#literal('true', pos);
       case 0x66: // f

@@ -41,7 +41,9 @@ export function matchRecord(scanner: JsonScanner, repeated: RepeatedValues): Rec
       if (text.charCodeAt(walk.pos) !== OPEN_BRACE) return undefined;
       const properties = matchProperties(text, walk.pos, start, repeated);
       if (properties === undefined) return undefined;
+      // Of repeated properties members a JSON parser keeps the last, so only its device counts.
       if (properties.device) fields.device = properties.device;
+      else if (fields.device) delete fields.device;
       walk.pos = properties.end;
     } else {
       const valueStart = walk.value();

@@ -72,7 +72,9 @@ export function scanRecord(scanner: JsonScanner, repeated = new RepeatedValues()
     const key = knownKey(scanner, scanner.nextKey(), RECORD_KEYS);
     if (key === 'properties') {
       const device = scanner.peek() === OPEN_BRACE ? scanProperties(scanner, offset, repeated) : (scanner.skipValue(), undefined);
+      // Of repeated properties members a JSON parser keeps the last, so only its device counts.
       if (device) fields.device = device;
+      else if (fields.device) delete fields.device;
     } else if (key === 'category') {
       fields.category = readStringOrSkip(scanner, repeated) ?? null;
     } else if (key === 'tenantId' || key === 'time') {

@@ -124,7 +124,7 @@ function readElement(
   // The patterns take no line break, so only a record the cursor read can be pretty-printed. One record must be
   // one line for line-based formats: the whitespace goes.
   if (!matched && (text.includes('\n') || text.includes('\r'))) {
-    text = text.replace(STRING_OR_WHITESPACE, (match) => (match.startsWith('"') ? match : ''));
+    text = withoutWhitespace(text);
     fields = scanRecord(new JsonScanner(text), options.repeated);
   }
   const category = fields.category;
@@ -149,5 +149,32 @@ function readElement(
   };
 }
 
-// Whitespace between tokens goes; strings (already validated by the scanner) are kept exactly as written.
-const STRING_OR_WHITESPACE = /"(?:[^"\\]|\\.)*"|\s+/g;
+/**
+ * The text of a valid JSON value without the whitespace between its tokens; its strings are kept exactly as
+ * written. A loop rather than a regular expression: a pattern stepping through a string of megabytes runs out of
+ * backtracking stack.
+ */
+function withoutWhitespace(text: string): string {
+  const strings = new JsonScanner(text);
+  let kept = '';
+  let runStart = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    const code = text.charCodeAt(pos);
+    if (code === 0x22) {
+      strings.pos = pos;
+      pos = strings.skipString();
+    } else if (isWhitespace(code)) {
+      kept += text.slice(runStart, pos);
+      while (isWhitespace(text.charCodeAt(++pos)));
+      runStart = pos;
+    } else {
+      pos++;
+    }
+  }
+  return kept + text.slice(runStart);
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}

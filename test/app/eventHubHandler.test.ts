@@ -134,6 +134,16 @@ test('bad input is dead-lettered to Blob storage and the good records of the sam
   assert.deepEqual(letter.source, { hub: 'insights-logs-advancedhunting', partition: '3', sequenceNumbers: [100], enqueuedTime: letter.source && (letter.source as { enqueuedTime: string }).enqueuedTime });
 });
 
+test('a record nested thousands deep flows like any other, with the records beside it', async () => {
+  acceptedToken = 'token-v2';
+  const depth = 10_000;
+  const deep = recordText({ table: 'DeviceEvents', properties: `"DeviceId":"d1","AdditionalFields":${'['.repeat(depth)}${']'.repeat(depth)}` });
+  await app.handleEvents([body([deep]), messages[0]], invocation(2));
+  const lines = siem.requests.flatMap(ndjsonLines);
+  assert.equal(lines.length, 4);
+  assert.ok(lines.some((line) => line.includes('['.repeat(depth))), 'the deep record did not arrive');
+});
+
 // The hold path, on a handler of its own with a clock the test moves and dead letters in a folder.
 
 const closers: (() => Promise<void>)[] = [];

@@ -99,3 +99,12 @@ test('members and elements are walked without callbacks; keyLength and keyIs tel
   assert.equal(array.enterArray(), false);
   array.expectEnd();
 });
+
+test('nesting thousands deep is walked as JSON.parse takes it, and an unclosed one is a syntax error', () => {
+  const depth = 50_000;
+  for (const text of ['['.repeat(depth) + ']'.repeat(depth), '{"a":'.repeat(depth) + '{}' + '}'.repeat(depth), '[{"a":'.repeat(depth) + '1' + '}]'.repeat(depth)]) {
+    assert.equal(skip(text), text.length);
+  }
+  assert.ok(skip('['.repeat(depth)) instanceof JsonSyntaxError);
+  assert.ok(skip(`${'{"a":['.repeat(depth)}1${']}'.repeat(depth - 1)}]`) instanceof JsonSyntaxError);
+});

@@ -96,8 +96,11 @@ test('values written with escapes, non-string values and repeated keys read as t
     '{"category":"c","properties":{}}',
     '{ "category" : "c" , "properties" : { "DeviceId" : "d" } }',
     '{"category":"c","properties":{"DeviceId":"d","Name":"a"},"Tenant":"t"}',
+    '{"category":"c","properties":{"DeviceId":"d","MachineGroup":"Shadowed"},"properties":{"x":1}}',
   ];
   for (const text of texts) assert.deepEqual(matched(text), scanned(text), text);
+  // JSON.parse keeps the last of repeated members: a device in an earlier properties is not the record's.
+  assert.equal(matched(texts[6]!)?.fields.device, undefined);
   assert.deepEqual(matched(texts[0]!)?.fields.device?.deviceId, 'd"1');
   const nullAt = texts[2]!.indexOf('null');
   assert.deepEqual(matched(texts[2]!)?.fields.device?.machineGroup, { kind: 'null', start: nullAt, end: nullAt + 4 });

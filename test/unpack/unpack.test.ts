@@ -100,6 +100,13 @@ test('a pretty-printed body is compacted to one line per record, strings untouch
   assert.equal(record?.device?.machineGroup.kind, 'null');
 });
 
+test('a pretty-printed record with a string of megabytes is compacted with the string intact', () => {
+  const long = `C:\\\\Temp\\\\${'a'.repeat(10_000_000)}\\"x\\" \\n`;
+  const pretty = `{"records":[\n  {\n    "category" : "AdvancedHunting-DeviceEvents",\n    "properties" : { "Blob" : "${long}" }\n  }\n]}`;
+  const unpacked = unpackMessages([message(pretty)], { maxRecordBytes: 32_000_000 });
+  assert.equal(unpacked.records[0]?.text, `{"category":"AdvancedHunting-DeviceEvents","properties":{"Blob":"${long}"}}`);
+});
+
 test('rejects from one message do not stop the next message', () => {
   const into: Unpacked = { records: [], rejected: [] };
   unpackMessage(message('nope'), options, into);
