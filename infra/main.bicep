@@ -71,7 +71,7 @@ param siemRetryMaxMs int = 30000
 @description('SIEM_OUTAGE_HOLD_MINUTES: how long the trigger holds a partition while the SIEM is unreachable before dead-lettering.')
 param siemOutageHoldMinutes int = 60
 
-@description('REDRIVE_SCHEDULE: when the redrive function sends dead letters again, as NCRONTAB (0 */15 * * * *) or an interval (00:15:00). Empty: no redrive function.')
+@description('REDRIVE_SCHEDULE: when the redrive function sends dead letters again, as NCRONTAB of six fields (0 */15 * * * *); Flex Consumption takes no interval. Empty: no redrive function.')
 param redriveSchedule string = ''
 
 @description('SIEM_GZIP: compress request bodies with gzip.')

@@ -4,12 +4,14 @@
  */
 import { resolveStorage, type StorageConnection } from '../azure/storageConnection.js';
 import { hostStorage, parseDeviceDirectory, type DeviceDirectoryConfig } from './deviceDirectory.js';
+import { quoted } from './quoted.js';
+import { isNcrontab } from './schedule.js';
 import { SecretValue } from './secretValue.js';
 import { isLoopback, parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
-import { parseTimeSpan } from './timeSpan.js';
 import { settings, type SettingName, type Settings } from './settings.js';
 import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
+import { parseTimeSpan } from './timeSpan.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
@@ -102,6 +104,14 @@ function defaultOf(spec: { parse(raw: string | undefined): unknown }): unknown {
   }
 }
 
+/** Storage endpoints reached with the app identity; a connection string has settings of its own. */
+const STORAGE_ENDPOINTS = [
+  ['DEAD_LETTER_STORAGE__blobServiceUri', 'blob'],
+  ['AzureWebJobsStorage__blobServiceUri', 'blob'],
+  ['AzureWebJobsStorage__tableServiceUri', 'table'],
+  ['DEVICE_DIRECTORY__tableServiceUri', 'table'],
+] as const;
+
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function buildConfig(values: Settings, options: LoadOptions, problems: string[]): Config | undefined {
@@ -122,19 +132,24 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     problem('DEAD_LETTER_STORAGE__blobServiceUri', 'is required (or host storage AzureWebJobsStorage__accountName) for dead letters');
   }
   if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(values.DEAD_LETTER_CONTAINER)) {
-    problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got "${values.DEAD_LETTER_CONTAINER}"`);
+    problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got ${quoted(values.DEAD_LETTER_CONTAINER)}`);
   }
   const notTenantIds = values.ALLOWED_TENANT_IDS.filter((id) => !TENANT_ID.test(id));
   if (notTenantIds.length > 0) {
-    problem('ALLOWED_TENANT_IDS', `must be tenant ids (GUIDs such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32), got "${notTenantIds.join('", "')}"`);
+    problem('ALLOWED_TENANT_IDS', `must be tenant ids (GUIDs such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32), got ${quoted(notTenantIds.join('", "'))}`);
   }
 
-  const blobUri = values.DEAD_LETTER_STORAGE__blobServiceUri;
-  if (blobUri !== undefined && !isSecureUrl(blobUri)) {
-    problem('DEAD_LETTER_STORAGE__blobServiceUri', `must be an https URL such as https://myaccount.blob.core.windows.net, got "${blobUri}"`);
+  for (const [name, service] of STORAGE_ENDPOINTS) {
+    const uri = values[name];
+    if (uri !== undefined && !isSecureUrl(uri)) problem(name, `must be an https URL such as https://myaccount.${service}.core.windows.net, got ${quoted(uri)}`);
   }
-  if (values.REDRIVE_SCHEDULE !== undefined && !isSchedule(values.REDRIVE_SCHEDULE)) {
-    problem('REDRIVE_SCHEDULE', `must be an NCRONTAB expression of six fields ("0 */15 * * * *") or an interval ("00:15:00"), got "${values.REDRIVE_SCHEDULE}"`);
+  const account = values.AzureWebJobsStorage__accountName;
+  if (account !== undefined && !/^[a-z0-9]{3,24}$/.test(account)) {
+    problem('AzureWebJobsStorage__accountName', `must be a storage account name (3-24 lowercase letters and digits), got ${quoted(account)}`);
+  }
+  if (values.REDRIVE_SCHEDULE !== undefined && !isNcrontab(values.REDRIVE_SCHEDULE)) {
+    const hint = parseTimeSpan(values.REDRIVE_SCHEDULE) === undefined ? '' : ' (an interval such as "00:15:00" works only on an App Service plan, not Flex Consumption)';
+    problem('REDRIVE_SCHEDULE', `must be an NCRONTAB expression of six fields, seconds first ("0 */15 * * * *")${hint}, got ${quoted(values.REDRIVE_SCHEDULE)}`);
   }
 
   const parsed = parseSiem(values, problem);
@@ -173,16 +188,6 @@ function isSecureUrl(raw: string): boolean {
   } catch {
     return false;
   }
-}
-
-const NCRONTAB_FIELD = /^[\d*,/-]+$|^[A-Za-z]{3}(?:-[A-Za-z]{3})?$/;
-
-/** What the timer trigger accepts: six NCRONTAB fields (seconds first), or a TimeSpan interval. */
-function isSchedule(raw: string): boolean {
-  const fields = raw.trim().split(/\s+/);
-  if (fields.length === 6) return fields.every((field) => NCRONTAB_FIELD.test(field));
-  const interval = parseTimeSpan(raw);
-  return interval !== undefined && interval > 0 && Number.isFinite(interval);
 }
 
 function deepFreeze<T>(value: T): T {

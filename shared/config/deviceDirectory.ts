@@ -3,6 +3,8 @@
  * host storage), the cache in front of it, and the optional refresh from the Defender for Endpoint machines API.
  */
 import { resolveStorage, type StorageConnection } from '../azure/storageConnection.js';
+import { quoted } from './quoted.js';
+import { isNcrontab } from './schedule.js';
 import type { SettingName, Settings } from './settings.js';
 import { isLoopback } from './siem.js';
 
@@ -33,15 +35,15 @@ export function parseDeviceDirectory(values: Settings, functionsApp: boolean, re
   }
   const name = values.DEVICE_DIRECTORY_TABLE;
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
-    problem('DEVICE_DIRECTORY_TABLE', `must be a table name (3-63 letters and digits, starting with a letter), got "${name}"`);
+    problem('DEVICE_DIRECTORY_TABLE', `must be a table name (3-63 letters and digits, starting with a letter), got ${quoted(name)}`);
   }
   const schedule = values.DEVICE_DIRECTORY_REFRESH_SCHEDULE;
   if (schedule !== undefined && !isNcrontab(schedule)) {
-    problem('DEVICE_DIRECTORY_REFRESH_SCHEDULE', `must be an NCRONTAB expression with six fields (second minute hour day month weekday), got "${schedule}"`);
+    problem('DEVICE_DIRECTORY_REFRESH_SCHEDULE', `must be an NCRONTAB expression with six fields (second minute hour day month weekday), got ${quoted(schedule)}`);
   }
   const apiUrl = URL.parse(values.DEFENDER_API_URL);
   if (!apiUrl || apiUrl.username || apiUrl.password || !(apiUrl.protocol === 'https:' || (apiUrl.protocol === 'http:' && isLoopback(apiUrl)))) {
-    problem('DEFENDER_API_URL', `must be an https URL without credentials (plain http is allowed only on loopback), got "${values.DEFENDER_API_URL}"`);
+    problem('DEFENDER_API_URL', `must be an https URL without credentials (plain http is allowed only on loopback), got ${quoted(values.DEFENDER_API_URL)}`);
   }
   if (!valid || !apiUrl) return undefined;
   return {
@@ -54,9 +56,4 @@ export function parseDeviceDirectory(values: Settings, functionsApp: boolean, re
 /** The host's storage (AzureWebJobsStorage), with the endpoint of the service a store falls back to. */
 export function hostStorage(values: Settings, serviceUri: string | undefined) {
   return { serviceUri, accountName: values.AzureWebJobsStorage__accountName, connectionString: values.AzureWebJobsStorage };
-}
-
-function isNcrontab(schedule: string): boolean {
-  const fields = schedule.trim().split(/\s+/);
-  return fields.length === 6 && fields.every((field) => /^[0-9A-Za-z*,/-]+$/.test(field));
 }

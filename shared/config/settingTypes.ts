@@ -2,6 +2,7 @@
  * The building blocks of the settings table: each one turns the raw text of an app setting into a typed value,
  * or throws a SettingProblem that says what was expected. Defaults live here, next to the parsing.
  */
+import { quoted } from './quoted.js';
 import { SecretValue } from './secretValue.js';
 
 export class SettingProblem extends Error {}
@@ -67,7 +68,7 @@ export function integer(options: Common & { default?: number; min: number; max?:
       if (!present(raw)) return options.default;
       const value = Number(raw.trim());
       if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < options.min || value > max) {
-        throw new SettingProblem(`must be a whole number from ${options.min} to ${max}, got "${raw}"`);
+        throw new SettingProblem(`must be a whole number from ${options.min} to ${max}, got ${quoted(raw)}`);
       }
       return value;
     },
@@ -83,7 +84,7 @@ export function flag(options: Common & { default: boolean }): SettingSpec<boolea
       const value = raw.trim().toLowerCase();
       if (value === 'true' || value === '1') return true;
       if (value === 'false' || value === '0') return false;
-      throw new SettingProblem(`must be true or false, got "${raw}"`);
+      throw new SettingProblem(`must be true or false, got ${quoted(raw)}`);
     },
   };
 }
@@ -99,7 +100,7 @@ export function choice<const T extends string>(options: Common & { values: reado
       if (!present(raw)) return options.default;
       const value = raw.trim().toLowerCase();
       const found = options.values.find((candidate) => candidate === value);
-      if (found === undefined) throw new SettingProblem(`must be one of ${options.values.join(', ')}, got "${raw}"`);
+      if (found === undefined) throw new SettingProblem(`must be one of ${options.values.join(', ')}, got ${quoted(raw)}`);
       return found;
     },
   };

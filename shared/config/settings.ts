@@ -77,7 +77,7 @@ export const settings = {
   SIEM_ROUTES: json<RouteOverrides>({
     description:
       'Overrides per table, per tenant and per tenant and table, one JSON object: table, tenant:<tenantId> or tenant:<tenantId>/<table> -> {url, secretName, sourcetype, index, stream}; the most specific wins. Checked at start-up.',
-    example: '{"DeviceProcessEvents":{"index":"edr"}}',
+    example: '{"DeviceProcessEvents":{"url":"https://siem.example.com/ingest/edr"}}',
     default: new Map(),
     check: checkRoutes,
   }),
@@ -87,7 +87,7 @@ export const settings = {
     description: 'splunk-hec: sourcetype of each event; may contain {table}, {category} and {tenantId}.',
     default: 'mscs:azure:eventhub:defender:advancedhunting',
   }),
-  SPLUNK_INDEX: text({ description: "splunk-hec: index of each event; may contain {table} and {tenantId}. Unset uses the token's default index.", example: 'defender' }),
+  SPLUNK_INDEX: text({ description: "splunk-hec: index of each event; may contain {category}, {table} and {tenantId}. Unset uses the token's default index.", example: 'defender' }),
   SPLUNK_HEC_ACK: flag({
     description: 'splunk-hec: use indexer acknowledgement, so records count as delivered only once indexed.',
     default: false,
@@ -120,7 +120,7 @@ export const settings = {
 
   REDRIVE_SCHEDULE: text({
     description:
-      'When the redrive function re-sends dead letters: an NCRONTAB expression ("0 */15 * * * *": every 15 minutes) or an interval ("00:15:00"). Empty: no redrive function.',
+      'When the redrive function re-sends dead letters: an NCRONTAB expression of six fields ("0 */15 * * * *": every 15 minutes; Flex Consumption takes no interval such as "00:15:00"). Empty: no redrive function.',
     example: '0 */15 * * * *',
   }),
 

@@ -3,6 +3,7 @@
  * and how large a request may be. Each protocol's own limits and defaults are stated here, in one place.
  */
 import { expandTemplate, hasPlaceholders, TEMPLATE_VARIABLES, unknownPlaceholders } from '../route/template.js';
+import { quoted } from './quoted.js';
 import { isTenantRoute, type RouteField, type RouteOverride, type RouteOverrides } from './routes.js';
 import type { SecretValue } from './secretValue.js';
 import type { SettingName, Settings } from './settings.js';
@@ -104,10 +105,12 @@ export function parseSiem(
 ): { siem: SiemConfig; secret: SecretSource } | undefined {
   const format = values.SIEM_FORMAT;
   const url = parseUrlTemplate(values.SIEM_URL, format, (message) => report('SIEM_URL', message));
-  const auth = parseAuth(values, report);
-  const secret = auth && parseSecretSource(values, auth, report);
+  // The mode is known even when its header or scope is missing, so what depends on it is still checked.
+  const mode = values.SIEM_AUTH ?? DEFAULT_AUTH[format];
+  const auth = parseAuth(values, mode, report);
+  const secret = parseSecretSource(values, mode, auth, report);
   const caCertificate = parseCaCertificate(values, report);
-  const routes = auth && checkRoutesFor(values.SIEM_ROUTES, format, auth, report);
+  const routes = checkRoutesFor(values.SIEM_ROUTES, format, mode, report);
   const limits = FORMAT_BYTE_LIMITS[format];
   const maxBatchBytes = values.SIEM_MAX_BATCH_BYTES ?? limits.default;
   if (maxBatchBytes > limits.max) {
@@ -117,7 +120,7 @@ export function parseSiem(
   if (format === 'sentinel') {
     const id = values.SENTINEL_DCR_ID;
     if (id === undefined || !/^dcr-[0-9a-f]{32}$/.test(id)) {
-      report('SENTINEL_DCR_ID', `is required for SIEM_FORMAT=sentinel: the rule's immutable id, dcr- and 32 hex digits, got "${id ?? ''}"`);
+      report('SENTINEL_DCR_ID', `is required for SIEM_FORMAT=sentinel: the rule's immutable id, dcr- and 32 hex digits, got ${quoted(id ?? '')}`);
     } else {
       sentinel = { dcrImmutableId: id };
     }
@@ -191,13 +194,13 @@ export function parseUrlTemplate(raw: string | undefined, format: SiemFormat, re
   try {
     urls = samples.map((sample) => new URL(sample));
   } catch {
-    report(`must be an absolute URL, got "${raw}"`);
+    report(`must be an absolute URL, got ${quoted(raw)}`);
     return undefined;
   }
   const [first, second] = urls as [URL, URL];
   if (first.origin !== second.origin) {
     // A host from record data would send the credential wherever a record says; per-tenant hosts are tenant routes.
-    report(`may use {${TEMPLATE_VARIABLES.join('}, {')}} in its path or query only, got "${raw}"`);
+    report(`may use {${TEMPLATE_VARIABLES.join('}, {')}} in its path or query only, got ${quoted(raw)}`);
     return undefined;
   }
   if (first.username || first.password) {
@@ -215,10 +218,11 @@ export function parseUrlTemplate(raw: string | undefined, format: SiemFormat, re
   return raw;
 }
 
-function parseAuth(values: Settings, report: Report): SiemAuth | undefined {
-  const mode = values.SIEM_AUTH ?? DEFAULT_AUTH[values.SIEM_FORMAT];
+type AuthMode = SiemAuth['mode'];
+
+function parseAuth(values: Settings, mode: AuthMode, report: Report): SiemAuth | undefined {
   if (values.SIEM_FORMAT === 'sentinel' && mode !== 'entra') {
-    report('SIEM_AUTH', `must be entra for SIEM_FORMAT=sentinel (the Logs Ingestion API takes Entra tokens only), got "${mode}"`);
+    report('SIEM_AUTH', `must be entra for SIEM_FORMAT=sentinel (the Logs Ingestion API takes Entra tokens only), got ${quoted(mode)}`);
     return undefined;
   }
   if (mode === 'header') {
@@ -242,33 +246,33 @@ function parseAuth(values: Settings, report: Report): SiemAuth | undefined {
 
 const VAULT_URL = /^https:\/\/[^/]+\/?$/;
 
-function parseSecretSource(values: Settings, auth: SiemAuth, report: Report): SecretSource | undefined {
+/** Reports every problem with where the secret comes from; returns it only when there is none and auth is valid. */
+function parseSecretSource(values: Settings, mode: AuthMode, auth: SiemAuth | undefined, report: Report): SecretSource | undefined {
   const vaultUrl = values.KEY_VAULT_URL;
   const name = values.SIEM_SECRET_NAME;
-  const routeNamesSecret = sendsSecret(auth) && [...values.SIEM_ROUTES.values()].some((route) => route.secretName !== undefined);
+  const routeNamesSecret = sendsSecret(mode) && [...values.SIEM_ROUTES.values()].some((route) => route.secretName !== undefined);
   const needsVault = name !== undefined || values.SIEM_CA_CERT !== undefined || routeNamesSecret;
-  if (needsVault && !checkVaultUrl(vaultUrl, report)) return undefined;
+  let valid = !needsVault || checkVaultUrl(vaultUrl, report);
   if (vaultUrl !== undefined && !needsVault) {
     report('KEY_VAULT_URL', 'is set, but nothing is read from it: set SIEM_SECRET_NAME (or SIEM_CA_CERT) too');
-    return undefined;
+    valid = false;
   }
-  if (auth.mode === 'entra' || auth.mode === 'none') {
+  if (!sendsSecret(mode)) {
     if (name !== undefined || values.SIEM_SECRET !== undefined) {
-      report('SIEM_AUTH', `is ${auth.mode}, which sends no secret: remove SIEM_SECRET_NAME and SIEM_SECRET`);
-      return undefined;
+      report('SIEM_AUTH', `is ${mode}, which sends no secret: remove SIEM_SECRET_NAME and SIEM_SECRET`);
+      valid = false;
     }
-    return auth.mode === 'entra' ? { kind: 'entra', scope: auth.scope } : { kind: 'none' };
+  } else if (name !== undefined) {
+    valid = checkSecretName('SIEM_SECRET_NAME', name, report) && valid;
+  } else if (!values.SIEM_SECRET) {
+    report('SIEM_AUTH', `${mode} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`);
+    valid = false;
   }
-  if (name !== undefined) {
-    if (!checkSecretName('SIEM_SECRET_NAME', name, report)) return undefined;
-    return { kind: 'key-vault', vaultUrl: vaultUrl!, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
-  }
-  if (values.SIEM_SECRET) return { kind: 'value', value: values.SIEM_SECRET };
-  report(
-    'SIEM_AUTH',
-    `${auth.mode} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`,
-  );
-  return undefined;
+  if (!valid || !auth) return undefined;
+  if (auth.mode === 'entra') return { kind: 'entra', scope: auth.scope };
+  if (auth.mode === 'none') return { kind: 'none' };
+  if (name !== undefined) return { kind: 'key-vault', vaultUrl: vaultUrl!, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
+  return { kind: 'value', value: values.SIEM_SECRET! };
 }
 
 /** undefined when not configured, null when misconfigured (already reported). */
@@ -286,7 +290,7 @@ function checkVaultUrl(vaultUrl: string | undefined, report: Report): boolean {
     return false;
   }
   if (!VAULT_URL.test(vaultUrl)) {
-    report('KEY_VAULT_URL', `must be a vault URL such as https://my-vault.vault.azure.net, got "${vaultUrl}"`);
+    report('KEY_VAULT_URL', `must be a vault URL such as https://my-vault.vault.azure.net, got ${quoted(vaultUrl)}`);
     return false;
   }
   return true;
@@ -294,7 +298,7 @@ function checkVaultUrl(vaultUrl: string | undefined, report: Report): boolean {
 
 function checkSecretName(setting: SettingName, name: string, report: Report): boolean {
   if (/^[0-9a-zA-Z-]{1,127}$/.test(name)) return true;
-  report(setting, `must be a Key Vault secret name (letters, digits, dashes), got "${name}"`);
+  report(setting, `must be a Key Vault secret name (letters, digits, dashes), got ${quoted(name)}`);
   return false;
 }
 
@@ -303,7 +307,7 @@ function checkSecretName(setting: SettingName, name: string, report: Report): bo
  * A tenant route that sets a URL names the secret beside it, so neither the default credential nor another
  * route's is ever sent to a tenant's endpoint.
  */
-function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, auth: SiemAuth, report: Report): RouteOverrides | undefined {
+function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, mode: AuthMode, report: Report): RouteOverrides | undefined {
   const allowed = ROUTE_FIELDS_BY_FORMAT[format];
   const checked = new Map<string, RouteOverride>();
   let valid = true;
@@ -316,14 +320,14 @@ function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, auth: SiemAu
       if (!allowed.includes(field)) {
         problem(`.${key}.${field} does not apply to SIEM_FORMAT=${format}, which routes by ${allowed.join(', ')}`);
       } else if (field === 'secretName') {
-        if (!sendsSecret(auth)) problem(`.${key}.secretName does not apply to SIEM_AUTH=${auth.mode}, which sends no secret`);
+        if (!sendsSecret(mode)) problem(`.${key}.secretName does not apply to SIEM_AUTH=${mode}, which sends no secret`);
         else checkSecretName('SIEM_ROUTES', template, (_, message) => problem(`.${key}.secretName ${message}`));
       } else if (field !== 'url' && unknownPlaceholders(template).length > 0) {
         problem(`.${key}.${field} uses an unknown placeholder; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
       }
     }
     const url = override.url === undefined ? undefined : parseUrlTemplate(override.url, format, (message) => problem(`.${key}.url ${message}`));
-    if (url !== undefined && isTenantRoute(key) && sendsSecret(auth) && override.secretName === undefined) {
+    if (url !== undefined && isTenantRoute(key) && sendsSecret(mode) && override.secretName === undefined) {
       problem(`.${key}.url needs a secretName beside it: a tenant's endpoint is sent only the secret its route names`);
     }
     checked.set(key, url === undefined ? override : { ...override, url });
@@ -331,8 +335,8 @@ function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, auth: SiemAu
   return valid ? checked : undefined;
 }
 
-function sendsSecret(auth: SiemAuth): boolean {
-  return auth.mode !== 'none' && auth.mode !== 'entra';
+function sendsSecret(mode: AuthMode): boolean {
+  return mode !== 'none' && mode !== 'entra';
 }
 
 /** Only called once KEY_VAULT_URL is known good (parseSecretSource requires it when a route names a secret). */

@@ -25,6 +25,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseTelemetry(values: Settings, report: Report): TelemetryConfig | undefined {
   const text = values.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  // Checked even with telemetry off: the Functions host reads it too, and a typo should not wait for the day
+  // telemetry is turned on.
+  const entra = parseEntraIngestion(values.APPLICATIONINSIGHTS_AUTHENTICATION_STRING, report);
   if (text === undefined) return undefined;
   const problem = (message: string) => report('APPLICATIONINSIGHTS_CONNECTION_STRING', message);
   const parts = keyValueParts(text);
@@ -37,7 +40,6 @@ export function parseTelemetry(values: Settings, report: Report): TelemetryConfi
   if (ingestion !== undefined && url?.protocol !== 'https:' && !loopbackHttp) {
     problem(`IngestionEndpoint must be an https URL (plain http only on loopback), got "${url ? `${url.protocol}//${url.host}` : 'not a URL'}"`);
   }
-  const entra = parseEntraIngestion(values.APPLICATIONINSIGHTS_AUTHENTICATION_STRING, report);
   if (entra && loopbackHttp) problem('IngestionEndpoint must be https for Entra ID ingestion: a token is never sent over plain http');
   return {
     connectionString: new SecretValue(text),

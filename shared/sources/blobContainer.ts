@@ -7,6 +7,7 @@ import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import type { Readable } from 'node:stream';
 import { isLoopback } from '../config/config.js';
+import { quoted } from '../config/quoted.js';
 import type { SecretValue } from '../config/secretValue.js';
 import { readName } from './fileNames.js';
 import type { SourceFile } from './sourceFile.js';
@@ -56,7 +57,7 @@ function containerUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`--from-blob needs a container URL such as https://<account>.blob.core.windows.net/<container>, got "${text}"`);
+    throw new Error(`--from-blob needs a container URL such as https://<account>.blob.core.windows.net/<container>, got ${quoted(text)}`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
     throw new Error(`--from-blob must be https (plain http is allowed only on loopback), got "${url.protocol}//${url.host}"`);

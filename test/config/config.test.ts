@@ -61,6 +61,58 @@ test('secrets never show in the config, its JSON, or a config error', () => {
   assert.doesNotMatch(`${error.message} ${inspect(error)}`, /hunter2|hunter3/);
 });
 
+test('a setting that carries a credential in the wrong form is named in the error, the credential is not', () => {
+  const error = catchConfigError({
+    SIEM_SECRET: 'x',
+    SIEM_URL: 'https://admin:url-pass-1@siem example.com/in',
+    SIEM_ROUTES: '{"DeviceInfo":{"url":"https://u:route-pass-2@bad host/x"}}',
+    DEAD_LETTER_STORAGE__blobServiceUri: 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=account-key-3==;EndpointSuffix=core.windows.net',
+    DEVICE_DIRECTORY__tableServiceUri: 'acct.table.core.windows.net/?sv=2022-11-02&sig=sas-sig-4',
+    DEFENDER_API_URL: 'https://user:api-pass-5@api.securitycenter.microsoft.com',
+    KEY_VAULT_URL: 'https://u:vault-pass-6@my-vault.vault.azure.net/x',
+    SIEM_SECRET_NAME: 'siem-token',
+  });
+  for (const name of ['SIEM_URL', 'SIEM_ROUTES', 'DEAD_LETTER_STORAGE__blobServiceUri', 'DEVICE_DIRECTORY__tableServiceUri', 'DEFENDER_API_URL', 'KEY_VAULT_URL']) {
+    assert.match(error.message, new RegExp(`- ${name}[^\\n]* must`), name);
+  }
+  assert.doesNotMatch(`${error.message} ${inspect(error)}`, /pass-|account-key|sas-sig/);
+  assert.match(error.message, /SIEM_URL must be an absolute URL, got "https:\/\/\*\*\*@siem example\.com\/in"/);
+  assert.match(error.message, /AccountName=\*\*\*;AccountKey=\*\*\*/);
+});
+
+test('storage reached with the app identity is checked at start-up: endpoints are https URLs, the account a name', () => {
+  const error = catchConfigError({
+    ...minimal,
+    DEVICE_DIRECTORY__tableServiceUri: 'DefaultEndpointsProtocol=https;AccountName=acct',
+    AzureWebJobsStorage__tableServiceUri: 'http://acct.table.core.windows.net',
+    AzureWebJobsStorage__blobServiceUri: 'acct.blob.core.windows.net',
+    AzureWebJobsStorage__accountName: 'My_Account',
+  });
+  assert.match(error.message, /DEVICE_DIRECTORY__tableServiceUri must be an https URL such as https:\/\/myaccount\.table\.core\.windows\.net/);
+  assert.match(error.message, /AzureWebJobsStorage__tableServiceUri must be an https URL/);
+  assert.match(error.message, /AzureWebJobsStorage__blobServiceUri must be an https URL such as https:\/\/myaccount\.blob/);
+  assert.match(error.message, /AzureWebJobsStorage__accountName must be a storage account name/);
+  assert.equal(error.problems.length, 4);
+  const local = loadConfig({ ...minimal, DEVICE_DIRECTORY__tableServiceUri: 'http://127.0.0.1:10002/devstoreaccount1' }, { functionsApp: false });
+  assert.deepEqual(local.deviceDirectory.table?.connection, { kind: 'identity', serviceUri: 'http://127.0.0.1:10002/devstoreaccount1' });
+});
+
+test('a missing auth header or a bad vault does not hide the problems after it', () => {
+  const header = catchConfigError({
+    SIEM_URL: minimal.SIEM_URL,
+    SIEM_AUTH: 'header',
+    KEY_VAULT_URL: 'https://my-vault.vault.azure.net',
+    SIEM_SECRET_NAME: 'bad name!',
+    SIEM_ROUTES: '{"DeviceProcessEvents":{"index":"edr"}}',
+  });
+  assert.match(header.message, /SIEM_AUTH_HEADER is required/);
+  assert.match(header.message, /SIEM_SECRET_NAME must be a Key Vault secret name/);
+  assert.match(header.message, /SIEM_ROUTES \.DeviceProcessEvents\.index does not apply to SIEM_FORMAT=ndjson/);
+  assert.equal(header.problems.length, 3);
+  const vault = catchConfigError({ SIEM_URL: minimal.SIEM_URL, KEY_VAULT_URL: 'vault', SIEM_SECRET_NAME: 'bad name!' });
+  assert.deepEqual(vault.problems.map((problem) => problem.split(' ')[0]), ['KEY_VAULT_URL', 'SIEM_SECRET_NAME']);
+});
+
 test('the functions app falls back to host storage for dead letters', () => {
   const config = loadConfig(
     { ...minimal, EVENT_HUB_NAMES: 'a, b', AzureWebJobsStorage__accountName: 'acct' },
@@ -75,6 +127,12 @@ test('local.settings.sample.json is generated from the settings table', () => {
   assert.equal(committed, sampleSettings(), 'regenerate it: node dist/shared/cli/main.js settings > local.settings.sample.json');
   const names = Object.keys((JSON.parse(committed) as { Values: object }).Values).sort();
   assert.deepEqual(names, [...Object.keys(settings), ...Object.keys(hostSettings)].sort());
+});
+
+test('local.settings.sample.json loads as it stands, for the functions app and the command line', () => {
+  const { Values: values } = JSON.parse(readFileSync(new URL('local.settings.sample.json', ROOT), 'utf8')) as { Values: Record<string, string> };
+  assert.equal(loadConfig(values, { functionsApp: true }).siem.routes.get('DeviceProcessEvents')?.url, 'https://siem.example.com/ingest/edr');
+  assert.equal(loadConfig(values, { functionsApp: false }).secret.kind, 'key-vault');
 });
 
 test('README documents every setting', () => {
@@ -101,15 +159,16 @@ test('hostile settings fail at start-up: a look-alike loopback host, plain-http 
   assert.equal(loadConfig({ ...minimal, SIEM_URL: 'http://127.0.0.2:8080/in' }, { functionsApp: false }).siem.destination.url, 'http://127.0.0.2:8080/in');
 });
 
-test('REDRIVE_SCHEDULE: off when empty, six NCRONTAB fields or an interval when set', () => {
+test('REDRIVE_SCHEDULE: off when empty, six NCRONTAB fields when set; an interval is refused, as Flex Consumption does', () => {
   assert.equal(loadConfig(minimal, { functionsApp: false }).redrive.schedule, undefined);
   assert.equal(loadConfig({ ...minimal, REDRIVE_SCHEDULE: ' ' }, { functionsApp: false }).redrive.schedule, undefined);
-  for (const schedule of ['0 */15 * * * *', '0 0 2 * * Mon-Fri', '00:15:00', '1.00:00:00']) {
+  for (const schedule of ['0 */15 * * * *', '0 0 2 * * Mon-Fri']) {
     assert.equal(loadConfig({ ...minimal, REDRIVE_SCHEDULE: schedule }, { functionsApp: false }).redrive.schedule, schedule);
   }
-  for (const schedule of ['*/15 * * * *', 'every 15 minutes', '00:00:00', '15:00']) {
+  for (const schedule of ['*/15 * * * *', 'every 15 minutes', '00:00:00', '15:00', '00:15:00', '1.00:00:00']) {
     assert.match(catchConfigError({ ...minimal, REDRIVE_SCHEDULE: schedule }).message, /REDRIVE_SCHEDULE must be an NCRONTAB expression of six fields/, schedule);
   }
+  assert.match(catchConfigError({ ...minimal, REDRIVE_SCHEDULE: '00:15:00' }).message, /works only on an App Service plan, not Flex Consumption/);
 });
 
 function catchConfigError(env: Record<string, string>, functionsApp = false): ConfigError {
@@ -154,6 +213,8 @@ test('Entra ingestion follows the Functions convention and is refused over plain
   assert.deepEqual(entra('Authorization=AAD'), {});
   assert.deepEqual(entra(`Authorization=AAD;ClientId=${IKEY}`), { clientId: IKEY });
   assert.match(catchConfigError({ ...withKey, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=abc' }).message, /must be "Authorization=AAD"/);
+  // The host reads it too: a typo fails at start-up even while telemetry is off.
+  assert.match(catchConfigError({ ...minimal, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AD' }).message, /must be "Authorization=AAD"/);
   const overHttp = catchConfigError({
     ...minimal,
     APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=http://127.0.0.1:4318`,

@@ -1,0 +1,13 @@
+/**
+ * A value as an error message may show it, in quotes, with whatever could be a credential masked: a URL's user
+ * and password, and the value of every `name=value` pair (a query's tokens and SAS signatures, a connection
+ * string's AccountKey). A start-up error goes to the host's logs, which must never hold a secret; what is left
+ * still shows what kind of value was given and where it went wrong.
+ */
+export function quoted(value: string): string {
+  const masked = value.replace(USER_INFO, '$1***@').replace(PAIR_VALUE, '$1=***');
+  return `"${masked}"`;
+}
+
+const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+const PAIR_VALUE = /((?:^|[?&;])[^=?&;#]*)=[^&;#]*/g;
