@@ -23,13 +23,24 @@ export class BlobDeadLetterStore implements DeadLetterStore {
   }
 
   async write(letter: DeadLetter): Promise<string> {
-    await this.#ensureContainer();
     const name = deadLetterName(letter);
     const content = encodeDeadLetter(letter);
-    await this.#container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
-      blobHTTPHeaders: { blobContentType: 'application/json' },
-      metadata: metadataOf(letter.meta),
-    });
+    const upload = () =>
+      this.#container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+        metadata: metadataOf(letter.meta),
+      });
+    await this.#ensureContainer();
+    try {
+      await upload();
+    } catch (error) {
+      // Someone deleted the container since it was made: make it again rather than fail every write until restart.
+      // (Storage refuses while the old one is still being removed; the invocation then fails and is retried.)
+      if ((error as { code?: string }).code !== 'ContainerNotFound') throw error;
+      this.#ready = undefined;
+      await this.#ensureContainer();
+      await upload();
+    }
     return name;
   }
 

@@ -64,6 +64,9 @@ export interface CategoryCounts {
   pending: number;
   /** Left out by the category filter: counted here, never sent. */
   excluded: number;
+  /** Of forwarded and deadLettered: settled by an earlier try of this invocation, not this one. */
+  forwardedEarlier: number;
+  deadLetteredEarlier: number;
   batches: number;
   bytes: number;
 }
@@ -143,7 +146,16 @@ export async function forward(
     counts(batch.category).bytes += batch.bytes;
   }
   for (const record of result.delivered) counts(record.category).forwarded++;
-  for (const [record, settlement] of earlier) counts(record.category)[settlement === 'delivered' ? 'forwarded' : 'deadLettered']++;
+  for (const [record, settlement] of earlier) {
+    const entry = counts(record.category);
+    if (settlement === 'delivered') {
+      entry.forwarded++;
+      entry.forwardedEarlier++;
+    } else {
+      entry.deadLettered++;
+      entry.deadLetteredEarlier++;
+    }
+  }
 
   const held = options.finalAttempt ? [] : result.failed.filter((failure) => failure.retryable);
   const toDeadLetter = result.failed.filter((failure) => !held.includes(failure));
@@ -242,7 +254,7 @@ async function readAndDispatch(
 }
 
 export function emptyCounts(): CategoryCounts {
-  return { received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, batches: 0, bytes: 0 };
+  return { received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, forwardedEarlier: 0, deadLetteredEarlier: 0, batches: 0, bytes: 0 };
 }
 
 async function writeAll(store: DeadLetterStore, letters: readonly DeadLetter[]): Promise<string[]> {

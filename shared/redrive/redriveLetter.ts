@@ -4,7 +4,7 @@
  * left stays, rewritten with only the records still undelivered and its attempt count raised.
  */
 import { batchRecords, maxRecordBytes } from '../batch/batch.js';
-import { encodeDeadLetter, readDeadLetterMeta, type DeadLetterMeta } from '../deadletter/entry.js';
+import { encodeDeadLetter, readDeadLetterMeta, type DeadLetterMeta, type FailureAnswer } from '../deadletter/entry.js';
 import type { HeldLetter } from '../deadletter/store.js';
 import { deliverBatches } from '../deliver/deliverBatches.js';
 import type { FailedRecords } from '../deliver/sendBatch.js';
@@ -31,7 +31,14 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
     { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) },
     unpacked,
   );
-  const batches = batchRecords(unpacked.records, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
+  // A letter of records ALLOWED_TENANT_IDS refused goes back through the same check: such records are never sent,
+  // and stay in the letter until their tenant is admitted.
+  const admitted = pipeline.tenants(unpacked.records);
+  const refused = admitted.refused.flatMap((group) => group.records);
+  if (refused.length > 0 && admitted.records.length === 0 && unpacked.rejected.length === 0) {
+    return { kind: 'kept', delivered: 0, remaining: refused.length, siemUnavailable: false };
+  }
+  const batches = batchRecords(admitted.records, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
   const result = await deliverBatches(
     batches,
     { sink: pipeline.sink, post: pipeline.post, secrets: pipeline.secrets, backoff: pipeline.backoff, deadline },
@@ -39,9 +46,12 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
   );
 
   const remaining = [
-    ...result.failed.flatMap((failure) => failure.records.map((record) => ({ index: record.index, text: record.text, id: idOf(record) }))),
-    ...unpacked.rejected.map((reject) => ({ index: reject.index ?? 0, text: reject.raw, id: recordId(reject.raw) })),
-  ].sort((a, b) => a.index - b.index);
+    ...result.failed.flatMap((failure) => failure.records),
+    ...refused,
+  ]
+    .map((record) => ({ index: record.index, text: record.text, id: idOf(record) }))
+    .concat(unpacked.rejected.map((reject) => ({ index: reject.index ?? 0, text: reject.raw, id: recordId(reject.raw) })))
+    .sort((a, b) => a.index - b.index);
   if (remaining.length === 0) {
     await held.delete();
     return { kind: 'delivered', records: result.delivered.length };
@@ -53,7 +63,7 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
     recordIds: remaining.map((record) => record.id),
     redrives: (meta.redrives ?? 0) + 1,
     lastRedriveAt: new Date().toISOString(),
-    lastFailure: lastFailure(result.failed[0], unpacked.rejected[0]?.detail),
+    lastFailure: result.failed[0] ? failureAnswer(result.failed[0]) : notSent(unpacked.rejected[0]?.detail, admitted.refused[0]?.detail),
   };
   await held.replace(encodeDeadLetter({ meta: updated, records: remaining.map((record) => record.text) }));
   return {
@@ -64,12 +74,17 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
   };
 }
 
-function lastFailure(failure: FailedRecords | undefined, rejectDetail: string | undefined): DeadLetterMeta['lastFailure'] {
-  if (!failure) return { reason: 'not-forwardable', detail: rejectDetail ?? 'the record cannot be forwarded' };
+function failureAnswer(failure: FailedRecords): FailureAnswer {
   return {
     reason: failure.reason,
     detail: failure.detail,
     ...(failure.status === undefined ? {} : { status: failure.status }),
     ...(failure.responseExcerpt === undefined ? {} : { responseExcerpt: failure.responseExcerpt }),
   };
+}
+
+/** Why records were left in the letter without being tried: unpack rejected them, or their tenant is not allowed. */
+function notSent(rejectDetail: string | undefined, refusedDetail: string | undefined): FailureAnswer {
+  if (refusedDetail !== undefined && rejectDetail === undefined) return { reason: 'tenant-not-allowed', detail: refusedDetail };
+  return { reason: 'not-forwardable', detail: rejectDetail ?? 'the record cannot be forwarded' };
 }

@@ -62,7 +62,7 @@ function startAzureMonitor(config: TelemetryConfig, options: TelemetryOptions): 
   });
   // undici is not patched but observed (diagnostics_channel): every SIEM request becomes a dependency span,
   // a child of whatever context is active, which the handler sets to the invocation's trace.
-  const siemRequests = new UndiciInstrumentation({ startSpanHook: urlWithoutQuery });
+  const siemRequests = new UndiciInstrumentation({ startSpanHook: siemOrigin });
   return new Telemetry({
     flush: flushAzureMonitor,
     shutdown: async () => {
@@ -77,8 +77,11 @@ function entraCredential(entra: NonNullable<TelemetryConfig['entra']>): TokenCre
   return entra.clientId === undefined ? azureCredential() : new ManagedIdentityCredential({ clientId: entra.clientId });
 }
 
-/** A SIEM may take a token in the query string; the dependency shows the URL without it. */
-function urlWithoutQuery(request: { origin: string; path: string }): Record<string, string> {
-  const url = new URL(request.path, request.origin);
-  return { 'url.full': `${url.origin}${url.pathname}`, 'url.query': '' };
+/**
+ * A SIEM may take its token in the URL, in the query string or in the path (Sumo Logic's collector URLs end in
+ * it): the dependency shows the SIEM's origin only.
+ */
+function siemOrigin(request: { origin: string; path: string }): Record<string, string> {
+  const { origin } = new URL(request.path, request.origin);
+  return { 'url.full': origin, 'url.path': '/', 'url.query': '' };
 }

@@ -64,11 +64,15 @@ export class ForwarderMetrics {
     if (event.status === 429) this.#throttles.add(1, where);
   }
 
+  /**
+   * Each try counts what it handled itself: records an earlier try of the invocation settled are neither received
+   * nor forwarded again, so received = forwarded + dead_lettered + pending + excluded holds summed over every try.
+   */
   invocation(hub: string, summary: ForwardSummary): void {
     for (const [category, counts] of summary.categories) {
       const where = { category, hub };
-      this.#received.add(counts.received, where);
-      this.#forwarded.add(counts.forwarded, where);
+      this.#received.add(counts.received - counts.forwardedEarlier - counts.deadLetteredEarlier, where);
+      this.#forwarded.add(counts.forwarded - counts.forwardedEarlier, where);
       if (counts.pending > 0) this.#pending.add(counts.pending, where);
       if (counts.excluded > 0) this.#excluded.add(counts.excluded, { ...where, reason: 'category-filter' });
     }

@@ -33,3 +33,16 @@ test('blob store: one blob per letter, JSON, with the reason and category as met
   await store.claim(name, (held) => held.replace(held.content.replace('"attempts":0', '"attempts":1')));
   assert.deepEqual((await blob.getProperties()).metadata, { reason: 'oversize-record', category: 'AdvancedHunting-DeviceEvents' }, 'kept on replace');
 });
+
+test('blob store: a container deleted while the app runs is made again by the next write', async () => {
+  const store = newStore('deleted-container');
+  const letter = (detail: string) => ({
+    meta: { reason: 'oversize-record', detail, category: 'AdvancedHunting-DeviceEvents', attempts: 0, failedAt: '2026-11-23T09:00:00.000Z', source: {} },
+    records: ['{"category":"AdvancedHunting-DeviceEvents"}'],
+  });
+  await store.write(letter('first'));
+  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('deleted-container');
+  await container.delete();
+  const name = await store.write(letter('second'));
+  assert.ok(await container.getBlobClient(name).exists());
+});

@@ -10,7 +10,7 @@ import { redrive } from '../../shared/redrive/redrive.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { deadLetteredKeys, storedLetters } from '../support/deadLetters.js';
 import { accept, deliveredOnce, startFaultSiem, type FaultScript, type FaultSiem } from '../support/faultSiem.js';
-import { body, deviceEvent, deviceInfo, keyedRecord } from '../support/records.js';
+import { body, deviceEvent, deviceInfo, keyedRecord, recordKeys, recordText, TENANT } from '../support/records.js';
 
 let azurite: Azurite;
 let containers = 0;
@@ -28,7 +28,7 @@ interface Setup {
   script: FaultScript;
 }
 
-async function setup(kind: 'blob' | 'folder'): Promise<Setup> {
+async function setup(kind: 'blob' | 'folder', settings: Record<string, string> = {}): Promise<Setup> {
   const state = { script: (() => accept) as FaultScript };
   const siem = await startFaultSiem((request, index) => state.script(request, index));
   const config = loadConfig(
@@ -41,6 +41,7 @@ async function setup(kind: 'blob' | 'folder'): Promise<Setup> {
       DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-redrive-')),
       DEAD_LETTER_STORAGE: azurite.connectionString,
       DEAD_LETTER_CONTAINER: `redrive-${++containers}`,
+      ...settings,
     },
     { functionsApp: false },
   );
@@ -132,3 +133,35 @@ for (const kind of ['blob', 'folder'] as const) {
     });
   });
 }
+
+test('letters of a tenant ALLOWED_TENANT_IDS refuses are never sent by redrive; they wait, whole, for the tenant to be admitted', async () => {
+  const other = '0f0f0f0f-0000-4000-8000-000000000001';
+  const folder = mkdtempSync(join(tmpdir(), 'dsf-redrive-tenant-'));
+  const s = await setup('folder', { ALLOWED_TENANT_IDS: TENANT, DEAD_LETTER_DIR: folder });
+  const foreign = recordText({ table: 'DeviceProcessEvents', tenantId: other, properties: '"RecordKey":"other-customer-1"' });
+  await forward(s.pipeline, [{ body: body([keyedRecord('ours-1'), foreign]), source: { hub: 'hub', partition: '0', sequenceNumber: 1 } }], {
+    deadline: Date.now() + 5_000,
+    finalAttempt: true,
+  });
+  assert.deepEqual(s.siem.requests.flatMap((request) => recordKeys(request.body)), ['ours-1']);
+  const [letter] = await storedLetters(s.pipeline.deadLetters);
+  assert.equal(letter?.letter.reason, 'tenant-not-allowed');
+
+  const summary = await run(s);
+  assert.deepEqual({ emptied: summary.emptied, kept: summary.kept }, { emptied: 0, kept: 1 });
+  assert.deepEqual(s.siem.requests.flatMap((request) => recordKeys(request.body)), ['ours-1'], 'redrive sent a refused tenant\'s record');
+  assert.deepEqual((await storedLetters(s.pipeline.deadLetters)).map((stored) => stored.content), [letter?.content]);
+
+  // Admitted later, by a pipeline over the same folder, the tenant's records go out and the letter goes.
+  const admitted = createPipeline(
+    loadConfig(
+      { SIEM_URL: `${s.siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: folder, ALLOWED_TENANT_IDS: `${TENANT},${other}` },
+      { functionsApp: false },
+    ),
+    { deadLetters: 'folder' },
+  );
+  closers.push(admitted.close);
+  const later = await redrive(admitted.pipeline, admitted.pipeline.deadLetters, { deadline: Date.now() + 30_000, letterBudgetMs: 5_000 });
+  assert.equal(later.emptied, 1);
+  assert.deepEqual(s.siem.requests.flatMap((request) => recordKeys(request.body)), ['ours-1', 'other-customer-1']);
+});

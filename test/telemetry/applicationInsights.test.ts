@@ -189,7 +189,9 @@ test('SIEM requests are dependencies, and the invocation\'s are children of the 
   const dependencies = ingestion.envelopes().filter((envelope) => envelope.data.baseType === 'RemoteDependencyData');
   assert.equal(dependencies.length, siem.requests.length);
   const data = dependencies.map((dependency) => dependency.data.baseData);
-  assert.ok(data.every((d) => d.type === 'Http' && d.data === `${siem.url}/ingest` && d.name === 'POST /ingest'));
+  // The path may hold a token (Sumo Logic puts it there): only the origin leaves.
+  assert.deepEqual([...new Set(data.map((d) => `${d.type} ${d.name} ${d.data}`))], [`Http POST / ${siem.url}`]);
+  assert.ok(!JSON.stringify(ingestion.envelopes()).includes('/ingest'), 'the SIEM URL\'s path was exported');
   assert.deepEqual(
     data.map((d) => d.resultCode).sort(),
     statuses.map(String).sort(),
