@@ -119,6 +119,8 @@ test('with indexer acknowledgement a batch counts as delivered only once HEC rep
     assert.match(String(channel), /^[0-9a-f-]{36}$/);
     assert.equal(polls.length, 3);
     assert.ok(polls.every((poll) => poll.path === `/services/collector/ack?channel=${channel}` && poll.body === '{"acks":[0]}'));
+    assert.match(String(send!.headers['idempotency-key']), /^[0-9a-f]{32}$/);
+    assert.ok(polls.every((poll) => poll.headers['idempotency-key'] === undefined), 'a poll carried the batch\'s Idempotency-Key');
   });
 });
 

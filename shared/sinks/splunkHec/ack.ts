@@ -43,10 +43,13 @@ export function withIndexerAcknowledgement(post: Post, timeoutMs: number, now: (
 }
 
 async function isIndexed(post: Post, request: SiemRequest, ackId: number, signal: AbortSignal | undefined): Promise<boolean> {
+  // The poll keeps the batch's credential and channel, not its Idempotency-Key: a proxy that answers repeated keys
+  // from its cache would hand every poll the batch's own answer, and the batch would never count as indexed.
+  const { 'idempotency-key': _batchKey, ...headers } = request.headers;
   const response: SiemResponse = await post(
     {
       url: ackUrl(request),
-      headers: { ...request.headers, 'content-type': 'application/json' },
+      headers: { ...headers, 'content-type': 'application/json' },
       body: Buffer.from(JSON.stringify({ acks: [ackId] })),
       ...(request.clientCertificate ? { clientCertificate: request.clientCertificate } : {}),
     },
