@@ -38,6 +38,8 @@ export class JsonScanner {
   pos: number;
   /** Characters between the quotes of the last name nextKey read, as written: a cheap first test before keyIs. */
   keyLength = -1;
+  /** Whether the last name nextKey read is written with an escape ("cat\u0065gory"): then its length says nothing. */
+  keyEscaped = false;
   /** The first backslash at or after #searchedFrom (text.length when there is none), so most strings need no search. */
   #nextBackslash = -1;
   #searchedFrom = 0;
@@ -171,7 +173,9 @@ export class JsonScanner {
   nextKey(): number {
     if (this.peek() !== QUOTE) this.fail('expected a member name');
     const keyStart = this.pos;
-    this.keyLength = this.skipString() - keyStart - 2;
+    const keyEnd = this.skipString();
+    this.keyLength = keyEnd - keyStart - 2;
+    this.keyEscaped = this.#nextBackslash < keyEnd;
     if (this.text.charCodeAt(this.pos) === COLON) this.pos++;
     else this.expect(COLON, ':');
     this.peek();
@@ -214,9 +218,15 @@ export class JsonScanner {
     while (this.nextMember());
   }
 
-  /** True when the key whose opening quote is at keyStart is exactly `name` (written without escapes). */
+  /** True when the name nextKey just read, whose opening quote is at keyStart, is `name` (given without escapes). */
   keyIs(keyStart: number, name: string): boolean {
+    if (this.keyEscaped) return this.keyName(keyStart) === name;
     return this.text.charCodeAt(keyStart + name.length + 1) === QUOTE && this.text.startsWith(name, keyStart + 1);
+  }
+
+  /** The decoded name nextKey just read, whose opening quote is at keyStart. */
+  keyName(keyStart: number): string {
+    return JSON.parse(this.text.slice(keyStart, keyStart + this.keyLength + 2)) as string;
   }
 
   /** Walks an array's elements; `onElement` is called at each element's start and must consume it. */

@@ -56,6 +56,10 @@ function byLength(keys: readonly string[]): (readonly string[] | undefined)[] {
 
 /** Which of `keys` the key just read is, if any. */
 function knownKey(scanner: JsonScanner, keyStart: number, keys: readonly (readonly string[] | undefined)[]): string | undefined {
+  if (scanner.keyEscaped) {
+    const name = scanner.keyName(keyStart);
+    return keys[name.length]?.find((key) => key === name);
+  }
   const candidates = keys[scanner.keyLength];
   return candidates?.find((key) => scanner.keyIs(keyStart, key));
 }

@@ -98,6 +98,13 @@ test('values written with escapes, non-string values and repeated keys read as t
     '{"category":"c","properties":{"DeviceId":"d","Name":"a"},"Tenant":"t"}',
     '{"category":"c","properties":{"DeviceId":"d","MachineGroup":"Shadowed"},"properties":{"x":1}}',
   ];
+  // Names written with escapes mean what they decode to; the patterns leave such records to the cursor.
+  const escaped = '{"cat\\u0065gory":"A","properties":{"Device\\u0049d":"d","Machine\\u0047roup":"Keep"}}';
+  assert.equal(matched(escaped), undefined);
+  const read = scanned(escaped);
+  assert.ok(!(read instanceof JsonSyntaxError));
+  assert.equal(read.fields.category, 'A');
+  assert.deepEqual(read.fields.device?.machineGroup, { kind: 'value', value: 'Keep' });
   for (const text of texts) assert.deepEqual(matched(text), scanned(text), text);
   // JSON.parse keeps the last of repeated members: a device in an earlier properties is not the record's.
   assert.equal(matched(texts[6]!)?.fields.device, undefined);

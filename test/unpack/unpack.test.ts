@@ -107,6 +107,14 @@ test('a pretty-printed record with a string of megabytes is compacted with the s
   assert.equal(unpacked.records[0]?.text, `{"category":"AdvancedHunting-DeviceEvents","properties":{"Blob":"${long}"}}`);
 });
 
+test('member names written with escapes are read as what they decode to', () => {
+  const record = '{"cat\\u0065gory":"AdvancedHunting-DeviceEvents","properties":{"DeviceId":"d","MachineGroup":null}}';
+  const unpacked = unpackOne(`{"rec\\u006frds":[${record}]}`);
+  assert.deepEqual(unpacked.rejected, []);
+  assert.equal(unpacked.records[0]?.category, 'AdvancedHunting-DeviceEvents');
+  assert.equal(unpacked.records[0]?.text, record);
+});
+
 test('rejects from one message do not stop the next message', () => {
   const into: Unpacked = { records: [], rejected: [] };
   unpackMessage(message('nope'), options, into);
