@@ -7,13 +7,14 @@ const forwarder = forwarderApp(process.env);
 const { app } = azureFunctions;
 
 for (const hub of forwarder.hubs) {
-  const options: EventHubFunctionOptions & { dataType: 'string' } = {
+  const options: EventHubFunctionOptions & { dataType: 'binary' } = {
     connection: 'EventHubConnection',
     eventHubName: hub.name,
     consumerGroup: forwarder.config.eventHubs.consumerGroup,
     cardinality: 'many',
-    // Without it the host parses bodies itself: a non-JSON body fails the whole batch and big numbers lose digits.
-    dataType: 'string',
+    // The bodies as the bytes Defender wrote (Buffers). With 'string' the library JSON.parses each body before the
+    // handler sees it, and 19-digit ids lose digits; with neither the host parses them itself.
+    dataType: 'binary',
     retry: triggerRetry,
     handler: forwarder.handleEvents,
   };

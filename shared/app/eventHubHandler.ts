@@ -6,10 +6,11 @@
 import type { InvocationContext } from '@azure/functions';
 import { loggerFor, type Logger } from '../log/logger.js';
 import { forward, type ForwardSummary, type Pipeline } from '../pipeline/forward.js';
-import type { EventMessage, MessageSource } from '../pipeline/types.js';
+import type { EventMessage } from '../pipeline/types.js';
 import { withInvocationTrace } from '../telemetry/invocationTrace.js';
 import { Telemetry, type InvocationLag } from '../telemetry/telemetry.js';
 import { PartitionHolds } from './holdPolicy.js';
+import { kindOf, partitionOf, toEventMessages, type BodyKind } from './triggerMessages.js';
 
 export interface HandlerSettings {
   /** How long one invocation may spend delivering before it must wrap up. */
@@ -33,13 +34,28 @@ export class PendingRecordsError extends Error {
 export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSettings, telemetry = new Telemetry()) {
   const now = settings.now ?? Date.now;
   const holds = new PartitionHolds(settings.outageHoldMs, now);
+  let bodiesAnnounced = false;
   return async function handleEvents(messages: unknown, context: InvocationContext): Promise<void> {
     const started = Date.now();
     const holdStarted = now();
     const logger = loggerFor(context);
     const retryCount = context.retryContext?.retryCount ?? 0;
     const events = toEventMessages(messages, context);
-    const observer = telemetry.observe(events[0]?.source.hub ?? 'unknown', events);
+    const hub = events[0]?.source.hub ?? 'unknown';
+    const kinds = countKinds(events);
+    telemetry.bodies(hub, kinds);
+    if (!bodiesAnnounced) logger.info(`event bodies arrive as ${[...kinds.keys()].join(' and ')}`, Object.fromEntries(kinds));
+    bodiesAnnounced = true;
+    const parsed = kinds.get('parsed');
+    if (parsed) {
+      logger.warn(
+        'event bodies arrived already parsed by the host, so numbers beyond 2^53, escapes and repeated members may ' +
+          'differ from what Defender wrote; they are forwarded as parsed. Fix: register the Event Hub trigger with ' +
+          'dataType "binary" (functions/eventHubs.ts)',
+        { messages: parsed },
+      );
+    }
+    const observer = telemetry.observe(hub, events);
     const partition = partitionOf(context);
     const hold = holds.begin(partition);
     let summary: ForwardSummary;
@@ -69,41 +85,10 @@ export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSetti
   };
 }
 
-function partitionOf(context: InvocationContext): string {
-  const partitionContext = (context.triggerMetadata as EventHubMetadata | undefined)?.partitionContext;
-  return `${partitionContext?.eventHubName ?? ''}/${partitionContext?.partitionId ?? ''}`;
-}
-
-interface EventHubMetadata {
-  partitionContext?: { eventHubName?: string; partitionId?: string };
-  sequenceNumberArray?: unknown[];
-  offsetArray?: unknown[];
-  enqueuedTimeUtcArray?: unknown[];
-}
-
-export function toEventMessages(messages: unknown, context: InvocationContext): EventMessage[] {
-  const bodies = Array.isArray(messages) ? messages : [messages];
-  const metadata = (context.triggerMetadata ?? {}) as EventHubMetadata;
-  const hub = metadata.partitionContext?.eventHubName;
-  const partition = metadata.partitionContext?.partitionId;
-  return bodies.map((body, i) => {
-    const sequenceNumber = Number(metadata.sequenceNumberArray?.[i]);
-    const offset = metadata.offsetArray?.[i];
-    const enqueued = metadata.enqueuedTimeUtcArray?.[i];
-    const source: MessageSource = {
-      ...(hub ? { hub } : {}),
-      ...(partition ? { partition: String(partition) } : {}),
-      ...(Number.isFinite(sequenceNumber) ? { sequenceNumber } : {}),
-      ...(offset !== undefined ? { offset: String(offset) } : {}),
-      ...(enqueued !== undefined ? { enqueuedTime: toIso(enqueued) } : {}),
-    };
-    return { body, source };
-  });
-}
-
-function toIso(value: unknown): string {
-  const date = new Date(value as string);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
+function countKinds(events: readonly EventMessage[]): Map<BodyKind, number> {
+  const kinds = new Map<BodyKind, number>();
+  for (const { body } of events) kinds.set(kindOf(body), (kinds.get(kindOf(body)) ?? 0) + 1);
+  return kinds;
 }
 
 export function logSummary(

@@ -17,6 +17,7 @@ const ENRICHMENT_SOURCES = {
 } as const;
 
 export class ForwarderMetrics {
+  readonly #messages: Counter;
   readonly #received: Counter;
   readonly #forwarded: Counter;
   readonly #deadLettered: Counter;
@@ -33,6 +34,10 @@ export class ForwarderMetrics {
   readonly #lagRecord: Histogram;
 
   constructor(meter: Meter) {
+    this.#messages = meter.createCounter(metricNames.messagesReceived, {
+      description: 'Event Hub messages by the form their body arrived in',
+      unit: '{message}',
+    });
     const records = (name: string, description: string) => meter.createCounter(name, { description, unit: '{record}' });
     this.#received = records(metricNames.recordsReceived, 'Records taken from Event Hub messages');
     this.#forwarded = records(metricNames.recordsForwarded, 'Records the SIEM accepted');
@@ -51,6 +56,10 @@ export class ForwarderMetrics {
     this.#duration = meter.createHistogram(metricNames.siemDuration, { description: 'SIEM request duration', unit: 'ms' });
     this.#lagEnqueued = meter.createHistogram(metricNames.lagEnqueued, { description: 'Now minus Event Hub enqueued time', unit: 'ms' });
     this.#lagRecord = meter.createHistogram(metricNames.lagRecord, { description: "Now minus the record's time", unit: 'ms' });
+  }
+
+  messages(hub: string, bodies: ReadonlyMap<string, number>): void {
+    for (const [body, count] of bodies) this.#messages.add(count, { hub, body });
   }
 
   attempt(hub: string, event: AttemptEvent): void {

@@ -3,6 +3,8 @@
  * Renaming one breaks dashboards: treat them as a public interface.
  */
 export const metricNames = {
+  /** Event Hub messages by the form their body reached the handler in: bytes, text, or parsed (digits may be lost). {hub, body} */
+  messagesReceived: 'forwarder.messages.received',
   /** Records taken from Event Hub messages (and inputs that could not be split into records). {category, hub} */
   recordsReceived: 'forwarder.records.received',
   /** Records the SIEM accepted. {category, hub} */

@@ -36,6 +36,11 @@ export class Telemetry {
     this.#metrics = new ForwarderMetrics(metrics.getMeter(METER_NAME));
   }
 
+  /** Messages by the form their body reached the handler in (see BodyKind). */
+  bodies(hub: string, kinds: ReadonlyMap<string, number>): void {
+    this.#metrics.messages(hub, kinds);
+  }
+
   observe(hub: string, messages: readonly EventMessage[]): InvocationObserver {
     const enqueued = enqueuedLags(messages, Date.now());
     this.#metrics.enqueuedLag(hub, enqueued);

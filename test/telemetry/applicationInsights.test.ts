@@ -205,12 +205,23 @@ test('SIEM requests are dependencies, and the invocation\'s are children of the 
 test('the invocation logs one line with counts, lag and outcome through its context', () => {
   const lines = logLines.filter((line) => line.text.startsWith('invocation '));
   assert.equal(lines.length, 1);
-  assert.equal(logLines.length, 1, 'a clean invocation logs no failure lines');
+  assert.deepEqual(
+    logLines.map((line) => line.text.replace(/ \{.*$/, '')),
+    ['event bodies arrive as text', 'invocation'],
+    'a clean first invocation logs the body type and its summary, and no failure lines',
+  );
   const fields = JSON.parse(lines[0]!.text.slice('invocation '.length)) as Record<string, unknown>;
   assert.equal(lines[0]!.level, 'information');
   assert.deepEqual([fields.outcome, fields.received, fields.forwarded, fields.deadLettered], ['delivered', 1, 1, 0]);
   assert.ok((fields.lagEnqueuedMaxMs as number) >= ENQUEUED_AGE_MS);
   assert.ok((fields.lagRecordMaxMs as number) >= RECORD_AGE_MS);
+});
+
+test('messages are counted by the form their body arrived in', () => {
+  assert.deepEqual(
+    points(metricNames.messagesReceived).map((point) => [point.properties, point.value]),
+    [[{ hub: HUB, body: 'text' }, 1]],
+  );
 });
 
 test('no secret, no record content, no connection string is exported, and nothing left the machine', () => {

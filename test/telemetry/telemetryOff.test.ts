@@ -54,8 +54,9 @@ test('nothing is set up: meters are no-ops and no trace propagator is registered
 });
 
 test('the invocation still logs counts, lag and outcome, and one line per failure, never record content', () => {
-  const [invocation, failure, ...rest] = logLines;
+  const [bodies, invocation, failure, ...rest] = logLines;
   assert.equal(rest.length, 0);
+  assert.match(bodies!.text, /^event bodies arrive as text /);
   assert.equal(invocation?.level, 'information');
   const fields = JSON.parse(invocation!.text.replace(/^invocation /, '')) as Record<string, unknown>;
   assert.deepEqual([fields.outcome, fields.received, fields.forwarded, fields.deadLettered], ['dead-lettered', 2, 1, 1]);
