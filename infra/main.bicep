@@ -205,8 +205,8 @@ param eventHubRetentionHours int = 168
 @description('EVENT_HUB_CONSUMER_GROUP: the consumer group the forwarder reads with, created on every hub. Its own group keeps its checkpoints apart from any other reader.')
 param consumerGroup string = 'siem-forwarder'
 
-@description('Leave false. True turns shared access key (SAS) authentication back on for the namespace, only for a Defender export that cannot write to it otherwise (README, Troubleshoot). The forwarder reads with its managed identity either way.')
-param eventHubsAllowLocalAuth bool = false
+@description('Keep true unless your Defender export is proven to write without it: Defender\'s export, like Azure Monitor\'s, writes with the namespace\'s shared access keys (README, Deploy, step 5). The forwarder reads with its managed identity either way, and no key reaches any setting or output. False turns shared access keys off.')
+param eventHubsAllowLocalAuth bool = true
 
 @description('Object id of a developer who runs the functions locally against these hubs (Event Hubs Data Receiver). Empty grants nobody.')
 param developerPrincipalId string = ''

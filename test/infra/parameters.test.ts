@@ -36,9 +36,8 @@ test('the deployer must give only the SIEM URL; azd passes it from the environme
   assert.deepEqual(unknown, []);
 });
 
-test('defaults are the safe choice: no keys, no one granted anything, nothing secret passed through a deployment', () => {
+test('defaults are the safe choice: no one granted anything, nothing secret passed through a deployment', () => {
   const defaults = Object.fromEntries([...template.params].map(([name, param]) => [name, literal(param.defaultValue)]));
-  assert.equal(defaults.eventHubsAllowLocalAuth, false);
   assert.equal(defaults.siemSecret, '');
   assert.equal(defaults.secretsOfficerPrincipalId, '');
   assert.equal(defaults.developerPrincipalId, '');
