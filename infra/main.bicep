@@ -11,7 +11,7 @@ targetScope = 'resourceGroup'
 @description('Azure region for every resource; it must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
 param location string = resourceGroup().location
 
-@description('Short prefix for resource names, lowercase letters and digits; a hash of the resource group makes the names unique.')
+@description('Short prefix for resource names; names keep its letters and digits, lowercased (a storage account name takes nothing else). A hash of the resource group and the prefix makes the names unique.')
 @minLength(2)
 @maxLength(8)
 param namePrefix string = 'dsf'
@@ -25,16 +25,36 @@ param tags object = {}
 @minLength(1)
 param siemUrl string
 
-@description('SIEM_FORMAT: request body format (README, Configuration, lists the values).')
+@description('SIEM_FORMAT: request body format (README, Configuration, explains each).')
+@allowed([
+  'ndjson'
+  'json'
+  'splunk-hec'
+  'elastic-bulk'
+  'sentinel'
+])
 param siemFormat string = 'ndjson'
 
 @description('SIEM_AUTH: how the SIEM is authenticated (README, SIEM protocols, lists the modes). Empty uses the format\'s own: splunk for splunk-hec, apikey for elastic-bulk, entra for sentinel, bearer otherwise.')
+@allowed([
+  ''
+  'bearer'
+  'splunk'
+  'basic'
+  'header'
+  'apikey'
+  'entra'
+  'mtls'
+  'none'
+])
 param siemAuth string = ''
 
 @description('SIEM_AUTH_HEADER: header that carries the secret when siemAuth is header, e.g. X-Api-Key.')
 param siemAuthHeader string = ''
 
-@description('SIEM_SECRET_NAME: name of the SIEM secret in the vault.')
+@description('SIEM_SECRET_NAME: name of the SIEM secret in the vault (1-127 letters, digits and dashes).')
+@minLength(1)
+@maxLength(127)
 param siemSecretName string = 'siem-token'
 
 @description('The SIEM secret itself. Empty (the default) creates no secret: set it after deployment, so it never passes through a deployment\'s parameters.')
@@ -45,30 +65,46 @@ param siemSecret string = ''
 param secretsOfficerPrincipalId string = ''
 
 @description('SECRET_CACHE_MINUTES: how long a secret read from the vault is reused.')
+@minValue(1)
+@maxValue(1440)
 param secretCacheMinutes int = 60
 
-@description('SIEM_MAX_BATCH_BYTES: largest request body, in bytes. Empty uses the format\'s own limit (1 MiB; 1,000,000 bytes for splunk-hec and sentinel; 10 MiB for elastic-bulk).')
+@description('SIEM_MAX_BATCH_BYTES: largest request body, in bytes, at least 1024 and at most the format\'s own limit. Empty uses that limit (1 MiB; 1,000,000 bytes for splunk-hec and sentinel; 10 MiB for elastic-bulk). A string, so empty can mean the format\'s: the app checks it at start-up.')
 param siemMaxBatchBytes string = ''
 
 @description('SIEM_MAX_BATCH_RECORDS: most records in one request.')
+@minValue(1)
+@maxValue(100000)
 param siemMaxBatchRecords int = 500
 
 @description('SIEM_TIMEOUT_SECONDS: time allowed for one request.')
+@minValue(1)
+@maxValue(600)
 param siemTimeoutSeconds int = 30
 
 @description('SIEM_MAX_CONCURRENCY: requests in flight at once, per instance.')
+@minValue(1)
+@maxValue(64)
 param siemMaxConcurrency int = 4
 
 @description('SIEM_RETRY_SECONDS: how long one invocation keeps retrying a batch.')
+@minValue(1)
+@maxValue(3600)
 param siemRetrySeconds int = 120
 
 @description('SIEM_RETRY_INITIAL_MS: first retry waits up to this long.')
+@minValue(1)
+@maxValue(60000)
 param siemRetryInitialMs int = 500
 
 @description('SIEM_RETRY_MAX_MS: longest wait between retries.')
+@minValue(1)
+@maxValue(600000)
 param siemRetryMaxMs int = 30000
 
 @description('SIEM_OUTAGE_HOLD_MINUTES: how long the trigger holds a partition while the SIEM is unreachable before dead-lettering.')
+@minValue(0)
+@maxValue(10080)
 param siemOutageHoldMinutes int = 60
 
 @description('REDRIVE_SCHEDULE: when the redrive function sends dead letters again, as NCRONTAB of six fields (0 */15 * * * *); Flex Consumption takes no interval. Empty: no redrive function.')
@@ -102,6 +138,8 @@ param splunkIndex string = ''
 param splunkHecAck bool = false
 
 @description('SPLUNK_HEC_ACK_TIMEOUT_SECONDS: how long to wait for indexing before sending a batch again.')
+@minValue(1)
+@maxValue(600)
 param splunkHecAckTimeoutSeconds int = 60
 
 @description('ELASTIC_INDEX: elastic-bulk index or data stream; may contain {table} and {tenantId}.')
@@ -121,10 +159,14 @@ param allowedTenantIds string = ''
 
 // ---- Storage
 
-@description('DEAD_LETTER_CONTAINER: blob container for what the SIEM would not take.')
+@description('DEAD_LETTER_CONTAINER: blob container for what the SIEM would not take (3-63 lowercase letters, digits and dashes).')
+@minLength(3)
+@maxLength(63)
 param deadLetterContainer string = 'dead-letter'
 
-@description('DEVICE_DIRECTORY_TABLE: table holding the device directory (MachineGroup of devices the stream has not described yet).')
+@description('DEVICE_DIRECTORY_TABLE: table holding the device directory (MachineGroup of devices the stream has not described yet); 3-63 letters and digits, starting with a letter.')
+@minLength(3)
+@maxLength(63)
 param deviceDirectoryTable string = 'devicedirectory'
 
 @description('DEVICE_DIRECTORY_CACHE_SIZE: devices each instance keeps in memory in front of the directory table.')
@@ -159,9 +201,12 @@ param parseDynamicFields bool = false
 param eventHubLayout string = 'single'
 
 @description('The hub of the single layout; type this name into Defender\'s Event Hub name field.')
+@minLength(1)
+@maxLength(256)
 param eventHubName string = 'insights-logs-advancedhunting'
 
-@description('perTable layout: the Defender tables that get a hub. A Standard namespace holds at most 10 hubs (and Defender takes at most 10 tables per export setting on one); use eventHubsSku Premium for more.')
+@description('perTable layout: the Defender tables that get a hub. A Standard namespace holds at most 10 hubs; for more, use eventHubsSku Premium, or the single layout. Defender takes at most 10 tables per export setting either way (README, Deploy, step 5).')
+@minLength(1)
 param defenderTables array = [
   'DeviceInfo'
   'DeviceNetworkInfo'
@@ -182,7 +227,7 @@ param defenderTables array = [
 ])
 param eventHubsSku string = 'Standard'
 
-@description('Throughput units (Standard, 1 MB/s in each) or processing units (Premium).')
+@description('Throughput units (Standard: 1 to 40, 1 MB/s in each) or processing units (Premium: 1, 2, 4, 6, 8, 10, 12 or 16).')
 @minValue(1)
 @maxValue(40)
 param eventHubsCapacity int = 1
@@ -197,16 +242,18 @@ param eventHubsMaxThroughputUnits int = 4
 @maxValue(32)
 param eventHubPartitions int = 4
 
-@description('Hours a hub keeps events: how long the forwarder can be stopped, or held by a SIEM outage, before unread events expire. Standard allows up to 168.')
+@description('Hours a hub keeps events: how long the forwarder can be stopped, or held by a SIEM outage, before unread events expire. Standard keeps at most 168 (7 days), Premium 2160 (90 days).')
 @minValue(1)
 @maxValue(2160)
 param eventHubRetentionHours int = 168
 
 @description('EVENT_HUB_CONSUMER_GROUP: the consumer group the forwarder reads with, created on every hub. Its own group keeps its checkpoints apart from any other reader.')
+@minLength(1)
+@maxLength(50)
 param consumerGroup string = 'siem-forwarder'
 
-@description('Leave false. True turns shared access key (SAS) authentication back on for the namespace, only for a Defender export that cannot write to it otherwise (README, Troubleshoot). The forwarder reads with its managed identity either way.')
-param eventHubsAllowLocalAuth bool = false
+@description('Keep true unless your Defender export is proven to write without it: Defender\'s export, like Azure Monitor\'s, writes with the namespace\'s shared access keys (README, Deploy, step 5). The forwarder reads with its managed identity either way, and no key reaches any setting or output. False turns shared access keys off.')
+param eventHubsAllowLocalAuth bool = true
 
 @description('Object id of a developer who runs the functions locally against these hubs (Event Hubs Data Receiver). Empty grants nobody.')
 param developerPrincipalId string = ''
@@ -221,7 +268,9 @@ param developerPrincipalId string = ''
 ])
 param instanceMemoryMB int = 2048
 
-@description('Most instances the app scales out to. Beyond one per partition of each hub, more instances only wait.')
+@description('Most instances each function scales out to. Beyond one per partition of its hub, more instances only wait.')
+// Flex Consumption takes 1 to 1,000 (learn.microsoft.com/azure/azure-functions/event-driven-scaling#limit-scale-out);
+// its 2025 documentation gave 40 as the lowest. If Azure refuses a value under 40, that older floor still applies.
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
@@ -252,21 +301,33 @@ param quietWindow string = 'PT30M'
 @maxValue(100)
 param telemetryTraceSamplingPercentage int = 100
 
+// namePrefix lowercased, letters and digits only: all a storage account name may hold, and safe in every other name.
+var lowerPrefix = toLower(namePrefix)
+var prefix = join(filter(map(range(0, length(lowerPrefix)), i => substring(lowerPrefix, i, 1)), c => contains('abcdefghijklmnopqrstuvwxyz0123456789', c)), '')
+// Limits that depend on another parameter, which a decorator cannot state (Azure Event Hubs quotas and limits,
+// learn.microsoft.com/azure/event-hubs/event-hubs-quotas, and configure-processing-units-premium-namespace).
+var parameterProblems = filter([
+  empty(prefix) ? 'namePrefix needs at least one letter or digit.' : ''
+  eventHubsSku == 'Standard' && eventHubRetentionHours > 168 ? 'eventHubRetentionHours: a Standard namespace keeps events at most 168 hours (7 days); Premium keeps up to 2160.' : ''
+  eventHubsSku == 'Premium' && !contains([1, 2, 4, 6, 8, 10, 12, 16], eventHubsCapacity) ? 'eventHubsCapacity: Premium takes 1, 2, 4, 6, 8, 10, 12 or 16 processing units.' : ''
+  eventHubLayout == 'perTable' && eventHubsSku == 'Standard' && length(defenderTables) > 10 ? 'defenderTables: a Standard Event Hubs namespace holds at most 10 hubs; list at most 10 tables, use eventHubsSku Premium, or eventHubLayout single.' : ''
+], problem => !empty(problem))
+// Every resource name holds namePart, so any of those problems stops the deployment, with all of them in one message.
+var namePart = empty(parameterProblems) ? prefix : fail('Invalid parameters: ${join(parameterProblems, ' ')}')
 var token = toLower(uniqueString(resourceGroup().id, namePrefix))
 var names = {
-  identity: 'id-${namePrefix}-${token}'
-  storage: take('st${namePrefix}${token}', 24)
-  eventHubs: 'evhns-${namePrefix}-${token}'
-  keyVault: take('kv-${namePrefix}-${token}', 24)
-  workspace: 'log-${namePrefix}-${token}'
-  appInsights: 'appi-${namePrefix}-${token}'
-  plan: 'plan-${namePrefix}-${token}'
-  functionApp: 'func-${namePrefix}-${token}'
+  identity: 'id-${namePart}-${token}'
+  storage: take('st${namePart}${token}', 24)
+  eventHubs: 'evhns-${namePart}-${token}'
+  keyVault: take('kv-${namePart}-${token}', 24)
+  workspace: 'log-${namePart}-${token}'
+  appInsights: 'appi-${namePart}-${token}'
+  plan: 'plan-${namePart}-${token}'
+  functionApp: 'func-${namePart}-${token}'
 }
 var deploymentContainer = 'app-package'
 var perTableHubNames = map(defenderTables, table => 'insights-logs-advancedhunting-${toLower(table)}')
-var tooManyHubsForStandard = eventHubLayout == 'perTable' && eventHubsSku == 'Standard' && length(defenderTables) > 10
-var hubNames = tooManyHubsForStandard ? fail('A Standard Event Hubs namespace holds at most 10 hubs: list at most 10 defenderTables, or set eventHubsSku to Premium.') : (eventHubLayout == 'single' ? [eventHubName] : perTableHubNames)
+var hubNames = eventHubLayout == 'single' ? [eventHubName] : perTableHubNames
 // entra (and sentinel's default) signs in with the app identity; none sends nothing: neither reads a vault secret.
 var usesSecret = !contains(['none', 'entra'], siemAuth) && !(siemAuth == '' && siemFormat == 'sentinel')
 

@@ -1,6 +1,7 @@
 // The Event Hubs namespace Defender's Streaming API writes to, its hubs and the forwarder's consumer group.
-// Shared access keys are off unless the deployer turns them on for Defender's export (see README, Troubleshoot);
-// the forwarder always reads with its managed identity.
+// Shared access keys stay on unless the deployer turns them off: Defender's export, like Azure Monitor's, offers no
+// identity and writes with the namespace's own RootManageSharedAccessKey rule (README, Deploy, step 5). Nothing
+// here creates another rule or reads a key; the forwarder always reads with its managed identity.
 
 @description('Namespace name: 6-50 letters, digits and dashes, unique in Azure.')
 param name string
@@ -36,7 +37,7 @@ param retentionHours int
 @description('Consumer group the forwarder reads with; created on every hub unless it is $Default.')
 param consumerGroup string
 
-@description('Whether local (shared access key, SAS) authentication stays on for the namespace.')
+@description('Whether local (shared access key, SAS) authentication stays on for the namespace, as Defender\'s export needs.')
 param allowLocalAuth bool
 
 @description('Principal id of the forwarder\'s managed identity.')
@@ -61,6 +62,8 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   properties: {
     disableLocalAuth: !allowLocalAuth
     minimumTlsVersion: '1.2'
+    // No firewall: the app, on Flex Consumption without a virtual network, has no fixed address to allow
+    // (README, Deploy, step 5, says what adding one takes).
     publicNetworkAccess: 'Enabled'
     isAutoInflateEnabled: autoInflate
     maximumThroughputUnits: autoInflate ? max(capacity, maximumThroughputUnits) : 0

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { hostSettings, NODE_WORKER_ARGUMENTS, settings } from '../../shared/config/settings.js';
 import type { SettingSpec } from '../../shared/config/settingTypes.js';
-import { keys, literal, property, readBicep, source } from '../support/bicep.js';
+import { decorator, keys, literal, property, readBicep, source } from '../support/bicep.js';
 import { INFRA, main, moduleParam, ROOT } from './templates.js';
 
 const template = main();
@@ -112,3 +112,54 @@ test('the function app gets exactly these settings, through its appsettings reso
   const site = [...app.resources.values()].find((resource) => resource.type === 'Microsoft.Web/sites')!;
   assert.equal(property(site.body, 'properties.siteConfig.appSettings'), undefined);
 });
+
+/** The parameter a setting's value comes from, as `param` or `string(param)`; undefined for anything computed. */
+const parameterOf = (name: string) => {
+  const parameter = /^(?:string\()?(\w+)\)?$/.exec(source(templateSetting(name)))?.[1];
+  return parameter && template.params.has(parameter) ? parameter : undefined;
+};
+const refuses = (spec: SettingSpec<unknown>, raw: string) => refusal(spec, raw) !== '';
+
+test('a whole-number parameter is bounded exactly as the setting it becomes, so Azure refuses what the app would', () => {
+  const checked: string[] = [];
+  for (const [name, spec] of Object.entries(settings) as [string, SettingSpec<unknown>][]) {
+    const parameter = parameterOf(name);
+    const declared = parameter ? template.params.get(parameter)! : undefined;
+    if (!parameter || declared?.type !== 'int') continue;
+    const bound = (decoratorName: string) => literal(decorator(declared, decoratorName)?.args[0]);
+    const [min, max] = [bound('minValue'), bound('maxValue')];
+    assert.ok(typeof min === 'number' && typeof max === 'number', `${parameter}: @minValue and @maxValue, as ${name} has`);
+    assert.deepEqual(
+      [refuses(spec, String(min - 1)), refuses(spec, String(min)), refuses(spec, String(max)), refuses(spec, String(max + 1))],
+      [true, false, false, true],
+      `${parameter} ${min}..${max} against ${name}`,
+    );
+    checked.push(parameter);
+  }
+  assert.ok(checked.length >= 12, checked.join(', '));
+});
+
+test('a parameter that becomes a setting of fixed choices allows exactly those (and empty where unset has a meaning)', () => {
+  const checked: string[] = [];
+  for (const [name, spec] of Object.entries(settings) as [string, SettingSpec<unknown>][]) {
+    const parameter = parameterOf(name);
+    const declared = parameter ? template.params.get(parameter)! : undefined;
+    // A setting of choices names them when it refuses a value; any other setting takes this one.
+    const choices = /must be one of (.+), got/.exec(refusal(spec, 'not-a-choice'))?.[1]?.split(', ');
+    if (!parameter || declared?.type !== 'string' || !choices) continue;
+    const allowed = decorator(declared, 'allowed')?.args[0];
+    const expected = [...(spec.parse(undefined) === undefined ? [''] : []), ...choices];
+    assert.deepEqual(allowed?.kind === 'array' ? allowed.items.map(literal) : [], expected, `${parameter} (${name})`);
+    checked.push(parameter);
+  }
+  assert.deepEqual(checked.sort(), ['siemAuth', 'siemFormat']);
+});
+
+function refusal(spec: SettingSpec<unknown>, raw: string): string {
+  try {
+    spec.parse(raw);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { allTokens, decorator, literal, property, source, type BicepFile } from '../support/bicep.js';
+import { allTokens, decorator, keys, literal, property, source, type BicepFile } from '../support/bicep.js';
+import { Evaluation, type Value } from '../support/bicepEval.js';
 import { INFRA, main, roleAssignments, ROOT, templates } from './templates.js';
 
 // Built-in role definition ids, the same in every tenant (learn.microsoft.com, "Azure built-in roles").
@@ -99,7 +100,7 @@ function isApplicationInsightsTarget(file: BicepFile, index: number): boolean {
   );
 }
 
-test('every service refuses local (key) authentication and the vault takes RBAC only', () => {
+test('every service but the Event Hubs namespace refuses local (key) authentication; the vault takes RBAC only', () => {
   const resource = (path: string, type: string) => {
     const found = [...files.get(path)!.resources.values()].find((candidate) => candidate.type === type);
     assert.ok(found, `${type} in ${path}`);
@@ -113,10 +114,37 @@ test('every service refuses local (key) authentication and the vault takes RBAC 
     literal(property(resource('modules/monitoring.bicep', 'Microsoft.OperationalInsights/workspaces'), 'properties.features.disableLocalAuth')),
     true,
   );
-  // Event Hubs: off unless the deployer turns keys on for Defender's export, which the default does not.
-  assert.equal(source(property(resource('modules/eventHubs.bicep', 'Microsoft.EventHub/namespaces'), 'properties.disableLocalAuth')), '!allowLocalAuth');
-  assert.equal(source(property(main().modules.get('eventHubs')?.body, 'params.allowLocalAuth')), 'eventHubsAllowLocalAuth');
-  assert.equal(literal(main().params.get('eventHubsAllowLocalAuth')?.defaultValue), false);
+});
+
+/** disableLocalAuth of the namespace as deployed with these parameters of main.bicep (the rest their defaults). */
+function namespaceDisablesLocalAuth(params: Record<string, Value> = {}): Value {
+  const entry = new Evaluation(main(), params);
+  const eventHubs = files.get('modules/eventHubs.bicep')!;
+  const namespace = [...eventHubs.resources.values()].find((candidate) => candidate.type === 'Microsoft.EventHub/namespaces')!;
+  const passed = entry.value(property(main().modules.get('eventHubs')?.body, 'params.allowLocalAuth')!);
+  return new Evaluation(eventHubs, { allowLocalAuth: passed }).value(property(namespace.body, 'properties.disableLocalAuth')!);
+}
+
+test('by default Defender\'s export can write: the namespace keeps its shared-access path, which the deployer may close', () => {
+  // Azure Monitor's export to Event Hubs authorizes with the namespace's shared access policy (Manage, Send,
+  // Listen), with no identity option (azure-monitor/platform/diagnostic-settings#destinations); Defender's export is
+  // taken to run on it (README, Deploy, step 5).
+  assert.equal(namespaceDisablesLocalAuth(), false);
+  assert.equal(namespaceDisablesLocalAuth({ eventHubsAllowLocalAuth: false }), true);
+});
+
+test('the shared-access path hands nobody a key: no rule beyond the namespace\'s own, the app reads with its identity', () => {
+  const rules = [...files].flatMap(([path, file]) =>
+    [...file.resources.values()].filter((resource) => /authorizationRules$/i.test(resource.type)).map((resource) => `${path} ${resource.type}`),
+  );
+  assert.deepEqual(rules, []);
+  const settings = main().vars.get('appSettings');
+  assert.equal(source(property(settings, 'EventHubConnection__fullyQualifiedNamespace')), 'eventHubs.outputs.fullyQualifiedNamespace');
+  assert.equal(literal(property(settings, 'EventHubConnection__credential')), 'managedidentity');
+  assert.deepEqual(keys(settings).filter((name) => /^EventHubConnection(__connectionString)?$/i.test(name)), []);
+  assert.ok(
+    roleAssignments().some((assignment) => assignment.principal === APP && assignment.roleDefinitionId === ROLES['Azure Event Hubs Data Receiver']),
+  );
 });
 
 test('the deployment package is fetched with the app identity, not a key', () => {

@@ -14,7 +14,7 @@ const read = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
 interface WorkbookItem {
   readonly type: number;
   readonly name: string;
-  readonly content: { readonly query?: string; readonly title?: string };
+  readonly content: { readonly query?: string; readonly title?: string; readonly visualization?: string };
 }
 
 const workbook = JSON.parse(read('infra/workbook.json')) as { version: string; items: WorkbookItem[] };
@@ -29,6 +29,14 @@ test('the workbook is a workbook of queries, every one with a title', () => {
   assert.equal(workbook.version, 'Notebook/1.0');
   assert.ok(queries.length >= 10);
   assert.ok(queries.every((query) => query.query && query.title));
+});
+
+test('each chart shows its query the way the query renders it', () => {
+  const mismatched = workbook.items
+    .filter((item) => item.type === 3)
+    .map((item) => ({ name: item.name, rendered: /\| render (\w+)/.exec(item.content.query ?? '')?.[1], shown: item.content.visualization }))
+    .filter((item) => item.rendered !== item.shown);
+  assert.deepEqual(mismatched, []);
 });
 
 test('every metric name the alerts, the workbook and README use is one the app exports', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decorator, literal, property, source, type Expr } from '../support/bicep.js';
+import { BicepFailure, Evaluation, type Value } from '../support/bicepEval.js';
 import { INFRA, main, templates } from './templates.js';
 
 const template = main();
@@ -36,9 +37,8 @@ test('the deployer must give only the SIEM URL; azd passes it from the environme
   assert.deepEqual(unknown, []);
 });
 
-test('defaults are the safe choice: no keys, no one granted anything, nothing secret passed through a deployment', () => {
+test('defaults are the safe choice: no one granted anything, nothing secret passed through a deployment', () => {
   const defaults = Object.fromEntries([...template.params].map(([name, param]) => [name, literal(param.defaultValue)]));
-  assert.equal(defaults.eventHubsAllowLocalAuth, false);
   assert.equal(defaults.siemSecret, '');
   assert.equal(defaults.secretsOfficerPrincipalId, '');
   assert.equal(defaults.developerPrincipalId, '');
@@ -48,16 +48,66 @@ test('defaults are the safe choice: no keys, no one granted anything, nothing se
   assert.equal(defaults.eventHubsSku, 'Standard');
 });
 
+const bounds = (name: string) => {
+  const param = template.params.get(name);
+  assert.ok(param, `no parameter ${name}`);
+  const bound = (decoratorName: string) => literal(decorator(param, decoratorName)?.args[0]);
+  return param.type === 'int' ? [bound('minValue'), bound('maxValue')] : [bound('minLength'), bound('maxLength')];
+};
+
 test('limits a deployer may set wrongly are bounded where Azure bounds them', () => {
-  const bounds = (name: string) => {
-    const param = template.params.get(name)!;
-    return [literal(decorator(param, 'minValue')?.args[0]), literal(decorator(param, 'maxValue')?.args[0]), literal(param.defaultValue)];
-  };
-  assert.deepEqual(bounds('maximumInstanceCount'), [1, 1000, 40]);
-  assert.deepEqual(bounds('eventHubPartitions'), [1, 32, 4]);
-  assert.deepEqual(bounds('eventHubRetentionHours'), [1, 2160, 168]);
+  // Flex Consumption: 1 to 1,000 instances (azure-functions/event-driven-scaling#limit-scale-out; 40 was the lowest
+  // in 2025); instance memory 512, 2,048 or 4,096 MB (azure-functions/flex-consumption-plan#instance-sizes).
+  assert.deepEqual(bounds('maximumInstanceCount'), [1, 1000]);
   const memory = decorator(template.params.get('instanceMemoryMB')!, 'allowed')?.args[0];
   assert.deepEqual(memory?.kind === 'array' ? memory.items.map(literal) : [], [512, 2048, 4096]);
+  // Event Hubs quotas (event-hubs/event-hubs-quotas): 32 partitions a hub on Standard; 40 throughput units; events
+  // kept 7 days on Standard, 90 on Premium (the tier-dependent limits are checked below).
+  assert.deepEqual(bounds('eventHubPartitions'), [1, 32]);
+  assert.deepEqual(bounds('eventHubsCapacity'), [1, 40]);
+  assert.deepEqual(bounds('eventHubsMaxThroughputUnits'), [0, 40]);
+  assert.deepEqual(bounds('eventHubRetentionHours'), [1, 2160]);
+});
+
+test('names Azure limits in length are limited to the same lengths', () => {
+  // resource-name-rules: consumer group 1-50, event hub 1-256, blob container 3-63, table 3-63; Key Vault secret
+  // names 1-127 (key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning).
+  assert.deepEqual(bounds('consumerGroup'), [1, 50]);
+  assert.deepEqual(bounds('eventHubName'), [1, 256]);
+  assert.deepEqual(bounds('deadLetterContainer'), [3, 63]);
+  assert.deepEqual(bounds('deviceDirectoryTable'), [3, 63]);
+  assert.deepEqual(bounds('siemSecretName'), [1, 127]);
+  assert.deepEqual(bounds('namePrefix'), [2, 8]);
+  assert.equal(literal(decorator(template.params.get('defenderTables')!, 'minLength')?.args[0]), 1);
+});
+
+/** Evaluates every resource name, which is where the template checks what one parameter's decorators cannot. */
+const deploy = (params: Record<string, Value>) => new Evaluation(template, params).variable('names');
+const stopsWith = (params: Record<string, Value>, ...mentions: RegExp[]) =>
+  assert.throws(
+    () => deploy(params),
+    (error: Error) => error instanceof BicepFailure && mentions.every((mention) => mention.test(error.message)),
+    JSON.stringify(params),
+  );
+const elevenTables = ['AlertEvidence', 'AlertInfo', 'CloudAppEvents', 'DeviceEvents', 'DeviceFileEvents', 'DeviceInfo',
+  'DeviceLogonEvents', 'DeviceNetworkEvents', 'DeviceNetworkInfo', 'DeviceProcessEvents', 'DeviceRegistryEvents'];
+
+test('limits that depend on the Event Hubs tier stop the deployment at once, one message naming every problem', () => {
+  assert.doesNotThrow(() => deploy({}));
+  // Retention: 168 hours (7 days) on Standard, 2,160 (90 days) on Premium.
+  assert.doesNotThrow(() => deploy({ eventHubRetentionHours: 168 }));
+  stopsWith({ eventHubRetentionHours: 169 }, /eventHubRetentionHours/, /168/);
+  assert.doesNotThrow(() => deploy({ eventHubsSku: 'Premium', eventHubRetentionHours: 2160 }));
+  // Premium capacity: 1, 2, 4, 6, 8, 10, 12 or 16 processing units (event-hubs/configure-processing-units-premium-namespace).
+  for (const units of [1, 2, 4, 6, 8, 10, 12, 16]) assert.doesNotThrow(() => deploy({ eventHubsSku: 'Premium', eventHubsCapacity: units }));
+  for (const units of [3, 5, 7, 9, 11, 13, 17, 40]) stopsWith({ eventHubsSku: 'Premium', eventHubsCapacity: units }, /eventHubsCapacity/, /1, 2, 4, 6, 8, 10, 12 or 16/);
+  assert.doesNotThrow(() => deploy({ eventHubsCapacity: 40 }));
+  // Hubs: 10 a Standard namespace.
+  stopsWith({ eventHubLayout: 'perTable', defenderTables: elevenTables }, /at most 10 hubs/);
+  assert.doesNotThrow(() => deploy({ eventHubLayout: 'perTable', defenderTables: elevenTables, eventHubsSku: 'Premium' }));
+  assert.doesNotThrow(() => deploy({ eventHubLayout: 'single', defenderTables: elevenTables }));
+  // Every problem at once, in one message.
+  stopsWith({ eventHubLayout: 'perTable', defenderTables: elevenTables, eventHubRetentionHours: 200, namePrefix: '--' }, /10 hubs/, /eventHubRetentionHours/, /namePrefix/);
 });
 
 test('per-table hubs: the default tables are streamed tables, fit a Standard namespace, and get Defender\'s hub names', () => {
@@ -65,10 +115,8 @@ test('per-table hubs: the default tables are streamed tables, fit a Standard nam
   const names = tables?.kind === 'array' ? tables.items.map(literal) : [];
   assert.ok(names.length > 0 && names.length <= 10, `${names.length} tables`);
   assert.deepEqual(names.filter((name) => !STREAMED_TABLES.includes(String(name))), []);
-  assert.equal(source(template.vars.get('perTableHubNames')), "map(defenderTables, table => 'insights-logs-advancedhunting-${toLower(table)}')");
-  // More than 10 hubs on Standard stops the deployment with a message instead of a quota error halfway through.
-  assert.match(source(template.vars.get('hubNames')), /^tooManyHubsForStandard \? fail\('A Standard Event Hubs namespace holds at most 10 hubs/);
-  assert.match(source(template.vars.get('tooManyHubsForStandard')), /length\(defenderTables\) > 10/);
+  const hubs = new Evaluation(template, { eventHubLayout: 'perTable' }).variable('hubNames');
+  assert.deepEqual(hubs, names.map((table) => `insights-logs-advancedhunting-${String(table).toLowerCase()}`));
 });
 
 test('the outputs give what Defender\'s portal asks for: the namespace resource id and the hub name', () => {

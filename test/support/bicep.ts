@@ -24,6 +24,8 @@ export type Token =
       /** The text with escapes resolved and each interpolation kept as its source, ${...}. */
       readonly text: string;
       readonly interpolations: readonly (readonly Token[])[];
+      /** The literal text around the interpolations, escapes resolved: one more piece than interpolations. */
+      readonly pieces: readonly string[];
       readonly line: number;
     };
 
@@ -73,7 +75,7 @@ class Tokenizer {
         const end = src.indexOf("'''", this.#at + 3);
         if (end < 0) throw this.#error("unterminated ''' string");
         const text = src.slice(this.#at + 3, end);
-        tokens.push({ kind: 'string', text, interpolations: [], line: this.#line });
+        tokens.push({ kind: 'string', text, interpolations: [], pieces: [text], line: this.#line });
         this.#line += text.split('\n').length - 1;
         this.#at = end + 3;
       } else if (char === "'") {
@@ -104,25 +106,30 @@ class Tokenizer {
     const src = this.source;
     const line = this.#line;
     const interpolations: Token[][] = [];
+    const pieces: string[] = [];
     let text = '';
+    let piece = '';
     this.#at++;
     for (;;) {
       const char = src[this.#at];
       if (char === undefined || char === '\n') throw new BicepSyntaxError('unterminated string', line);
       if (char === "'") {
         this.#at++;
-        return { kind: 'string', text, interpolations, line };
+        return { kind: 'string', text, interpolations, pieces: [...pieces, piece], line };
       }
       if (char === '\\') {
         const next = src[this.#at + 1] ?? '';
         if (next === 'u' && src[this.#at + 2] === '{') {
           const end = src.indexOf('}', this.#at);
-          text += String.fromCodePoint(parseInt(src.slice(this.#at + 3, end), 16));
+          const decoded = String.fromCodePoint(parseInt(src.slice(this.#at + 3, end), 16));
+          text += decoded;
+          piece += decoded;
           this.#at = end + 1;
           continue;
         }
         if (!(next in ESCAPES)) throw this.#error(`invalid escape "\\${next}" in a string`);
         text += ESCAPES[next];
+        piece += ESCAPES[next];
         this.#at += 2;
       } else if (src.startsWith('${', this.#at)) {
         const start = this.#at;
@@ -130,8 +137,11 @@ class Tokenizer {
         interpolations.push(this.#tokens(true));
         this.#at++;
         text += src.slice(start, this.#at);
+        pieces.push(piece);
+        piece = '';
       } else {
         text += char;
+        piece += char;
         this.#at++;
       }
     }
