@@ -63,3 +63,12 @@ test('`npm run cli` runs the bin entry without building; `demo` does not rebuild
   const entry = fileURLToPath(new URL('dist/shared/cli/bin.js', ROOT));
   assert.match(readFileSync(entry, 'utf8'), /^#!\/usr\/bin\/env node\n/);
 });
+
+test("README's quick start installs once, then runs the demo and the tests; its command line is `npm run cli`", () => {
+  const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
+  const quickStart = /## Quick start\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  assert.deepEqual(quickStart.split('\n').filter(Boolean).map((line) => line.split('#')[0]!.trim()), ['npm ci', 'npm run demo', 'npm test']);
+  assert.match(readme, /EBADENGINE/);
+  assert.match(readme, /npm run cli -- receive --token local-token/);
+  assert.match(readme, /npm run cli -- replay --settings local\.settings\.receive\.json/);
+});
