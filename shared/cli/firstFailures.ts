@@ -45,7 +45,8 @@ export class FirstFailures {
     } else if (outcome === 'unauthorized') {
       this.#say(siemKey('siem-unauthorized', status), `The SIEM refused the credential (HTTP ${status}): ${statusFix(status)}.`);
     } else if (outcome === 'reject') {
-      this.#say(siemKey('siem-rejected', status), `The SIEM refused a batch (HTTP ${status}, ${event.reason}): ${statusFix(status)}.`);
+      const answer = event.reason === undefined || event.reason === `HTTP ${status}` ? `HTTP ${status}` : `HTTP ${status}, ${event.reason}`;
+      this.#say(siemKey('siem-rejected', status), `The SIEM refused a batch (${answer}): ${statusFix(status)}.`);
     }
   }
 
@@ -57,11 +58,11 @@ export class FirstFailures {
   #note(note: Failure): void {
     switch (note.reason) {
       case 'siem-unavailable':
-        if (!this.#said.has(siemKey('siem-unavailable'))) this.#say(siemKey('siem-unavailable'), `Records were set aside: ${note.detail}.`);
+        if (!this.#said.has(siemKey('siem-unavailable'))) this.#say(siemKey('siem-unavailable'), `Not delivered: ${note.detail}.`);
         return;
       case 'siem-unauthorized':
       case 'siem-rejected':
-        this.#say(siemKey(note.reason, note.status), `Records were set aside: ${note.detail}: ${statusFix(note.status)}.`);
+        this.#say(siemKey(note.reason, note.status), `Not delivered: ${note.detail}: ${statusFix(note.status)}.`);
         return;
       case 'secret-unavailable':
         this.#say(
@@ -70,15 +71,15 @@ export class FirstFailures {
         );
         return;
       case 'tenant-not-allowed':
-        this.#say(`${note.reason} ${note.detail}`, `Records were set aside: ${note.detail}; add the tenant there if its records belong in this SIEM.`);
+        this.#say(`${note.reason} ${note.detail}`, `Not delivered: ${note.detail}; add the tenant there if its records belong in this SIEM.`);
         return;
       case 'missing-tenant':
-        this.#say(note.reason, `Records were set aside: ${note.detail}; remove {tenantId} from the destination or add tenantId to the records.`);
+        this.#say(note.reason, `Not delivered: ${note.detail}; take {tenantId} out of the destination, or send records that carry one.`);
         return;
       default: {
         // Bad input: said once per file and reason, where a person finds it. An invalid body's detail has the line.
         const where = describeSource(note.source, note.reason !== 'invalid-json');
-        this.#say(`${note.reason} ${where}`, `${where}: ${note.detail} (set aside as ${note.reason}).`);
+        this.#say(`${note.reason} ${where}`, `${where}: ${note.detail} (${note.reason}).`);
       }
     }
   }

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SiemReceiver } from '../../shared/receiver/receiver.js';
-import { runCli } from '../support/cli.js';
+import { runCli, withReceiver } from '../support/cli.js';
 import { body, deviceInfo } from '../support/records.js';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -32,10 +31,8 @@ test('an unknown option exits 2 with what is wrong and the usage, as README says
   }
 });
 
-test('a --settings file that does not exist is an error naming it; without --settings a missing local.settings.json is fine', async () => {
-  const receiver = new SiemReceiver({ token: 't' });
-  const url = await receiver.start();
-  try {
+test('a --settings file that does not exist is an error naming it; without --settings a missing local.settings.json is fine', () =>
+  withReceiver('t', async (receiver, url) => {
     const file = join(work, 'one.json');
     writeFileSync(file, body([deviceInfo('s1', 'G')]));
     const env = { SIEM_URL: `${url}/in`, SIEM_SECRET: 't', DEAD_LETTER_DIR: join(work, 'dead') };
@@ -49,10 +46,7 @@ test('a --settings file that does not exist is an error naming it; without --set
     const fine = await runCli(['replay', file], env, { cwd: work });
     assert.equal(fine.code, 0, fine.stderr);
     assert.equal(receiver.received, 1);
-  } finally {
-    await receiver.stop();
-  }
-});
+  }));
 
 test('`npm run cli` runs the bin entry without building; `demo` does not rebuild either', () => {
   const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FolderDeadLetterStore } from '../../shared/deadletter/folderStore.js';
-import { SiemReceiver } from '../../shared/receiver/receiver.js';
 import { testCertificates } from '../support/certificates.js';
-import { linesMatching, runCli } from '../support/cli.js';
+import { linesMatching, runCli, withReceiver } from '../support/cli.js';
 import { captureFile } from '../support/defenderFiles.js';
 import { startServer } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, keyedRecord } from '../support/records.js';
@@ -59,10 +58,8 @@ test('a refused connection is said once however many batches meet it; the run en
   assert.equal((JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { deadLettered: number }).deadLettered, 250);
 });
 
-test('a refused credential is said once, naming the secret and SIEM_AUTH', async () => {
-  const receiver = new SiemReceiver({ token: 'right' });
-  const url = await receiver.start();
-  try {
+test('a refused credential is said once, naming the secret and SIEM_AUTH', () =>
+  withReceiver('right', async (_receiver, url) => {
     const file = stream('unauthorized.jsonl', [body([deviceInfo('u1', 'G'), deviceEvent('u1', 'absent')]), body([deviceEvent('u2', 'absent', 'DeviceFileEvents')])]);
     const run = await runCli(['replay', file], { SIEM_URL: `${url}/in`, SIEM_SECRET: 'wrong', DEAD_LETTER_DIR: deadLetterDir() }, { cwd: work });
 
@@ -72,10 +69,7 @@ test('a refused credential is said once, naming the secret and SIEM_AUTH', async
     assert.match(lines[0]!, /SIEM_SECRET/);
     assert.match(lines[0]!, /SIEM_AUTH/);
     assert.doesNotMatch(run.stderr, /wrong/, 'never the secret itself');
-  } finally {
-    await receiver.stop();
-  }
-});
+  }));
 
 test('a certificate the forwarder does not trust is said with the CA setting', { timeout: 60_000 }, async () => {
   const certificates = testCertificates();
@@ -93,10 +87,8 @@ test('a certificate the forwarder does not trust is said with the CA setting', {
   }
 });
 
-test('unreadable inputs name their file and line; the records around them go through', async () => {
-  const receiver = new SiemReceiver({ token: 't' });
-  const url = await receiver.start();
-  try {
+test('unreadable inputs name their file and line; the records around them go through', () =>
+  withReceiver('t', async (receiver, url) => {
     const folder = join(work, 'broken');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'bad.json'), '{"records":[\n  {"a":1},\n  oops\n]}\n');
@@ -108,10 +100,7 @@ test('unreadable inputs name their file and line; the records around them go thr
     assert.match(run.stderr, /bad\.json: invalid JSON at line 3\b/);
     assert.match(run.stderr, /lines\.jsonl: invalid JSON at line 2\b/);
     assert.equal(receiver.received, 2);
-  } finally {
-    await receiver.stop();
-  }
-});
+  }));
 
 test('a file that is not an Avro container is named as such; the run stops there with exit 1, and resumes once it is gone', async () => {
   const folder = join(work, 'avro');

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SiemReceiver } from '../../shared/receiver/receiver.js';
 
 /** What package.json's `bin` and `npm run cli` start. */
 export const CLI_ENTRY = fileURLToPath(new URL('../../shared/cli/bin.js', import.meta.url));
@@ -55,4 +56,15 @@ export function runCli(args: readonly string[], env: Record<string, string>, opt
 /** The lines of `text` that match `pattern`. */
 export function linesMatching(text: string, pattern: RegExp): string[] {
   return text.split('\n').filter((line) => pattern.test(line));
+}
+
+/** Runs `use` with the bundled receiver listening on loopback and taking `token`, then stops it. */
+export async function withReceiver(token: string, use: (receiver: SiemReceiver, url: string) => Promise<void>): Promise<void> {
+  const receiver = new SiemReceiver({ token });
+  const url = await receiver.start();
+  try {
+    await use(receiver, url);
+  } finally {
+    await receiver.stop();
+  }
 }
