@@ -21,6 +21,17 @@ export interface ReadEvents {
   onFileRead(file: SourceFile): void;
 }
 
+/** A file that cannot be read to its end: the message names it, then says what is wrong with it. */
+export class UnreadableFileError extends Error {
+  readonly file: string;
+
+  constructor(file: string, cause: unknown) {
+    super(`${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'UnreadableFileError';
+    this.file = file;
+  }
+}
+
 export async function* replayItems(
   files: readonly SourceFile[],
   checkpoint: ReplayCheckpoint,
@@ -29,9 +40,13 @@ export async function* replayItems(
   for (const file of files) {
     const skip = checkpoint.settled(file.key);
     let index = 0;
-    for await (const { item: message, last } of markLast(readSourceFile(file, events.onBytes))) {
-      if (index >= skip) yield { message, file: file.key, index, last };
-      index++;
+    try {
+      for await (const { item: message, last } of markLast(readSourceFile(file, events.onBytes))) {
+        if (index >= skip) yield { message, file: file.key, index, last };
+        index++;
+      }
+    } catch (error) {
+      throw new UnreadableFileError(file.name, error);
     }
     events.onFileRead(file);
   }
@@ -47,15 +62,23 @@ export function settledPositions(chunk: readonly ReplayItem[]): FilePosition[] {
   return [...positions.values()];
 }
 
-/** Groups items into invocation-sized chunks, as the trigger would deliver them. */
+/**
+ * Groups items into invocation-sized chunks, as the trigger would deliver them. When reading fails, the items read
+ * before are still handed on, so a run that stops at a broken file has settled everything before it.
+ */
 export async function* chunks<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
   let chunk: T[] = [];
-  for await (const item of items) {
-    chunk.push(item);
-    if (chunk.length >= size) {
-      yield chunk;
-      chunk = [];
+  try {
+    for await (const item of items) {
+      chunk.push(item);
+      if (chunk.length >= size) {
+        yield chunk;
+        chunk = [];
+      }
     }
+  } catch (error) {
+    if (chunk.length > 0) yield chunk;
+    throw error;
   }
   if (chunk.length > 0) yield chunk;
 }

@@ -18,8 +18,9 @@ const USAGE = `Usage:
       (.avro), from files, folders, or Blob containers read with your Azure identity. --since/--until (ISO 8601)
       keep the files whose data falls in that time. Progress goes to stderr. Ctrl-C stops after the batches in
       flight; the same command resumes from the checkpoint (default: replay-<hash>.checkpoint here).
-      Settings come from the environment, then FILE's Values (default local.settings.json).
-      Exit 0 when every record was forwarded, 1 when any failed, 2 on bad settings, 130 when stopped.
+      Settings come from the environment, then FILE's Values (default local.settings.json, if there).
+      Each distinct failure is said on stderr when it first happens, with its likely fix.
+      Exit 0 when every record was forwarded, 1 when any was not or a file could not be read, 130 when stopped.
   defender-forwarder redrive [--json] [--settings FILE] [--blob]
       Send the dead letters again (DEAD_LETTER_DIR, or with --blob the Blob container the functions write to).
       A letter is deleted once every record in it is delivered. Exit 0 when none is left, 1 when some remain.
@@ -29,6 +30,7 @@ const USAGE = `Usage:
       Receiver + sample Defender stream + replay, on this machine, with no Azure account.
   defender-forwarder settings
       Print local.settings.sample.json: every setting, its example value and what it does.
+Every command exits 2 on an unknown option, bad settings, or Node.js older than 22.
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -40,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         allowPositionals: true,
         options: {
           json: { type: 'boolean', default: false },
-          settings: { type: 'string', default: 'local.settings.json' },
+          settings: { type: 'string' },
           checkpoint: { type: 'string' },
           since: { type: 'string' },
           until: { type: 'string' },
@@ -60,9 +62,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         env: commandLineEnvironment(process.env, values.settings),
         stdout: process.stdout,
         progress: process.stderr,
+        failures: process.stderr,
         checkpoint: values.checkpoint ?? defaultCheckpointPath(inputs),
         signal: stopOnSignal(),
       });
+      if (result.unreadable) return 1;
       if (!result.completed) return 130;
       return result.forwarded + result.excluded === result.received ? 0 : 1;
     }
@@ -72,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         options: {
           json: { type: 'boolean', default: false },
           blob: { type: 'boolean', default: false },
-          settings: { type: 'string', default: 'local.settings.json' },
+          settings: { type: 'string' },
         },
       });
       const summary = await redriveCommand({
@@ -80,6 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         blob: values.blob,
         json: values.json,
         stdout: process.stdout,
+        failures: process.stderr,
         signal: stopOnSignal(),
       });
       return summary.letters === summary.emptied ? 0 : 1;
@@ -136,6 +141,11 @@ function usage(problem: string): number {
   return 2;
 }
 
+/** An option parseArgs does not know, or one without its value. */
+function isUsageError(error: unknown): error is Error {
+  return error instanceof TypeError && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_');
+}
+
 /** Ctrl-C lets the batches in flight finish; a second one exits at once. */
 function stopOnSignal(): AbortSignal {
   const controller = new AbortController();
@@ -152,6 +162,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (isUsageError(error)) {
+      process.exitCode = usage(error.message);
+      return;
+    }
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;

@@ -10,12 +10,13 @@ import { createPipeline, type PipelineOptions } from '../app/createPipeline.js';
 import { azureCredential } from '../azure/credential.js';
 import { ReplayCheckpoint } from '../backfill/checkpoint.js';
 import { ReplayProgress, type ProgressOutput } from '../backfill/progress.js';
-import { chunks, replayItems, settledPositions } from '../backfill/replayItems.js';
+import { chunks, replayItems, settledPositions, UnreadableFileError } from '../backfill/replayItems.js';
 import { loadConfig, type Environment } from '../config/config.js';
 import type { EnrichProblem } from '../enrich/enrich.js';
 import { forward } from '../pipeline/forward.js';
 import { listSources, type SourceInputs } from '../sources/listSources.js';
 import { startTelemetry } from '../telemetry/azureMonitor.js';
+import { FirstFailures } from './firstFailures.js';
 import { addSummary, emptyTotals, formatTable, jsonSummary, type RunTotals } from './summary.js';
 
 /** The `hub` dimension of what a replay from files reports to Application Insights. */
@@ -27,6 +28,8 @@ export interface ReplayOptions extends Partial<SourceInputs> {
   readonly stdout: Writable;
   /** Where progress goes (stderr); none when absent. */
   readonly progress?: ProgressOutput | Writable;
+  /** Where each distinct failure is said when it first happens, with its likely fix (stderr); none when absent. */
+  readonly failures?: ProgressOutput | Writable;
   /** Plain progress lines this often when `progress` is not a terminal. */
   readonly progressIntervalMs?: number;
   /** The checkpoint journal; without one, a stopped run starts over. */
@@ -41,6 +44,8 @@ export interface ReplayOptions extends Partial<SourceInputs> {
 export interface ReplayResult extends RunTotals {
   /** Every file was read to its end and every message settled. */
   readonly completed: boolean;
+  /** The file the run stopped at because it could not be read. */
+  readonly unreadable?: string;
 }
 
 const PROGRESS_INTERVAL_MS = 10_000;
@@ -68,8 +73,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     onBytes: (bytes) => progress?.addBytes(bytes),
     onFileRead: () => progress?.fileRead(),
   });
+  const failures = options.failures
+    ? new FirstFailures(options.failures, { retrySeconds: config.delivery.retryBudgetMs / 1000, afterRetries: 'then dead-lettered' })
+    : undefined;
   const started = performance.now();
   let completed = true;
+  let unreadable: UnreadableFileError | undefined;
   const directoryProblems: EnrichProblem[] = [];
   progress?.start();
   try {
@@ -80,9 +89,13 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         deadline: Date.now() + config.delivery.retryBudgetMs,
         finalAttempt: true,
         onUnpacked: observer.onUnpacked,
-        onAttempt: observer.onAttempt,
+        onAttempt: (event) => {
+          observer.onAttempt(event);
+          failures?.attempt(event);
+        },
       });
       observer.finish(summary);
+      failures?.failures(summary.failures);
       addSummary(totals, summary);
       directoryProblems.push(...summary.enrichProblems);
       await checkpoint.record(settledPositions(chunk));
@@ -92,13 +105,20 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         break;
       }
     }
+  } catch (error) {
+    // A file that cannot be read stops the run there; what came before it is settled and in the checkpoint.
+    if (!(error instanceof UnreadableFileError)) throw error;
+    completed = false;
+    unreadable = error;
   } finally {
     progress?.stop();
     await close();
     await telemetry.flush();
   }
+  const resume = checkpoint.path ? ` to resume (checkpoint ${checkpoint.path})` : '';
   if (completed) await checkpoint.remove();
-  else if (checkpoint.path) options.progress?.write(`Stopped. Run the same command again to resume (checkpoint ${checkpoint.path})\n`);
+  else if (unreadable) options.failures?.write(`${unreadable.message}\nThe run stopped at this file: repair or remove it, then run the same command again${resume}\n`);
+  else if (checkpoint.path) options.progress?.write(`Stopped. Run the same command again${resume}\n`);
 
   const seconds = (performance.now() - started) / 1000;
   options.stdout.write(`${formatTable(totals, seconds)}\n`);
@@ -112,5 +132,5 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     );
   }
   if (options.json) options.stdout.write(`${jsonSummary(totals, seconds)}\n`);
-  return { ...totals, completed };
+  return { ...totals, completed, ...(unreadable ? { unreadable: unreadable.file } : {}) };
 }

@@ -9,8 +9,10 @@ export class SettingProblem extends Error {}
 
 export interface SettingSpec<T> {
   readonly description: string;
-  /** Placeholder shown in local.settings.sample.json. */
+  /** An example value: the placeholder of a required setting in local.settings.sample.json, else in its description. */
   readonly example: string;
+  /** The default as written in a settings file; absent when unset means off or follows from other settings. */
+  readonly defaultText?: string;
   readonly secret?: boolean;
   /** Local development only (a secret or connection string, the command line's folder): infra/ never sets it. */
   readonly localOnly?: boolean;
@@ -37,6 +39,7 @@ export function text(options: Common & { default?: string; required?: boolean })
   return {
     description: options.description,
     example: options.example ?? options.default ?? '',
+    ...(options.default === undefined ? {} : { defaultText: options.default }),
     parse(raw) {
       if (present(raw)) return raw.trim();
       if (options.required) throw new SettingProblem('is required');
@@ -64,6 +67,7 @@ export function integer(options: Common & { default?: number; min: number; max?:
   return {
     description: options.description,
     example: options.example ?? (options.default === undefined ? '' : String(options.default)),
+    ...(options.default === undefined ? {} : { defaultText: String(options.default) }),
     parse(raw) {
       if (!present(raw)) return options.default;
       const value = Number(raw.trim());
@@ -79,6 +83,7 @@ export function flag(options: Common & { default: boolean }): SettingSpec<boolea
   return {
     description: options.description,
     example: options.example ?? String(options.default),
+    defaultText: String(options.default),
     parse(raw) {
       if (!present(raw)) return options.default;
       const value = raw.trim().toLowerCase();
@@ -96,6 +101,7 @@ export function choice<const T extends string>(options: Common & { values: reado
   return {
     description: options.description,
     example: options.example ?? options.default ?? '',
+    ...(options.default === undefined ? {} : { defaultText: options.default }),
     parse(raw) {
       if (!present(raw)) return options.default;
       const value = raw.trim().toLowerCase();

@@ -232,11 +232,12 @@ export const hostSettings = {
   AzureWebJobsStorage__clientId: { description: 'In Azure the client id of the app identity, for the host storage.', example: '' },
 } as const satisfies Record<string, { description: string; example: string; localOnly?: true }>;
 
-export function describeSettings(): { name: string; description: string; example: string; secret: boolean }[] {
+export function describeSettings(): { name: string; description: string; example: string; defaultText?: string; secret: boolean }[] {
   return Object.entries(settings).map(([name, spec]: [string, SettingSpec<unknown>]) => ({
     name,
     description: spec.description,
     example: spec.example,
+    ...(spec.defaultText === undefined ? {} : { defaultText: spec.defaultText }),
     secret: spec.secret === true,
   }));
 }

@@ -22,7 +22,7 @@ import { RepeatedValues } from '../unpack/scanRecord.js';
 import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
 import { Dispatch } from './dispatch.js';
 import type { SettledRecords } from './settled.js';
-import type { EventMessage, ForwardRecord } from './types.js';
+import type { EventMessage, ForwardRecord, MessageSource } from './types.js';
 
 /** The long-lived parts, built once per process from the Config. */
 export interface Pipeline {
@@ -103,6 +103,8 @@ export interface FailureNote {
   readonly status?: number;
   readonly records: number;
   readonly disposition: 'dead-lettered' | 'pending';
+  /** Bad input: the message it was in (its file and line, when it came from one). */
+  readonly source?: MessageSource;
 }
 
 export class DeadLetterWriteError extends Error {
@@ -172,7 +174,7 @@ export async function forward(
     const category = group[0]!.category;
     counts(category ?? 'unknown').received += group.length;
     counts(category ?? 'unknown').deadLettered += group.length;
-    failures.push({ category, reason: group[0]!.reason, detail: rejectDetail(group), records: group.length, disposition: 'dead-lettered' });
+    failures.push({ category, reason: group[0]!.reason, detail: rejectDetail(group), records: group.length, disposition: 'dead-lettered', source: group[0]!.source });
   }
   for (const group of refused) {
     counts(group.category).deadLettered += group.records.length;

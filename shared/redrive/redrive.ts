@@ -5,6 +5,7 @@
  * and the rest waits for the next one, untouched.
  */
 import type { DeadLetterStore } from '../deadletter/store.js';
+import type { AttemptEvent } from '../deliver/sendBatch.js';
 import type { Pipeline } from '../pipeline/forward.js';
 import { redriveLetter, type LetterOutcome } from './redriveLetter.js';
 
@@ -16,6 +17,8 @@ export interface RedriveOptions {
   readonly signal?: AbortSignal;
   /** Called after each letter, for logs. */
   readonly onLetter?: (name: string, outcome: LetterOutcome) => void;
+  /** Sees every SIEM request as it ends. */
+  readonly onAttempt?: (event: AttemptEvent) => void;
 }
 
 export interface RedriveSummary {
@@ -43,7 +46,7 @@ export async function redrive(pipeline: Pipeline, store: DeadLetterStore, option
     summary.letters++;
     const done: { outcome?: LetterOutcome } = {};
     const claimed = await store.claim(name, async (held) => {
-      done.outcome = await redriveLetter(pipeline, held, Math.min(options.deadline, Date.now() + options.letterBudgetMs));
+      done.outcome = await redriveLetter(pipeline, held, Math.min(options.deadline, Date.now() + options.letterBudgetMs), options.onAttempt);
     });
     const { outcome } = done;
     if (!claimed || !outcome) {

@@ -7,7 +7,7 @@ import { batchRecords, maxRecordBytes } from '../batch/batch.js';
 import { encodeDeadLetter, readDeadLetterMeta, type DeadLetterMeta, type FailureAnswer } from '../deadletter/entry.js';
 import type { HeldLetter } from '../deadletter/store.js';
 import { deliverBatches } from '../deliver/deliverBatches.js';
-import type { FailedRecords } from '../deliver/sendBatch.js';
+import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
 import type { Pipeline } from '../pipeline/forward.js';
 import { idOf, recordId } from '../pipeline/recordId.js';
 import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
@@ -15,12 +15,17 @@ import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
 export type LetterOutcome =
   /** Every record delivered; the letter is gone. */
   | { readonly kind: 'delivered'; readonly records: number }
-  /** Some records are still undelivered; the letter holds just those now. */
-  | { readonly kind: 'kept'; readonly delivered: number; readonly remaining: number; readonly siemUnavailable: boolean }
+  /** Some records are still undelivered; the letter holds just those now, and why (its lastFailure). */
+  | { readonly kind: 'kept'; readonly delivered: number; readonly remaining: number; readonly siemUnavailable: boolean; readonly failure?: FailureAnswer }
   /** Nothing in it can be sent (a body that was not JSON, or not a dead letter at all); left as it is. */
   | { readonly kind: 'unredrivable'; readonly why: string };
 
-export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadline: number): Promise<LetterOutcome> {
+export async function redriveLetter(
+  pipeline: Pipeline,
+  held: HeldLetter,
+  deadline: number,
+  onAttempt?: (event: AttemptEvent) => void,
+): Promise<LetterOutcome> {
   const meta = readDeadLetterMeta(held.content);
   if (!meta) return { kind: 'unredrivable', why: 'not a dead letter' };
   if (meta.rawBody !== undefined) return { kind: 'unredrivable', why: 'the body was not valid JSON; only a person can repair it' };
@@ -41,7 +46,7 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
   const batches = batchRecords(admitted.records, pipeline.sink.format, pipeline.limits, (record) => pipeline.sink.route(record).key);
   const result = await deliverBatches(
     batches,
-    { sink: pipeline.sink, post: pipeline.post, secrets: pipeline.secrets, backoff: pipeline.backoff, deadline },
+    { sink: pipeline.sink, post: pipeline.post, secrets: pipeline.secrets, backoff: pipeline.backoff, deadline, ...(onAttempt ? { onAttempt } : {}) },
     pipeline.concurrency,
   );
 
@@ -57,13 +62,14 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
     return { kind: 'delivered', records: result.delivered.length };
   }
 
+  const failure = result.failed[0] ? failureAnswer(result.failed[0]) : notSent(unpacked.rejected[0]?.detail, admitted.refused[0]?.detail);
   const updated: DeadLetterMeta = {
     ...meta,
     attempts: meta.attempts + Math.max(1, ...result.failed.map((failure) => failure.attempts)),
     recordIds: remaining.map((record) => record.id),
     redrives: (meta.redrives ?? 0) + 1,
     lastRedriveAt: new Date().toISOString(),
-    lastFailure: result.failed[0] ? failureAnswer(result.failed[0]) : notSent(unpacked.rejected[0]?.detail, admitted.refused[0]?.detail),
+    lastFailure: failure,
   };
   await held.replace(encodeDeadLetter({ meta: updated, records: remaining.map((record) => record.text) }));
   return {
@@ -71,6 +77,7 @@ export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadli
     delivered: result.delivered.length,
     remaining: remaining.length,
     siemUnavailable: result.failed.some((failure) => failure.retryable),
+    failure,
   };
 }
 

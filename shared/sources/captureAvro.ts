@@ -19,7 +19,7 @@ export async function* readCapture(input: Readable, source: MessageSource): Asyn
   const decoder = new avsc.streams.BlockDecoder();
   // Errors of either side surface in the iteration below; an early return destroys both.
   pipeline(input, decoder, () => undefined);
-  for await (const event of decoder as AsyncIterable<CapturedEvent>) {
+  for await (const event of decoded(decoder)) {
     yield {
       // A null Body still counts: it reaches unpack as an empty body and is dead-lettered as invalid.
       body: event.Body ?? '',
@@ -31,6 +31,27 @@ export async function* readCapture(input: Readable, source: MessageSource): Asyn
       },
     };
   }
+}
+
+/** The decoder's events, with its errors in words that say what is wrong with the file. */
+async function* decoded(decoder: avsc.streams.BlockDecoder): AsyncGenerator<CapturedEvent> {
+  try {
+    yield* decoder as AsyncIterable<CapturedEvent>;
+  } catch (error) {
+    const message = (error as Error).message;
+    throw message === 'invalid magic bytes' ? new Error('not an Avro container file', { cause: error }) : error;
+  }
+  const unread = unreadBytes(decoder);
+  if (unread !== 0) throw new Error('cut short: its end is not a whole Avro block (a copy broken off, or a file still being written)');
+}
+
+/**
+ * avsc ends quietly when its input stops inside the header or a block, and what was in that block is never read:
+ * the bytes it holds unread (its internal buffer, read here because it says so nowhere else) show the cut.
+ */
+function unreadBytes(decoder: avsc.streams.BlockDecoder): number {
+  const tap = (decoder as unknown as { _tap?: { buf: Buffer; pos: number } })._tap;
+  return tap ? tap.buf.length - tap.pos : 0;
 }
 
 // Capture writes EnqueuedTimeUtc in .NET's invariant format, e.g. "7/18/2026 2:08:10 PM".

@@ -7,11 +7,14 @@
  */
 
 export class JsonSyntaxError extends Error {
+  /** What is wrong, without where: "unexpected character". */
+  readonly problem: string;
   readonly position: number;
 
-  constructor(message: string, position: number) {
-    super(`${message} at position ${position}`);
+  constructor(problem: string, position: number) {
+    super(`${problem} at position ${position}`);
     this.name = 'JsonSyntaxError';
+    this.problem = problem;
     this.position = position;
   }
 }

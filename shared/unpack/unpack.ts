@@ -44,7 +44,8 @@ export function unpackMessage(message: EventMessage, options: UnpackOptions, int
   } catch (error) {
     if (!(error instanceof BodyShapeError || error instanceof JsonSyntaxError)) throw error;
     const reason = error instanceof BodyShapeError ? 'missing-records' : 'invalid-json';
-    into.rejected.push({ reason, detail: error.message, raw: text, source });
+    const detail = error instanceof JsonSyntaxError ? syntaxDetail(text, error, source) : error.message;
+    into.rejected.push({ reason, detail, raw: text, source });
     return;
   }
   if (carriedIds) records = records.map((record) => ({ ...record, carriedId: carriedIds[record.index]! }));
@@ -53,6 +54,20 @@ export function unpackMessage(message: EventMessage, options: UnpackOptions, int
 }
 
 class BodyShapeError extends Error {}
+
+/**
+ * "invalid JSON at line 3, column 5: unexpected character". A body read from a file counts lines from its own line
+ * there (a line of .jsonl or PT1H.json), so a person finds the place in the file as it is.
+ */
+function syntaxDetail(text: string, error: JsonSyntaxError, source: MessageSource): string {
+  let lines = 0;
+  let lineStart = 0;
+  for (let newline = text.indexOf('\n'); newline >= 0 && newline < error.position; newline = text.indexOf('\n', newline + 1)) {
+    lines++;
+    lineStart = newline + 1;
+  }
+  return `invalid JSON at line ${(source.line ?? 1) + lines}, column ${error.position - lineStart + 1}: ${error.problem}`;
+}
 
 /**
  * Calls onElement for each record element. Returns the ids a dead letter carries for its records (`recordIds`,

@@ -26,7 +26,8 @@ async function letters(count: number): Promise<string> {
 
 function cli(env: Record<string, string>): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'redrive', '--json', '--settings', join(tmpdir(), 'no-such-settings.json')], { env: { PATH: process.env.PATH, ...env } }, (error, stdout) => {
+    // A folder without local.settings.json: the settings are the environment given, nothing else.
+    execFile(process.execPath, [CLI, 'redrive', '--json'], { cwd: mkdtempSync(join(tmpdir(), 'dsf-cli-cwd-')), env: { PATH: process.env.PATH, ...env } }, (error, stdout) => {
       resolve({ code: error ? Number(error.code) : 0, stdout });
     });
   });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
 import { sampleSettings } from '../../shared/config/sample.js';
 import { hostSettings, settings } from '../../shared/config/settings.js';
+import { FORMAT_BYTE_LIMITS } from '../../shared/config/siem.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const minimal = { SIEM_URL: 'https://siem.example.com/in', SIEM_SECRET: 'token-123' };
@@ -129,10 +130,30 @@ test('local.settings.sample.json is generated from the settings table', () => {
   assert.deepEqual(names, [...Object.keys(settings), ...Object.keys(hostSettings)].sort());
 });
 
-test('local.settings.sample.json loads as it stands, for the functions app and the command line', () => {
+test('local.settings.sample.json loads as it stands, for the functions app and the command line, every optional feature off', () => {
   const { Values: values } = JSON.parse(readFileSync(new URL('local.settings.sample.json', ROOT), 'utf8')) as { Values: Record<string, string> };
-  assert.equal(loadConfig(values, { functionsApp: true }).siem.routes.get('DeviceProcessEvents')?.url, 'https://siem.example.com/ingest/edr');
+  const config = loadConfig(values, { functionsApp: true });
   assert.equal(loadConfig(values, { functionsApp: false }).secret.kind, 'key-vault');
+  assert.equal(config.siem.routes.size, 0, 'no routes');
+  assert.equal(config.siem.caCertificate, undefined, 'no CA secret');
+  assert.equal(config.redrive.schedule, undefined, 'no redrive timer');
+  assert.equal(config.deviceDirectory.refresh, undefined, 'no directory refresh');
+  assert.equal(config.telemetry, undefined, 'no telemetry');
+  assert.deepEqual([config.tenants.allowed, config.categories.include, config.categories.exclude], [[], [], []], 'no filters');
+  assert.equal(config.siem.maxBatchBytes, FORMAT_BYTE_LIMITS.ndjson.default, "the format's own limit");
+});
+
+test('local.settings.sample.json lists the required settings first, marked Required, and gives examples of the rest in their descriptions', () => {
+  const sample = JSON.parse(readFileSync(new URL('local.settings.sample.json', ROOT), 'utf8')) as { Values: Record<string, string>; Descriptions: Record<string, string> };
+  const names = Object.keys(sample.Values);
+  const required = names.filter((name) => sample.Descriptions[name]!.startsWith('Required'));
+  assert.deepEqual(required, names.slice(0, required.length), 'required first');
+  for (const name of ['EVENT_HUB_NAMES', 'EventHubConnection__fullyQualifiedNamespace', 'SIEM_URL', 'KEY_VAULT_URL', 'SIEM_SECRET_NAME', 'AzureWebJobsStorage']) {
+    assert.ok(required.includes(name), `${name} is marked required`);
+  }
+  assert.equal(sample.Values.SIEM_ROUTES, '');
+  assert.match(sample.Descriptions.SIEM_ROUTES!, /Example: \{"DeviceProcessEvents":\{"url":"https:\/\/siem\.example\.com\/ingest\/edr"\}\}/);
+  assert.match(sample.Descriptions.REDRIVE_SCHEDULE!, /Example: 0 \*\/15 \* \* \* \*/);
 });
 
 test('README documents every setting', () => {

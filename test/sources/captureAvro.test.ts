@@ -33,7 +33,15 @@ test('an event without a body is still a message, so it is counted and dead-lett
 });
 
 test('a file that is not Avro fails the read instead of yielding nothing', async () => {
-  await assert.rejects(read(Buffer.from('{"records":[]}')), /magic/i);
+  await assert.rejects(read(Buffer.from('{"records":[]}')), /^Error: not an Avro container file$/);
+});
+
+test('a file cut short, in its header or in a block, fails the read instead of ending quietly', async () => {
+  const whole = await captureFile([body([deviceInfo('d1', 'Servers')]), body([deviceEvent('d1', 'null')])], { codec: 'deflate' });
+  for (const length of [2, 40, whole.length - 1]) {
+    await assert.rejects(read(whole.subarray(0, length)), /cut short/, `${length} of ${whole.length} bytes`);
+  }
+  assert.equal((await read(Buffer.alloc(0))).length, 0, 'an empty file is no messages');
 });
 
 test('Capture times are read as UTC; other formats are kept as written', () => {

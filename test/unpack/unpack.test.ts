@@ -68,6 +68,13 @@ test('a body that is not JSON is rejected whole and keeps its raw text; nothing 
   assert.equal(unpacked.rejected[0]?.raw, broken);
 });
 
+test('an invalid body says the line and column where it breaks, counted in its file when it came from one', () => {
+  const broken = '{"records":[\n  {"a":1},\n  oops\n]}';
+  assert.equal(unpackOne(broken).rejected[0]?.detail, 'invalid JSON at line 3, column 3: unexpected character');
+  const fromLine = unpackMessages([{ body: '{"records":[1,}', source: { file: 'x.jsonl', line: 12 } }], options);
+  assert.equal(fromLine.rejected[0]?.detail, 'invalid JSON at line 12, column 15: unexpected character');
+});
+
 test('bodies of the wrong shape are rejected with a reason', () => {
   assert.equal(unpackOne('{"value":[]}').rejected[0]?.reason, 'missing-records');
   assert.equal(unpackOne('"just a string"').rejected[0]?.reason, 'missing-records');
