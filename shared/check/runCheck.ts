@@ -48,8 +48,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   }
 
   const credential = options.credential ?? azureCredential;
-  const keyVaultClientOptions = options.keyVaultClientOptions;
-  const { pipeline, close } = createPipeline(config, { deadLetters: 'folder', credential, ...(keyVaultClientOptions ? { keyVaultClientOptions } : {}) });
+  // One retry, not the SDK's three with growing waits: a probe answers within its time limit.
+  const keyVaultClientOptions: SecretClientOptions = { retryOptions: { maxRetries: 1 }, ...options.keyVaultClientOptions };
+  const { pipeline, close } = createPipeline(config, { deadLetters: 'folder', credential, keyVaultClientOptions });
   const storage = { credential, ...(options.tableClientOptions ? { tableClientOptions: options.tableClientOptions } : {}) };
   const { timeoutMs } = options;
   const results: CheckResult[] = [
@@ -66,7 +67,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   }
   try {
     const groups = await Promise.all([
-      checkSecrets(config, pipeline, { credential, ...(keyVaultClientOptions ? { keyVaultClientOptions } : {}) }, timeoutMs),
+      checkSecrets(config, pipeline, { credential, keyVaultClientOptions }, timeoutMs),
       checkSiem(config, pipeline, timeoutMs),
       checkDeadLetterStores(config, functionsApp, storage, timeoutMs),
       checkDeviceTable(config, storage, timeoutMs),
