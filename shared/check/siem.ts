@@ -4,7 +4,8 @@ import type { SecretValue } from '../config/secretValue.js';
 import { connectionProblem } from '../deliver/connectionProblem.js';
 import type { Pipeline } from '../pipeline/forward.js';
 import { probeDestination } from '../sinks/probeDestination.js';
-import { note, shown, unreachable, type DestinationFindings } from '../sinks/probe.js';
+import { SecretUnavailableError } from '../secrets/secretProvider.js';
+import { failed, note, shown, unreachable, type DestinationFindings } from '../sinks/probe.js';
 import { destinations, type Destination } from './destinations.js';
 import { result, type CheckResult } from './result.js';
 import { secretLabel } from './secrets.js';
@@ -35,17 +36,23 @@ async function probe(config: Config, pipeline: Pipeline, destination: Destinatio
   try {
     secret = await within(timeoutMs, () => pipeline.secrets.of(route).get());
   } catch {
-    const skipped = { status: 'skipped', detail: `not tried: ${label} could not be read (see above)` } as const;
-    return { endpoint: skipped, credential: skipped };
+    return notTried(`${label} could not be read (see above)`);
   }
   try {
     return await within(timeoutMs, (signal) =>
       probeDestination({ siem: config.siem, route, urlSetting: destination.urlSetting, secretLabel: label, secret, post: pipeline.post, signal }),
     );
   } catch (error) {
+    // SIEM_CA_CERT or an mtls certificate that could not be read or used: its own line says why.
+    if (error instanceof SecretUnavailableError) return notTried(error.message);
     // The time limit, where the request did not stop by itself.
     const problem = connectionProblem(error);
-    if (!problem) throw error;
-    return unreachable(problem, shown(route.url), destination.urlSetting);
+    if (problem) return unreachable(problem, shown(route.url), destination.urlSetting);
+    return { ...notTried('the endpoint probe failed'), endpoint: failed(`the probe failed: ${(error as Error).message}`, `check ${destination.urlSetting}`) };
   }
+}
+
+function notTried(why: string): DestinationFindings {
+  const skipped = { status: 'skipped', detail: `not tried: ${why}` } as const;
+  return { endpoint: skipped, credential: skipped };
 }

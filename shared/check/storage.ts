@@ -15,7 +15,7 @@ import { deadLetterName, type DeadLetter } from '../deadletter/entry.js';
 import { FolderDeadLetterStore } from '../deadletter/folderStore.js';
 import type { DeadLetterStore } from '../deadletter/store.js';
 import { DeviceTable } from '../enrich/deviceTable.js';
-import { failed, ok } from '../sinks/probe.js';
+import { failed, ok, type Finding } from '../sinks/probe.js';
 import { explainAzureError } from './azureProblem.js';
 import { result, type CheckResult } from './result.js';
 import { within } from './timeLimit.js';
@@ -30,33 +30,36 @@ export async function checkDeadLetterStores(config: Config, functionsApp: boolea
   const checks: Promise<CheckResult>[] = [];
   const blob = config.deadLetter.blob;
   if (blob) {
-    const subject = `dead-letter container "${blob.container}" at ${where(blob.connection)}`;
+    const store = new BlobDeadLetterStore(blob.connection, blob.container, parts.credential);
     checks.push(
-      probeStore(new BlobDeadLetterStore(blob.connection, blob.container, parts.credential), timeoutMs).then(
-        (detail) => result('dead-letter-store', subject, ok(detail)),
-        (error: unknown) => {
-          const explained = explainAzureError(error, {
-            resource: 'the dead-letter storage account',
-            setting: 'DEAD_LETTER_STORAGE__blobServiceUri (or the host storage, AzureWebJobsStorage)',
-            role: 'Storage Blob Data Contributor',
-            connectionString: blob.connection.kind === 'connection-string',
-          });
-          return result('dead-letter-store', subject, failed(explained.detail, explained.fix));
-        },
-      ),
+      checkStore(`dead-letter container "${blob.container}" at ${where(blob.connection)}`, () => probeStore(store, timeoutMs), (error) => {
+        const explained = explainAzureError(error, {
+          resource: 'the dead-letter storage account',
+          setting: 'DEAD_LETTER_STORAGE__blobServiceUri (or the host storage, AzureWebJobsStorage)',
+          role: 'Storage Blob Data Contributor',
+          connectionString: blob.connection.kind === 'connection-string',
+        });
+        return failed(explained.detail, explained.fix);
+      }),
     );
   }
   if (!functionsApp) {
     const directory = config.deadLetter.directory;
     checks.push(
-      probeFolder(directory, timeoutMs).then(
-        (detail) => result('dead-letter-store', `dead-letter folder ${directory}`, ok(detail)),
-        (error: unknown) =>
-          result('dead-letter-store', `dead-letter folder ${directory}`, failed((error as Error).message, 'make DEAD_LETTER_DIR a folder this user may write to')),
+      checkStore(`dead-letter folder ${directory}`, () => probeFolder(directory, timeoutMs), (error) =>
+        failed((error as Error).message, 'make DEAD_LETTER_DIR a folder this user may write to'),
       ),
     );
   }
   return Promise.all(checks);
+}
+
+async function checkStore(subject: string, probe: () => Promise<string>, explain: (error: unknown) => Finding): Promise<CheckResult> {
+  try {
+    return result('dead-letter-store', subject, ok(await probe()));
+  } catch (error) {
+    return result('dead-letter-store', subject, explain(error));
+  }
 }
 
 export async function checkDeviceTable(config: Config, parts: StorageParts, timeoutMs: number): Promise<CheckResult[]> {

@@ -1,4 +1,4 @@
-/** `defender-forwarder check`: the report on stdout, as text or JSON; the exit code from the report. */
+/** `defender-forwarder check`: the report on stdout, as text or JSON, then exit with the report's code. */
 import type { Writable } from 'node:stream';
 import { formatJson, formatText } from '../check/report.js';
 import { runCheck, type CheckOptions } from '../check/runCheck.js';
@@ -8,8 +8,11 @@ export interface CheckCommandOptions extends CheckOptions {
   readonly stdout: Writable;
 }
 
-export async function checkCommand(options: CheckCommandOptions): Promise<number> {
+export async function checkCommand(options: CheckCommandOptions): Promise<never> {
   const report = await runCheck(options);
-  options.stdout.write(options.json ? formatJson(report) : formatText(report));
-  return report.exitCode;
+  const text = options.json ? formatJson(report) : formatText(report);
+  await new Promise<void>((resolve) => options.stdout.write(text, () => resolve()));
+  // A probe its time limit cut short may still hold a connection open (the Key Vault and Blob clients take no
+  // signal): the report is out, so the command ends now rather than when that server finally answers.
+  process.exit(report.exitCode);
 }

@@ -9,6 +9,7 @@ import type { SecretValue } from '../config/secretValue.js';
 import { connectionProblem, type ConnectionProblem } from '../deliver/connectionProblem.js';
 import type { SiemResponse } from '../deliver/outcome.js';
 import type { Route } from '../route/router.js';
+import { SecretUnavailableError } from '../secrets/secretProvider.js';
 import { siemRequest } from './request.js';
 import type { Post, SiemRequest } from './sink.js';
 
@@ -49,7 +50,8 @@ export async function send(target: ProbeTarget, request: SiemRequest): Promise<P
   try {
     return { response: await target.post(request, target.signal) };
   } catch (error) {
-    const problem = connectionProblem(error);
+    // A CA or client certificate that could not be read is not a way-there problem, whatever its cause says.
+    const problem = error instanceof SecretUnavailableError ? undefined : connectionProblem(error);
     if (!problem) throw error;
     return { unreachable: unreachable(problem, `${request.method ?? 'POST'} ${shown(request.url)}`, target.urlSetting) };
   }

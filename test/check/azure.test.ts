@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type Azurite } from '../support/azurite.js';
+import { testCertificates } from '../support/certificates.js';
 import { check, found } from '../support/check.js';
 import { startServer } from '../support/httpServer.js';
 import { startKeyVault, type TestKeyVault } from '../support/keyVault.js';
@@ -52,6 +53,26 @@ test('Key Vault secrets are read with the identity and shown by length and finge
   assert.equal(found(report, 'identity').status, 'note');
   const output = JSON.stringify(report);
   assert.ok(!output.includes(TOKEN) && !output.includes('tenant-secret-value'), 'no secret value in the report');
+});
+
+test("a SIEM with a private CA is trusted through SIEM_CA_CERT, read from Key Vault as delivery reads it", async () => {
+  const certificates = testCertificates();
+  vault.secrets.set('siem-ca', certificates.ca);
+  const https = await startServer(() => ({ status: 405, body: {} }), { cert: certificates.serverCert, key: certificates.serverKey });
+  try {
+    const report = await check({ SIEM_URL: `${https.url}/ingest`, KEY_VAULT_URL: vault.url, SIEM_SECRET_NAME: 'siem-token', SIEM_CA_CERT: 'siem-ca' }, vaultOptions());
+    assert.equal(report.exitCode, 0, JSON.stringify(report.results));
+    assert.equal(found(report, 'secret', 1).detail, 'readable: 1 certificate(s) in PEM');
+    assert.match(found(report, 'siem-endpoint').detail, /answered a GET with HTTP 405 over TLS, its certificate trusted/);
+
+    vault.secrets.delete('siem-ca');
+    const unread = await check({ SIEM_URL: `${https.url}/ingest`, KEY_VAULT_URL: vault.url, SIEM_SECRET_NAME: 'siem-token', SIEM_CA_CERT: 'siem-ca' }, vaultOptions());
+    assert.match(found(unread, 'secret', 1).fix ?? '', /correct SIEM_CA_CERT/);
+    assert.equal(found(unread, 'siem-endpoint').status, 'skipped');
+    assert.match(found(unread, 'siem-endpoint').detail, /not tried: could not read secret "siem-ca"/);
+  } finally {
+    await https.close();
+  }
 });
 
 test('a missing secret, a missing role and a wrong vault port are each named with their fix', async () => {

@@ -3,7 +3,7 @@
  * and that without --send-test-record no record reaches the SIEM.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { TEST_ACTION_TYPE } from '../../shared/check/testRecord.js';
 import { SiemReceiver } from '../../shared/receiver/receiver.js';
 import { testCertificates } from '../support/certificates.js';
@@ -11,18 +11,12 @@ import { check, found } from '../support/check.js';
 import { startElasticBulk } from '../support/elasticBulk.js';
 import { startServer } from '../support/httpServer.js';
 import { startLogsIngestion } from '../support/logsIngestion.js';
-import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
+import { identityForTests } from '../support/managedIdentity.js';
 import { startSplunkHec } from '../support/splunkHec.js';
 
 const TOKEN = '11111111-2222-3333-4444-555555555555';
 const DCR = 'dcr-0123456789abcdef0123456789abcdef';
-let identity: TestIdentity;
-
-before(async () => {
-  identity = await startManagedIdentity();
-  Object.assign(process.env, identity.env);
-});
-after(() => identity.close());
+const identity = identityForTests();
 
 test('a generic endpoint: the answer to a GET is proven, the credential is said to be unproven, and nothing is sent', async () => {
   const receiver = new SiemReceiver({ token: TOKEN });
@@ -166,7 +160,7 @@ test('Elastic: _authenticate names the user the API key is, or the credential is
 });
 
 test('Sentinel: an empty call proves the Entra token and the rule without ingesting; an unknown rule is named', async () => {
-  const logs = await startLogsIngestion({ identity, dcrImmutableId: DCR, streams: ['Custom-DeviceEvents'] });
+  const logs = await startLogsIngestion({ identity: identity(), dcrImmutableId: DCR, streams: ['Custom-DeviceEvents'] });
   try {
     const env = { SIEM_URL: logs.url, SIEM_FORMAT: 'sentinel', SENTINEL_DCR_ID: DCR };
     const report = await check(env);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SiemReceiver } from '../../shared/receiver/receiver.js';
+import { startServer } from '../support/httpServer.js';
 
 const CLI = fileURLToPath(new URL('../../shared/cli/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'dsf-cli-check-'));
@@ -78,4 +79,18 @@ test('--send-test-record sends exactly one record and reports the answer', async
   assert.equal(result.code, 0, result.stdout);
   assert.match(result.stdout, /^ok {4}test record \(DeviceEvents, ActionType DefenderForwarderCheck\) to http:\/\/127\.0\.0\.1:\d+\/ingest: sent one synthetic record; the SIEM answered HTTP 200/m);
   assert.equal(receiver.received - before, 1);
+});
+
+test('a store that never answers fails within --timeout, and the command ends while that server is still open', { timeout: 60_000 }, async () => {
+  const silent = await startServer(() => undefined);
+  try {
+    const storage = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from('key').toString('base64')};BlobEndpoint=${silent.url}/devstoreaccount1;`;
+    const result = await cli(['--json', '--timeout', '1'], { SIEM_URL: `${url}/ingest`, SIEM_SECRET: TOKEN, DEAD_LETTER_STORAGE: storage });
+    assert.equal(result.code, 1);
+    const store = (JSON.parse(result.stdout) as JsonReport).checks.find((checked) => checked.subject.startsWith('dead-letter container'));
+    assert.deepEqual([store?.status, store?.detail], ['failed', 'no answer in time']);
+    assert.ok(silent.requests.length > 0);
+  } finally {
+    await silent.close();
+  }
 });
