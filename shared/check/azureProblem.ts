@@ -9,8 +9,8 @@ export interface AzureTarget {
   readonly resource: string;
   /** The setting that names it, for a fix about reaching it. */
   readonly setting: string;
-  /** The role the identity needs on it, e.g. "Key Vault Secrets User". */
-  readonly role: string;
+  /** The fix when it refuses the identity, e.g. "give the identity the Key Vault Secrets User role on the vault". */
+  readonly grant: string;
   /** Reached with a connection string (Azurite, local development) rather than an identity. */
   readonly connectionString?: boolean;
   /** The fix when the thing asked for does not exist (404). */
@@ -43,7 +43,7 @@ export function explainAzureError(error: unknown, target: AzureTarget): Explaine
     if (/firewall|AuthorizationFailure|not authorized to perform this operation/i.test(said)) {
       return { detail: `refused by the network rules (${said})`, fix: `allow this machine's address in the networking settings of ${target.resource}, or run from a network that may reach it` };
     }
-    return { detail: `refused (${said})`, fix: `give the identity the ${target.role} role on ${target.resource} (role assignments can take minutes to apply)` };
+    return { detail: `refused (${said})`, fix: `${target.grant} (a new role assignment can take minutes to apply)` };
   }
   return { detail: said, fix: `check ${target.setting}` };
 }

@@ -30,7 +30,7 @@ export async function checkDefenderApi(config: Config, credential: () => TokenCr
         : 'check DEFENDER_API_URL';
       return [result('defender-api', subject, failed(error.message, fix))];
     }
-    const explained = explainAzureError(error, { resource: 'the Defender API', setting: 'DEFENDER_API_URL and DEFENDER_API_SCOPE', role: 'Machine.Read.All' });
+    const explained = explainAzureError(error, { resource: 'the Defender API', setting: 'DEFENDER_API_URL and DEFENDER_API_SCOPE', grant: 'grant the identity the WindowsDefenderATP application permission Machine.Read.All' });
     return [result('defender-api', subject, failed(explained.detail, explained.fix))];
   }
 }

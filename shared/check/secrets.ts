@@ -28,7 +28,7 @@ interface SecretToCheck {
   readonly describe: (value: string) => Finding;
 }
 
-const vault = (missing: string): AzureTarget => ({ resource: 'the vault', setting: 'KEY_VAULT_URL', role: 'Key Vault Secrets User', missing });
+const vault = (missing: string): AzureTarget => ({ resource: 'the vault', setting: 'KEY_VAULT_URL', grant: 'give the identity the Key Vault Secrets User role on the vault', missing });
 
 /** Where a route's credential comes from, as fixes and output name it. */
 export function secretLabel(config: Config, secretName: string | undefined): string {
@@ -59,7 +59,7 @@ function secretsOf(config: Config, pipeline: Pipeline, parts: SecretParts): Secr
       provider: pipeline.secrets.of({}),
       from:
         source.kind === 'entra'
-          ? { resource: 'Microsoft Entra ID', setting: 'SIEM_ENTRA_SCOPE', role: 'an app registration for the scope' }
+          ? { resource: 'Microsoft Entra ID', setting: 'SIEM_ENTRA_SCOPE', grant: 'check SIEM_ENTRA_SCOPE and what the SIEM grants this identity' }
           : vault('create the secret in the vault, or correct SIEM_SECRET_NAME'),
       describe: source.kind === 'entra' ? () => ok('a token was issued') : fingerprint,
     });

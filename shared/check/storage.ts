@@ -36,7 +36,7 @@ export async function checkDeadLetterStores(config: Config, functionsApp: boolea
         const explained = explainAzureError(error, {
           resource: 'the dead-letter storage account',
           setting: 'DEAD_LETTER_STORAGE__blobServiceUri (or the host storage, AzureWebJobsStorage)',
-          role: 'Storage Blob Data Contributor',
+          grant: 'give the identity the Storage Blob Data Contributor role on the storage account',
           connectionString: blob.connection.kind === 'connection-string',
         });
         return failed(explained.detail, explained.fix);
@@ -79,7 +79,7 @@ export async function checkDeviceTable(config: Config, parts: StorageParts, time
     const explained = explainAzureError(error, {
       resource: 'the device directory storage account',
       setting: 'DEVICE_DIRECTORY__tableServiceUri (or the host storage, AzureWebJobsStorage)',
-      role: 'Storage Table Data Contributor',
+      grant: 'give the identity the Storage Table Data Contributor role on the storage account',
       connectionString: table.connection.kind === 'connection-string',
     });
     return [result('device-directory', subject, failed(explained.detail, explained.fix))];
