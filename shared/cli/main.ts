@@ -5,6 +5,7 @@ import { defaultCheckpointPath } from '../backfill/checkpoint.js';
 import { ConfigError } from '../config/config.js';
 import { sampleSettings } from '../config/sample.js';
 import { SiemReceiver } from '../receiver/receiver.js';
+import { checkCommand } from './check.js';
 import { demo } from './demo.js';
 import { commandLineEnvironment } from './environment.js';
 import { redriveCommand } from './redrive.js';
@@ -24,6 +25,12 @@ const USAGE = `Usage:
   defender-forwarder redrive [--json] [--settings FILE] [--blob]
       Send the dead letters again (DEAD_LETTER_DIR, or with --blob the Blob container the functions write to).
       A letter is deleted once every record in it is delivered. Exit 0 when none is left, 1 when some remain.
+  defender-forwarder check [--json] [--settings FILE] [--send-test-record] [--timeout SECONDS]
+      Prove each dependency the settings name, one line each: Key Vault secrets, each SIEM destination and its
+      credential (probed without sending records), the dead-letter store, the device directory table, the
+      Defender machines API, the Application Insights connection string. --send-test-record also sends one
+      marked synthetic record and shows the SIEM's answer. Each probe waits at most --timeout (default 20).
+      Exit 0 when all hold, 1 when any fails, 2 on invalid settings.
   defender-forwarder receive [--port N] [--out DIR] [--token T] [--header NAME]
       Run a local SIEM endpoint that accepts what the forwarder sends and writes it to DIR, one file per category.
   defender-forwarder demo [--out DIR]
@@ -88,6 +95,26 @@ export async function main(argv: readonly string[]): Promise<number> {
         signal: stopOnSignal(),
       });
       return summary.letters === summary.emptied ? 0 : 1;
+    }
+    case 'check': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          json: { type: 'boolean', default: false },
+          settings: { type: 'string' },
+          'send-test-record': { type: 'boolean', default: false },
+          timeout: { type: 'string', default: '20' },
+        },
+      });
+      const seconds = Number(values.timeout);
+      if (!(seconds > 0)) return usage('--timeout takes a number of seconds, e.g. 20');
+      return checkCommand({
+        env: commandLineEnvironment(process.env, values.settings),
+        json: values.json,
+        sendTestRecord: values['send-test-record'],
+        timeoutMs: seconds * 1000,
+        stdout: process.stdout,
+      });
     }
     case 'receive': {
       const { values } = parseArgs({

@@ -34,6 +34,13 @@ export function isTenantRoute(key: string): boolean {
   return key.startsWith(TENANT_PREFIX);
 }
 
+/** What a route key names: a table, a tenant, or a tenant's table. */
+export function routeScope(key: string): { readonly tenantId?: string; readonly table?: string } {
+  if (!isTenantRoute(key)) return { table: key };
+  const [tenantId, table] = key.slice(TENANT_PREFIX.length).split('/');
+  return { ...(tenantId ? { tenantId } : {}), ...(table ? { table } : {}) };
+}
+
 /** The routes for one table of one tenant (lower-cased; undefined when the record names none), least specific first. */
 export function routesFor(routes: RouteOverrides, table: string, tenantId: string | undefined): RouteOverride[] {
   const keys = tenantId === undefined ? [table] : [table, tenantRoute(tenantId), tenantTableRoute(tenantId, table)];

@@ -49,7 +49,8 @@ export function parseTelemetry(values: Settings, report: Report): TelemetryConfi
   };
 }
 
-function keyValueParts(text: string): Map<string, string> {
+/** `A=1;B=2` -> {a: 1, b: 2}: a connection string's parts, keys lower-cased. */
+export function keyValueParts(text: string): Map<string, string> {
   const parts = new Map<string, string>();
   for (const part of text.split(';')) {
     const equals = part.indexOf('=');

@@ -3,8 +3,9 @@
  * through @odata.nextLink, a token from the app's managed identity (application permission Machine.Read.All),
  * and the API's throttling (100 calls a minute) honoured through Retry-After.
  *
- * No $top or $select: pages already hold the documented maximum of 10,000 machines, and $select is not documented
- * for this API, so asking for it could turn a working refresh into a 400.
+ * The refresh asks no $top or $select: pages already hold the documented maximum of 10,000 machines, and $select
+ * is not documented for this API, so asking for it could turn a working refresh into a 400. $top is documented,
+ * and `defender-forwarder check` asks for a page of one.
  */
 import type { TokenCredential } from '@azure/identity';
 import { backoffDelay, type BackoffPolicy } from '../deliver/backoff.js';
@@ -24,6 +25,8 @@ export interface MachinesApiOptions {
   readonly credential: TokenCredential;
   /** Time allowed for one request. */
   readonly timeoutMs?: number;
+  /** Machines per page ($top); unset, the API's largest page. `defender-forwarder check` asks for one. */
+  readonly pageSize?: number;
   /** Attempts per page before giving up (throttling and server errors are retried). */
   readonly maxAttempts?: number;
   readonly backoff?: BackoffPolicy;
@@ -52,8 +55,10 @@ const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /** Every machine the identity may see, one page at a time. */
 export async function* listMachines(options: MachinesApiOptions): AsyncGenerator<readonly Machine[]> {
-  const settings = { ...DEFAULTS, ...options };
+  const { pageSize, ...rest } = options;
+  const settings = { ...DEFAULTS, ...rest };
   let next: URL | undefined = new URL('/api/machines', options.apiUrl);
+  if (pageSize !== undefined) next.searchParams.set('$top', String(pageSize));
   while (next) {
     const page = await getPage(next, settings);
     yield page.value;
@@ -66,7 +71,7 @@ interface Page {
   readonly nextLink?: string;
 }
 
-async function getPage(url: URL, settings: Required<MachinesApiOptions>): Promise<Page> {
+async function getPage(url: URL, settings: Required<Omit<MachinesApiOptions, 'pageSize'>>): Promise<Page> {
   for (let attempt = 1; ; attempt++) {
     const token = await settings.credential.getToken(settings.scope);
     if (!token) throw new MachinesApiError(`no token for ${settings.scope} from the app identity`);

@@ -47,12 +47,13 @@ export class SiemClient {
    */
   async post(siemRequest: SiemRequest, signal?: AbortSignal): Promise<SiemResponse> {
     const agent = await this.#agentFor(siemRequest.clientCertificate);
-    const gzip = this.#options.gzip === true;
+    const method = siemRequest.method ?? 'POST';
+    const gzip = this.#options.gzip === true && method === 'POST';
     const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     const response = await request(siemRequest.url, {
-      method: 'POST',
+      method,
       headers: gzip ? { ...siemRequest.headers, 'content-encoding': 'gzip' } : siemRequest.headers,
-      body: gzip ? await compressBody(siemRequest.body) : siemRequest.body,
+      body: method === 'GET' ? null : gzip ? await compressBody(siemRequest.body) : siemRequest.body,
       dispatcher: agent,
       headersTimeout: this.#options.timeoutMs,
       bodyTimeout: this.#options.timeoutMs,

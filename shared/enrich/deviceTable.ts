@@ -121,6 +121,11 @@ export class DeviceTable {
     return { written, conflicts };
   }
 
+  /** Removes one device's row: `defender-forwarder check` takes away the row it wrote to prove it may. */
+  async remove(deviceId: string, abortSignal?: AbortSignal): Promise<void> {
+    await this.#client.deleteEntity(partitionKeyFor(deviceId), rowKeyFor(deviceId), { abortSignal });
+  }
+
   #ensureTable(abortSignal?: AbortSignal): Promise<void> {
     this.#ready ??= this.#client.createTable({ abortSignal }).catch((error: unknown) => {
       this.#ready = undefined;

@@ -24,8 +24,11 @@ export interface Route extends Destination {
   readonly missingTenant?: true;
 }
 
+/** What routing reads of a record. */
+export type Routable = Pick<ForwardRecord, 'category' | 'tenantId'>;
+
 export interface Router {
-  route(record: ForwardRecord): Route;
+  route(record: Routable): Route;
 }
 
 /** Past this many routes the cache starts again: a stream of made-up tenant ids must not grow it without end. */
@@ -57,7 +60,7 @@ export function createRouter(destination: Destination, overrides: RouteOverrides
   };
 }
 
-function templateValues(record: ForwardRecord): TemplateValues {
+function templateValues(record: Routable): TemplateValues {
   const values = { category: record.category, table: tableName(record.category) };
   return record.tenantId ? { ...values, tenantId: record.tenantId.toLowerCase() } : values;
 }

@@ -14,6 +14,8 @@ import { createSplunkHecSink } from './splunkHec/sink.js';
 import { createWebhookSink } from './webhook.js';
 
 export interface SiemRequest {
+  /** POST unless a probe (defender-forwarder check) asks: a GET carries no body. */
+  readonly method?: 'GET' | 'POST';
   readonly url: string;
   readonly headers: Record<string, string>;
   /** Uncompressed; the client compresses it when SIEM_GZIP is on. */

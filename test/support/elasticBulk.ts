@@ -2,7 +2,7 @@
  * An Elasticsearch _bulk endpoint on loopback that enforces the protocol: NDJSON, action/source line pairs, an
  * index per action, lowercase index names, `create` refusing an _id the index already holds (409), and a
  * per-item answer with `errors: true` when any item failed. Mapping errors and throttling are injected per
- * document.
+ * document. GET /_security/_authenticate says who the credential is, or 401.
  */
 import { startServer, type RecordedRequest, type Reply } from './httpServer.js';
 
@@ -35,6 +35,10 @@ export async function startElasticBulk(options: ElasticOptions): Promise<TestEla
   const attempts = new Map<string, number>();
   const itemStatuses: number[] = [];
   const server = await startServer((request) => {
+    if (request.method === 'GET' && request.path === '/_security/_authenticate') {
+      if (request.headers.authorization !== options.authorization) return error(401, 'unable to authenticate with provided credentials');
+      return { status: 200, body: { username: 'forwarder', roles: ['defender_writer'], authentication_type: 'api_key', api_key: { id: 'k1', name: 'forwarder' } } };
+    }
     if (request.method !== 'POST' || new URL(request.path, 'http://x').pathname !== '/_bulk') return error(404, 'no handler found');
     if (request.headers.authorization !== options.authorization) return error(401, 'missing authentication credentials');
     if (!String(request.headers['content-type']).startsWith('application/x-ndjson')) return error(406, 'Content-Type must be application/x-ndjson');

@@ -10,6 +10,8 @@ import { startManagedIdentity, type TestIdentity } from './managedIdentity.js';
 export interface TestKeyVault {
   readonly url: string;
   readonly secrets: Map<string, string>;
+  /** Secrets the identity may not read: answered 403 ForbiddenByRbac, as without the Key Vault Secrets User role. */
+  readonly forbidden: Set<string>;
   /** Successful secret reads so far, of the secret named or of all. */
   reads(name?: string): number;
   readonly identityEnv: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
@@ -23,6 +25,7 @@ export async function startKeyVault(secrets: Record<string, string>, sharedIdent
   const token = identity.tokenFor('https://vault.azure.net');
   const stored = new Map(Object.entries(secrets));
   const reads = new Map<string, number>();
+  const forbidden = new Set<string>();
   const certificates = testCertificates();
   const vault = await startServer(
     (request) => {
@@ -36,6 +39,9 @@ export async function startKeyVault(secrets: Record<string, string>, sharedIdent
         };
       }
       const name = /^\/secrets\/([^/?]+)/.exec(request.path)?.[1] ?? '';
+      if (forbidden.has(name)) {
+        return { status: 403, body: { error: { code: 'Forbidden', message: 'Caller is not authorized to perform action on resource.', innererror: { code: 'ForbiddenByRbac' } } } };
+      }
       const value = stored.get(name);
       if (value === undefined) return { status: 404, body: { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found` } } };
       reads.set(name, (reads.get(name) ?? 0) + 1);
@@ -49,6 +55,7 @@ export async function startKeyVault(secrets: Record<string, string>, sharedIdent
   return {
     url: vault.url,
     secrets: stored,
+    forbidden,
     reads: (name) => (name === undefined ? [...reads.values()].reduce((sum, count) => sum + count, 0) : (reads.get(name) ?? 0)),
     identityEnv: identity.env,
     ca: certificates.ca,

@@ -4,6 +4,7 @@
  * token was issued for it (Key Vault for https://vault.azure.net, Logs Ingestion for https://monitor.azure.com).
  */
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { startServer, type TestServer } from './httpServer.js';
 
 export interface TestIdentity {
@@ -47,5 +48,22 @@ export async function startManagedIdentity(): Promise<TestIdentity> {
     issued,
     clientIds,
     close: () => server.close(),
+  };
+}
+
+/**
+ * For a test file: an identity endpoint started before its tests, with this process's ManagedIdentityCredential
+ * pointed at it, and closed after them. Returns the running endpoint.
+ */
+export function identityForTests(): () => TestIdentity {
+  let identity: TestIdentity | undefined;
+  before(async () => {
+    identity = await startManagedIdentity();
+    Object.assign(process.env, identity.env);
+  });
+  after(() => identity?.close());
+  return () => {
+    if (!identity) throw new Error('the identity endpoint starts before the tests');
+    return identity;
   };
 }

@@ -1,8 +1,8 @@
 /**
  * A Splunk HTTP Event Collector on loopback that enforces the protocol: `Authorization: Splunk <token>`, the
  * /services/collector/event path, concatenated event objects each with an `event`, a numeric `time`, string
- * indexed `fields`; HEC's error codes (9 busy, 6 with invalid-event-number, events before it kept); and, with
- * indexer acknowledgement, the request channel and /services/collector/ack.
+ * indexed `fields`; HEC's error codes (9 busy, 6 with invalid-event-number, events before it kept, 5 for no data);
+ * /services/collector/health; and, with indexer acknowledgement, the request channel and /services/collector/ack.
  */
 import type { ServerOptions } from 'node:https';
 import { JsonScanner } from '../../shared/unpack/jsonScanner.js';
@@ -24,6 +24,8 @@ export interface HecOptions {
   readonly pollsBeforeIndexed?: number;
   /** The first this many requests get 503 code 9 (server is busy). */
   readonly busyRequests?: number;
+  /** /services/collector/health answers 503 code 18, as when HEC's queues are full. */
+  readonly unhealthy?: boolean;
   /** Events for which this is true fail parsing (code 6), as a malformed event would. */
   readonly invalid?: (eventText: string) => boolean;
   readonly tls?: ServerOptions;
@@ -45,6 +47,10 @@ export async function startSplunkHec(options: HecOptions): Promise<TestHec> {
   let eventRequests = 0;
   const server = await startServer((request) => {
     const path = new URL(request.path, 'http://x');
+    // Health needs no token, as in Splunk.
+    if (request.method === 'GET' && path.pathname === '/services/collector/health') {
+      return options.unhealthy ? hec(503, 'HEC is unhealthy, queues are full', 18) : hec(200, 'HEC is healthy', 17);
+    }
     if (request.method !== 'POST') return hec(405, 'Method not allowed', -1);
     const authorization = request.headers.authorization;
     if (!authorization) return hec(401, 'Token is required', 2);

@@ -23,7 +23,7 @@ export function createSentinelSink(siem: SiemConfig, router: Router): Sink {
 }
 
 /** {endpoint}/dataCollectionRules/{dcr}/streams/{stream}?api-version=2023-01-01 */
-function streamUrl(route: Route, dcr: string): string {
+export function streamUrl(route: Route, dcr: string): string {
   const endpoint = route.url.replace(/\/+$/, '');
   return `${endpoint}/dataCollectionRules/${encodeURIComponent(dcr)}/streams/${encodeURIComponent(route.stream ?? '')}?api-version=${LOGS_INGESTION_API_VERSION}`;
 }
