@@ -49,7 +49,7 @@ function receivedText(body: unknown): string {
   try {
     return bodyText(body);
   } catch {
-    return inspect(body, { depth: Infinity, maxArrayLength: Infinity, maxStringLength: Infinity, breakLength: Infinity });
+    return inspect(body, { depth: Infinity, maxArrayLength: Infinity, maxStringLength: Infinity, breakLength: Infinity, compact: true });
   }
 }
 
