@@ -59,7 +59,9 @@ export function expandUrl(template: string, values: TemplateValues): string {
 
 /** Checks a value that is a whole URL path segment once encoded (`what` names it for the error). */
 export function checkPathSegment(value: string, what: string): void {
-  if (isDotSegment(encodeSegment(value, what))) throw new UnroutableError(`${what} would be the URL path segment "${value}", which changes the request's path`);
+  if (isDotSegment(encodeSegment(value, what))) {
+    throw new UnroutableError(`${what} would be the URL path segment "${value}", which changes the request's path`);
+  }
 }
 
 function encodeSegment(value: string, what: string): string {
