@@ -23,9 +23,30 @@ export function positionOf(record: ForwardRecord): Position {
   return record.from ?? record;
 }
 
-/** The positions of a batch's records as text, for the digests named after them. */
+/**
+ * The positions of a batch's records as text, for the digest named after them: each message written once, before
+ * the indexes of its records that follow one another. Made for every request, so it builds no object a record.
+ */
 export function positionsText(records: readonly ForwardRecord[]): string {
-  return JSON.stringify(positionRuns(records.map(positionOf)));
+  let text = '';
+  let previous: string | undefined;
+  for (const record of records) {
+    const { source, index } = positionOf(record);
+    const message = describe(source);
+    text += message === previous ? `,${index}` : `;${message}:${index}`;
+    previous = message;
+  }
+  return text;
+}
+
+// A message's description, once per source object (the records of a message share theirs).
+const descriptions = new WeakMap<MessageSource, string>();
+
+/** The same text for a message however it was read again: from the hub, or from the run a dead letter stored. */
+function describe(source: MessageSource): string {
+  let text = descriptions.get(source);
+  if (text === undefined) descriptions.set(source, (text = JSON.stringify(MESSAGE_FIELDS.map((field) => source[field]))));
+  return text;
 }
 
 /** Runs of neighbours: records of one message (one source object) with consecutive indexes. */
