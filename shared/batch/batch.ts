@@ -61,7 +61,7 @@ export class Batcher {
       current = undefined;
     }
     if (!current) {
-      current = { category: record.category, records: [], bytes: this.#format.emptyBytes };
+      current = { category: record.category, records: [], bytes: this.#format.frameBytes };
       byTenant.set(tenant, current);
       this.#opened.add(current);
     }
@@ -86,7 +86,7 @@ interface OpenBatch {
   bytes: number;
 }
 
-/** The largest record that fits in a request on its own. */
+/** The largest record that fits in a request on its own (with the one separator every format gives a record). */
 export function maxRecordBytes(format: Format, limits: BatchLimits): number {
-  return limits.maxBytes - format.emptyBytes - 1;
+  return limits.maxBytes - format.frameBytes - 1;
 }

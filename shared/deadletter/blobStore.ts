@@ -5,7 +5,7 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import type { StorageConnection } from '../azure/storageConnection.js';
-import { deadLetterName, encodeDeadLetter, readDeadLetterMeta, type DeadLetter, type DeadLetterMeta } from './entry.js';
+import { categoryLabel, deadLetterName, encodeDeadLetter, readDeadLetterMeta, type DeadLetter, type DeadLetterMeta } from './entry.js';
 import type { DeadLetterStore, HeldLetter } from './store.js';
 
 const LEASE_SECONDS = 60;
@@ -97,7 +97,10 @@ export class BlobDeadLetterStore implements DeadLetterStore {
   }
 }
 
-/** Blob metadata, so a letter's reason and category show in the portal and in listings without reading it. */
+/**
+ * Blob metadata, so a letter's reason and category show in the portal and in listings without reading it. Metadata
+ * travels as HTTP headers: the category goes as its label, which any header can carry.
+ */
 function metadataOf(meta: Pick<DeadLetterMeta, 'reason' | 'category'>): Record<string, string> {
-  return { reason: meta.reason, category: meta.category ?? 'unknown' };
+  return { reason: meta.reason, category: categoryLabel(meta.category) };
 }

@@ -4,6 +4,7 @@
  * unpack unchanged.
  */
 import { createHash } from 'node:crypto';
+import type { PositionRun } from '../pipeline/positions.js';
 import type { MessageSource } from '../pipeline/types.js';
 
 export interface DeadLetterMeta {
@@ -17,6 +18,8 @@ export interface DeadLetterMeta {
   readonly source: DeadLetterSource;
   /** One per record, in order: the ids the records had when they first arrived (redrive keeps them). */
   readonly recordIds?: readonly string[];
+  /** Where the records sat when they first arrived, in order (redrive keeps them, for the Idempotency-Keys). */
+  readonly positions?: readonly PositionRun[];
   /** Set by redrive on a letter it could not empty: how often it tried, when last, and the latest answer. */
   readonly redrives?: number;
   readonly lastRedriveAt?: string;
@@ -56,20 +59,29 @@ export function encodeDeadLetter(letter: DeadLetter): string {
 
 /**
  * A name that sorts by the time the data was produced, says the category, and is the same when the same failure
- * is written twice (a retried invocation overwrites instead of duplicating). Where the records came from is part
- * of it, so two messages with the same content never share a name.
+ * is written twice (a retried invocation overwrites instead of duplicating). Where the records came from, down to
+ * their positions, is part of it, so neither two messages nor two batches of the same content share a name.
  */
 export function deadLetterName(letter: DeadLetter): string {
   const when = new Date(letter.meta.source.enqueuedTime ?? letter.meta.failedAt);
   const stamp = Number.isNaN(when.getTime()) ? letter.meta.failedAt : when.toISOString();
   const hash = createHash('sha256');
-  hash.update(letter.meta.reason);
-  hash.update(JSON.stringify(letter.meta.source));
+  hash.update(JSON.stringify([letter.meta.reason, letter.meta.source, letter.meta.positions ?? null]));
   for (const record of letter.records) hash.update(record);
   if (letter.rawBody !== undefined) hash.update(letter.rawBody);
   const day = stamp.slice(0, 10).replaceAll('-', '/');
-  const category = (letter.meta.category ?? 'unknown').replace(/[^A-Za-z0-9-]/g, '_');
-  return `${day}/${stamp.replace(/[:.]/g, '')}-${category}-${letter.meta.reason}-${hash.digest('hex').slice(0, 16)}.json`;
+  return `${day}/${stamp.replace(/[:.]/g, '')}-${categoryLabel(letter.meta.category)}-${letter.meta.reason}-${hash.digest('hex').slice(0, 16)}.json`;
+}
+
+// Real categories are under 50 characters; a name stays far below a file name's 255 bytes and a blob name's 1,024.
+const LABEL_CHARS = 80;
+
+/**
+ * The category as letter names and blob metadata show it: letters, digits and `-`, others as `_`, cut at 80
+ * characters. Anything may be in a category; a name or header must not break on it (the hash keeps names apart).
+ */
+export function categoryLabel(category: string | undefined): string {
+  return (category ?? 'unknown').slice(0, LABEL_CHARS).replace(/[^A-Za-z0-9-]/g, '_');
 }
 
 export function summarizeSources(sources: readonly MessageSource[]): DeadLetterSource {

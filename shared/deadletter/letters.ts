@@ -3,6 +3,7 @@
  * a failed or refused batch as one letter with the SIEM's answer.
  */
 import type { FailedRecords } from '../deliver/sendBatch.js';
+import { positionOf, positionRuns } from '../pipeline/positions.js';
 import { idOf } from '../pipeline/recordId.js';
 import type { RejectedInput } from '../pipeline/types.js';
 import { summarizeSources, type DeadLetter } from './entry.js';
@@ -30,6 +31,9 @@ export function rejectDetail(group: readonly RejectedInput[]): string {
 
 export function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
   const first = group[0]!;
+  // A body rejected whole (no index) is kept as it came: as text when it may not be JSON at all.
+  const whole = first.index === undefined;
+  const asText = first.reason === 'invalid-json' || first.reason === 'unreadable';
   return {
     meta: {
       reason: first.reason,
@@ -38,8 +42,9 @@ export function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
       attempts: 0,
       failedAt: new Date().toISOString(),
       source: summarizeSources([first.source]),
+      ...(whole ? {} : { positions: positionRuns(group.map((reject) => ({ source: reject.source, index: reject.index ?? 0 }))) }),
     },
-    ...(first.reason === 'invalid-json' ? { records: [], rawBody: first.raw } : { records: group.map((reject) => reject.raw) }),
+    ...(asText ? { records: [], rawBody: first.raw } : { records: group.map((reject) => reject.raw) }),
   };
 }
 
@@ -58,6 +63,7 @@ export function letterForFailure(failure: SetAside): DeadLetter {
       failedAt: new Date().toISOString(),
       source: summarizeSources(failure.records.map((record) => record.source)),
       recordIds: failure.records.map(idOf),
+      positions: positionRuns(failure.records.map(positionOf)),
     },
     records: failure.records.map((record) => record.text),
   };

@@ -68,9 +68,9 @@ export function startDeliveries(context: DeliveriesContext, concurrency: number)
 
 async function deliverBatch(batch: Batch, context: DeliveriesContext): Promise<BatchResult> {
   const route = context.sink.route(batch.records[0]!);
-  if (route.missingTenant) {
-    const detail = 'the destination uses {tenantId} and the records have no tenantId';
-    return { delivered: [], failed: [{ category: batch.category, records: batch.records, reason: 'missing-tenant', detail, attempts: 0, retryable: false }] };
+  if (route.problem) {
+    const { reason, detail } = route.problem;
+    return { delivered: [], failed: [{ category: batch.category, records: batch.records, reason, detail, attempts: 0, retryable: false }] };
   }
   return sendBatch(batch.category, batch.records, { ...context, secrets: context.secrets.of(route) });
 }

@@ -11,7 +11,14 @@ import type { Sink, SiemRequest } from '../sinks/sink.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { classifyNetworkError, type ItemOutcome, type Outcome, type SiemResponse } from './outcome.js';
 
-export type FailureReason = 'siem-rejected' | 'siem-unavailable' | 'siem-unauthorized' | 'secret-unavailable' | 'missing-tenant';
+export type FailureReason =
+  | 'siem-rejected'
+  | 'siem-unavailable'
+  | 'siem-unauthorized'
+  | 'secret-unavailable'
+  | 'missing-tenant'
+  | 'unroutable'
+  | 'unencodable';
 
 export interface FailedRecords {
   readonly category: string;
@@ -119,7 +126,15 @@ async function sendPart(
       fail('secret-unavailable', (error as Error).message, true);
       return;
     }
-    const { outcome, response } = await attempt(category, records, secret, context);
+    let request: SiemRequest;
+    try {
+      request = await context.sink.buildRequest(category, records, secret);
+    } catch (error) {
+      // The records cannot be written as this protocol's request: no later try would do better.
+      fail('unencodable', `the request could not be built: ${String(error)}`, false);
+      return;
+    }
+    const { outcome, response } = await attempt(category, records, request, context);
 
     switch (outcome.kind) {
       case 'delivered':
@@ -173,10 +188,9 @@ async function sendPart(
 async function attempt(
   category: string,
   records: readonly ForwardRecord[],
-  secret: SecretValue | undefined,
+  request: SiemRequest,
   context: DeliveryContext,
 ): Promise<{ outcome: Outcome; response?: SiemResponse }> {
-  const request = await context.sink.buildRequest(category, records, secret);
   const started = performance.now();
   let outcome: Outcome;
   let response: SiemResponse | undefined;

@@ -1,6 +1,7 @@
 /**
  * The types at the seams of the pipeline: message -> records -> enriched records -> batches -> outcome.
  */
+import type { Position } from './positions.js';
 
 /** Where a message came from, kept with every record so a dead letter can say it. */
 export interface MessageSource {
@@ -13,6 +14,8 @@ export interface MessageSource {
   /** A blob's URL (without any SAS query), when a replay reads straight from a container. */
   readonly blob?: string;
   readonly line?: number;
+  /** The dead letter (its name) a redriven record was read from. */
+  readonly letter?: string;
 }
 
 /** One Event Hub message as the trigger (or the command line) hands it over: body in whatever form it arrived. */
@@ -51,6 +54,8 @@ export interface ForwardRecord {
   readonly received: string;
   /** The id a dead letter carried for this record, which it keeps whatever enrichment did since. */
   readonly carriedId?: string;
+  /** Where a redriven record first sat, as its dead letter carried it (see positions.ts). */
+  readonly from?: Position;
   readonly category: string;
   readonly tenantId?: string;
   readonly time?: string;
@@ -64,7 +69,9 @@ export type RejectReason =
   | 'missing-records'
   | 'record-not-object'
   | 'missing-category'
-  | 'oversize-record';
+  | 'oversize-record'
+  /** Reading the body failed in a way nothing else here names (see unpackMessage): kept whole, with the error. */
+  | 'unreadable';
 
 /** Input that cannot be forwarded: kept as received, with why. */
 export interface RejectedInput {

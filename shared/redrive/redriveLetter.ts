@@ -9,6 +9,7 @@ import type { HeldLetter } from '../deadletter/store.js';
 import { deliverBatches } from '../deliver/deliverBatches.js';
 import type { AttemptEvent, FailedRecords } from '../deliver/sendBatch.js';
 import type { Pipeline } from '../pipeline/forward.js';
+import { expandRuns, positionOf, positionRuns } from '../pipeline/positions.js';
 import { idOf, recordId } from '../pipeline/recordId.js';
 import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
 
@@ -28,17 +29,21 @@ export async function redriveLetter(
 ): Promise<LetterOutcome> {
   const meta = readDeadLetterMeta(held.content);
   if (!meta) return { kind: 'unredrivable', why: 'not a dead letter' };
-  if (meta.rawBody !== undefined) return { kind: 'unredrivable', why: 'the body was not valid JSON; only a person can repair it' };
+  if (meta.rawBody !== undefined) {
+    return { kind: 'unredrivable', why: 'the body was kept as text (not valid JSON, or unreadable); only a person can repair it' };
+  }
 
   const unpacked: Unpacked = { records: [], rejected: [] };
-  unpackMessage(
-    { body: held.content, source: {} },
-    { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) },
-    unpacked,
-  );
+  const letter = { letter: held.name };
+  unpackMessage({ body: held.content, source: letter }, { maxRecordBytes: maxRecordBytes(pipeline.sink.format, pipeline.limits) }, unpacked);
+  // Each record keeps the position it first had (so a batch keeps its Idempotency-Key); a letter that does not
+  // say them gives its records their place in the letter.
+  const count = unpacked.records.length + unpacked.rejected.length;
+  const from = expandRuns(meta.positions, count) ?? Array.from({ length: count }, (_, index) => ({ source: letter, index }));
+  const records = unpacked.records.map((record) => ({ ...record, from: from[record.index]! }));
   // A letter of records ALLOWED_TENANT_IDS refused goes back through the same check: such records are never sent,
   // and stay in the letter until their tenant is admitted.
-  const admitted = pipeline.tenants(unpacked.records);
+  const admitted = pipeline.tenants(records);
   const refused = admitted.refused.flatMap((group) => group.records);
   if (refused.length > 0 && admitted.records.length === 0 && unpacked.rejected.length === 0) {
     return { kind: 'kept', delivered: 0, remaining: refused.length, siemUnavailable: false };
@@ -54,8 +59,8 @@ export async function redriveLetter(
     ...result.failed.flatMap((failure) => failure.records),
     ...refused,
   ]
-    .map((record) => ({ index: record.index, text: record.text, id: idOf(record) }))
-    .concat(unpacked.rejected.map((reject) => ({ index: reject.index ?? 0, text: reject.raw, id: recordId(reject.raw) })))
+    .map((record) => ({ index: record.index, text: record.text, id: idOf(record), from: positionOf(record) }))
+    .concat(unpacked.rejected.map((reject) => ({ index: reject.index ?? 0, text: reject.raw, id: recordId(reject.raw), from: from[reject.index ?? 0]! })))
     .sort((a, b) => a.index - b.index);
   if (remaining.length === 0) {
     await held.delete();
@@ -67,6 +72,7 @@ export async function redriveLetter(
     ...meta,
     attempts: meta.attempts + Math.max(1, ...result.failed.map((failure) => failure.attempts)),
     recordIds: remaining.map((record) => record.id),
+    positions: positionRuns(remaining.map((record) => record.from)),
     redrives: (meta.redrives ?? 0) + 1,
     lastRedriveAt: new Date().toISOString(),
     lastFailure: failure,

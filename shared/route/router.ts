@@ -8,7 +8,7 @@ import { routesFor, type RouteOverrides } from '../config/routes.js';
 import type { Destination } from '../config/siem.js';
 import { tableName } from '../defender/tables.js';
 import type { ForwardRecord } from '../pipeline/types.js';
-import { expandTemplate, usesVariable, type TemplateValues } from './template.js';
+import { checkPathSegment, expandTemplate, expandUrl, UnroutableError, usesVariable, type TemplateValues } from './template.js';
 
 export interface Route extends Destination {
   /** Equal keys mean equal destinations; batches never mix keys. */
@@ -17,11 +17,17 @@ export interface Route extends Destination {
   readonly table: string;
   /** Lower-cased; undefined for a record without one. */
   readonly tenantId?: string;
+  /** There is nowhere to send the record: its batch is dead-lettered with this, and nothing is sent. */
+  readonly problem?: RouteProblem;
+}
+
+export interface RouteProblem {
   /**
-   * The destination uses `{tenantId}` and the record has none: there is nowhere to send it, so it is
-   * dead-lettered (the templates are left unfilled).
+   * `missing-tenant`: the destination uses `{tenantId}` and the record has none. `unroutable`: the record's values
+   * cannot be written into the destination (see expandUrl), or making the route failed in another way.
    */
-  readonly missingTenant?: true;
+  readonly reason: 'missing-tenant' | 'unroutable';
+  readonly detail: string;
 }
 
 /** What routing reads of a record. */
@@ -67,21 +73,32 @@ function templateValues(record: Routable): TemplateValues {
 
 function resolve(values: TemplateValues, defaults: Destination, overrides: RouteOverrides): Route {
   const destination: Destination = Object.assign({}, defaults, ...routesFor(overrides, values.table, values.tenantId));
-  const route: { -readonly [K in keyof Route]: Route[K] } = {
+  const where = {
     key: JSON.stringify([values.tenantId ?? null, values.category]),
     category: values.category,
     table: values.table,
-    url: expandTemplate(destination.url, values, encodeURIComponent),
+    ...(values.tenantId === undefined ? {} : { tenantId: values.tenantId }),
   };
-  if (values.tenantId !== undefined) route.tenantId = values.tenantId;
-  if (destination.secretName !== undefined) route.secretName = destination.secretName;
-  for (const field of ['sourcetype', 'index', 'stream'] as const) {
-    const template = destination[field];
-    if (template !== undefined) route[field] = expandTemplate(template, values);
-  }
+  // Where there is nowhere to send a record, the templates are left unfilled.
+  const nowhere = (problem: RouteProblem): Route => ({ ...where, url: destination.url, problem });
   const templates = [destination.url, destination.sourcetype, destination.index, destination.stream];
   if (values.tenantId === undefined && templates.some((template) => template !== undefined && usesVariable(template, 'tenantId'))) {
-    route.missingTenant = true;
+    return nowhere({ reason: 'missing-tenant', detail: 'the destination uses {tenantId} and the records have no tenantId' });
+  }
+  const route: { -readonly [K in keyof Route]: Route[K] } = { ...where, url: destination.url };
+  if (destination.secretName !== undefined) route.secretName = destination.secretName;
+  try {
+    route.url = expandUrl(destination.url, values);
+    for (const field of ['sourcetype', 'index', 'stream'] as const) {
+      const template = destination[field];
+      if (template !== undefined) route[field] = expandTemplate(template, values);
+    }
+    // The Logs Ingestion API (sentinel) takes the stream as a segment of its URL's path.
+    if (route.stream !== undefined) checkPathSegment(route.stream, 'the stream');
+  } catch (error) {
+    // What stops one record's route stops that record (and those like it), never the invocation.
+    const detail = error instanceof UnroutableError ? error.message : `the route could not be made: ${String(error)}`;
+    return nowhere({ reason: 'unroutable', detail });
   }
   return route;
 }

@@ -7,7 +7,7 @@ const SHAPE = { open: '', between: '\n', close: '\n' };
 /** One record a line: the record texts as received, joined by newlines. */
 export const ndjsonFormat: Format = {
   contentType: 'application/x-ndjson',
-  emptyBytes: 0,
+  frameBytes: 0,
   recordBytes: (record) => record.bytes + 1,
   encode: (records) => (records.length === 0 ? Buffer.alloc(0) : recordBody(records, SHAPE)),
 };

@@ -1,7 +1,9 @@
 /** The parts of a request every protocol shares. */
+import { createHash } from 'node:crypto';
 import { authHeaders } from '../auth/authHeaders.js';
 import type { SiemConfig } from '../config/config.js';
 import type { SecretValue } from '../config/secretValue.js';
+import { positionsText } from '../pipeline/positions.js';
 import type { ForwardRecord } from '../pipeline/types.js';
 import type { Route, Router } from '../route/router.js';
 import type { Outcome, SiemResponse } from '../deliver/outcome.js';
@@ -11,14 +13,21 @@ import type { Post, SiemRequest, Sink } from './sink.js';
 /** What every protocol's request carries: its content type, the idempotency key and the credential. */
 export async function siemRequest(
   siem: SiemConfig,
-  parts: { readonly url: string; readonly contentType: string; readonly body: Buffer; readonly headers?: Record<string, string> },
+  parts: {
+    readonly url: string;
+    readonly contentType: string;
+    readonly body: Buffer;
+    /** Where the body's records sit (positionsText). */
+    readonly positions: string;
+    readonly headers?: Record<string, string>;
+  },
   secret: SecretValue | undefined,
 ): Promise<SiemRequest> {
   return {
     url: parts.url,
     headers: {
       'content-type': parts.contentType,
-      'idempotency-key': await idempotencyKey(parts.body),
+      'idempotency-key': await idempotencyKey(parts.body, parts.positions),
       ...parts.headers,
       ...authHeaders(siem.auth, secret),
     },
@@ -35,13 +44,14 @@ export function routeOf(router: Router, records: readonly ForwardRecord[]): Rout
 }
 
 /**
- * 128 bits of SHA-256 over the body as built (before compression): a request sent again carries the same key, so
- * a SIEM (or a collector in front of it) that honours the header drops the copy. Web Crypto digests in libuv's
+ * 128 bits of SHA-256 over the body as built (before compression) and where its records sit: a request sent again
+ * carries the same key, so a SIEM (or a collector in front of it) that honours the header drops the copy, while
+ * two batches of identical records (from other places) never share one. Web Crypto digests the body in libuv's
  * thread pool, so a megabyte body does not hold up the event loop.
  */
-export async function idempotencyKey(body: Buffer): Promise<string> {
+export async function idempotencyKey(body: Buffer, positions: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', body);
-  return Buffer.from(digest, 0, 16).toString('hex');
+  return createHash('sha256').update(Buffer.from(digest)).update(positions).digest('hex').slice(0, 32);
 }
 
 export interface SinkParts {
@@ -63,7 +73,8 @@ export function protocolSink(siem: SiemConfig, router: Router, parts: SinkParts)
     async buildRequest(_category, records, secret) {
       const body = parts.format.encode(records);
       const target = url(routeOf(router, records));
-      return siemRequest(siem, { url: target, contentType: parts.format.contentType, body, ...(parts.headers ? { headers: parts.headers } : {}) }, secret);
+      const request = { url: target, contentType: parts.format.contentType, body, positions: positionsText(records) };
+      return siemRequest(siem, { ...request, ...(parts.headers ? { headers: parts.headers } : {}) }, secret);
     },
     classify: parts.classify,
     ...(parts.wrapPost ? { wrapPost: parts.wrapPost } : {}),

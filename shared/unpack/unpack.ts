@@ -3,6 +3,7 @@
  * or not a {"records":[...]} object (or a bare array of records), is rejected whole; within a valid body, each
  * element that cannot be forwarded is rejected alone, as received, and the others flow.
  */
+import { inspect } from 'node:util';
 import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../pipeline/types.js';
 import { bodyText } from './body.js';
 import { JsonScanner, JsonSyntaxError } from './jsonScanner.js';
@@ -26,8 +27,33 @@ export function unpackMessages(messages: Iterable<EventMessage>, options: Unpack
   return unpacked;
 }
 
-/** `repeated` shares values that recur across the messages of one invocation (see RepeatedValues). */
+/**
+ * `repeated` shares values that recur across the messages of one invocation (see RepeatedValues). Whatever goes
+ * wrong in reading one body stays with that body: it is rejected whole as `unreadable`, with the error, and
+ * nothing of it is kept as read, rather than failing the invocation on every retry.
+ */
 export function unpackMessage(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated = new RepeatedValues()): void {
+  const kept = { records: into.records.length, rejected: into.rejected.length };
+  try {
+    readBody(message, options, into, repeated);
+  } catch (error) {
+    into.records.length = kept.records;
+    into.rejected.length = kept.rejected;
+    const detail = `the body could not be read: ${String(error)}`;
+    into.rejected.push({ reason: 'unreadable', detail, raw: receivedText(message.body), source: message.source });
+  }
+}
+
+/** The body as text, or when even that fails, the closest description of what arrived. */
+function receivedText(body: unknown): string {
+  try {
+    return bodyText(body);
+  } catch {
+    return inspect(body, { depth: Infinity, maxArrayLength: Infinity, maxStringLength: Infinity, breakLength: Infinity, compact: true });
+  }
+}
+
+function readBody(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated: RepeatedValues): void {
   const text = bodyText(message.body);
   const { source } = message;
   let records: ForwardRecord[] = [];

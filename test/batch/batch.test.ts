@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Batcher, batchRecords } from '../../shared/batch/batch.js';
+import { Batcher, batchRecords, maxRecordBytes } from '../../shared/batch/batch.js';
 import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
 import type { Batch } from '../../shared/pipeline/types.js';
 import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
-import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
+import { body, deviceEvent, deviceInfo, keyedRecord, recordText } from '../support/records.js';
 
 const records = unpackMessages(
   [{ body: body([deviceInfo('a', 'g'), deviceEvent('a', 'null'), deviceInfo('b', 'g'), deviceEvent('b', 'null'), deviceInfo('c', 'g')]), source: {} }],
@@ -29,14 +29,23 @@ test('batches are cut at the record limit', () => {
 test('batches are cut at the byte limit, counted as the encoded body, and the count is exact', () => {
   for (const format of [ndjsonFormat, jsonArrayFormat]) {
     const infoBytes = format.recordBytes(records[0]!);
-    const limit = format.emptyBytes + 2 * infoBytes;
+    const limit = format.frameBytes + 2 * infoBytes;
     const batches = batchRecords(records, format, { maxBytes: limit, maxRecords: 500 });
     for (const batch of batches) {
       const encoded = format.encode(batch.records).length;
       assert.ok(encoded <= limit, `${encoded} > ${limit}`);
-      assert.ok(batch.bytes >= encoded);
+      assert.equal(batch.bytes, encoded);
     }
     assert.deepEqual(batches.filter((b) => b.category.endsWith('DeviceInfo')).map((b) => b.records.length), [2, 1]);
+  }
+});
+
+test('the largest record one request can carry makes a request of exactly maxBytes', () => {
+  const limits = { maxBytes: 4096, maxRecords: 500 };
+  for (const format of [ndjsonFormat, jsonArrayFormat]) {
+    const text = keyedRecord('exact', 'DeviceEvents', maxRecordBytes(format, limits));
+    const [record] = unpackMessages([{ body: body([text]), source: {} }], { maxRecordBytes: maxRecordBytes(format, limits) }).records;
+    assert.equal(format.encode([record!]).length, limits.maxBytes, format.contentType);
   }
 });
 

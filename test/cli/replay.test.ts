@@ -1,7 +1,7 @@
 /** The command line as a user runs it: a child process, settings from the environment, a real SIEM on loopback. */
 import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,28 @@ test('exit code 1 when records could not be forwarded; they are in the dead-lett
   const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as Record<string, number>;
   assert.deepEqual([summary.received, summary.forwarded, summary.failed], [2, 1, 1]);
   assert.equal(readdirSync(deadLetters, { recursive: true }).filter((name) => String(name).endsWith('.json')).length, 1);
+});
+
+test('a record whose table cannot be written in the templated URL is dead-lettered; the 60 beside it are forwarded', async () => {
+  const file = join(work, 'surrogate.jsonl');
+  const good = (i: number) => recordText({ table: 'DeviceEvents', properties: `"N":${i}` });
+  const lines = Array.from({ length: 6 }, (_, line) => body(Array.from({ length: 10 }, (_, i) => good(line * 10 + i))));
+  // Valid JSON: an escaped lone surrogate, which has no UTF-8 form to put in a URL.
+  lines[3] = body([good(30), recordText({ table: 'Device\\ud800Events' }), ...Array.from({ length: 9 }, (_, i) => good(31 + i))]);
+  writeFileSync(file, lines.join('\n'));
+  const deadLetters = join(work, 'dead-surrogate');
+  const before = receiver.received;
+
+  const result = await cli(['replay', '--json', file], { SIEM_URL: `${url}/in/{table}`, SIEM_SECRET: 'cli-token', DEAD_LETTER_DIR: deadLetters });
+
+  assert.equal(result.code, 1, result.stderr);
+  const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as Record<string, number>;
+  assert.deepEqual([summary.received, summary.forwarded, summary.failed], [61, 60, 1]);
+  assert.equal(receiver.received - before, 60);
+  const [letter] = readdirSync(deadLetters, { recursive: true }).filter((name) => String(name).endsWith('.json'));
+  const stored = JSON.parse(readFileSync(join(deadLetters, String(letter)), 'utf8')) as { reason: string; detail: string };
+  assert.equal(stored.reason, 'unroutable');
+  assert.match(stored.detail, /^\{table\} cannot be written in a URL \(URI malformed/);
 });
 
 test('exit code 2 and every problem named for a bad configuration', async () => {

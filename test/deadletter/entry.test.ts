@@ -61,3 +61,14 @@ test('the same content from another message or another reason gets another name'
   assert.notEqual(deadLetterName(letter({ reason: 'siem-unavailable' })), name);
   assert.notEqual(deadLetterName(letter({}, [records[0]!])), name);
 });
+
+test('two letters of the same records from the same message, at other positions, get other names', () => {
+  const at = (first: number, last: number) => letter({ positions: [{ hub: 'hub', partition: '3', sequenceNumber: 41, first, last }] });
+  assert.notEqual(deadLetterName(at(0, 1)), deadLetterName(at(2, 3)));
+  assert.equal(deadLetterName(at(0, 1)), deadLetterName(at(0, 1)), 'the same positions, the same name');
+});
+
+test('a long or odd category is cut and tamed in the name; the hash keeps such letters apart', () => {
+  const name = deadLetterName(letter({ category: `AdvancedHunting-${'x'.repeat(2000)}/../\ud800` }));
+  assert.match(name, /^2026\/11\/23\/2026-11-23T090001234Z-AdvancedHunting-x{64}-siem-rejected-[0-9a-f]{16}\.json$/);
+});

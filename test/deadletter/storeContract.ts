@@ -66,6 +66,16 @@ export function storeContract(kind: string, newStore: (place: string) => DeadLet
     assert.equal(await newStore('holding').claim(name, async () => undefined), true);
   });
 
+  test(`${kind}: a letter of any category is written and read back: 2,000 characters, a lone surrogate, any script`, async () => {
+    const store = newStore('categories');
+    for (const category of [`AdvancedHunting-${'R'.repeat(1984)}`, 'AdvancedHunting-Device\ud800Events', 'AdvancedHunting-Gerätä報表\r\n']) {
+      const odd = { ...letter('odd', '2026-11-23T09:00:01.000Z'), meta: { ...letter('odd', '').meta, category } };
+      const name = await store.write(odd);
+      assert.ok(name.length <= 1024 && name.split('/').every((part) => Buffer.byteLength(part) <= 255), name);
+      assert.equal(await store.claim(name, async (held) => assert.equal(readDeadLetterMeta(held.content)?.category, category)), true);
+    }
+  });
+
   test(`${kind}: work that throws leaves the letter as it was, and free`, async () => {
     const store = newStore('throwing');
     const name = await store.write(letter('y', '2026-11-23T09:00:01.000Z'));

@@ -95,16 +95,21 @@ test('a batch sent after the others were delivered still goes', async () => {
   assert.deepEqual(siem.requests.flatMap(ndjsonLines).flatMap(recordKeys), ['b-0-0', 'b-0-1', 'b-1-0', 'b-1-1']);
 });
 
-/** The context with a sink that cannot build a request for records keyed `bad-...`. */
+/**
+ * The context with a sink that throws on records keyed `bad-...`: a fault in the code itself (what records can
+ * make fail, such as a route or a request that cannot be made, is a failure of their batch, not a throw).
+ */
 function failingOnBad(context: DeliveriesContext, broken: Error): DeliveriesContext {
-  const buildRequest: Sink['buildRequest'] = (category, records, secret) =>
-    records.some((record) => record.text.includes('"bad-')) ? Promise.reject(broken) : context.sink.buildRequest(category, records, secret);
-  return { ...context, sink: { ...context.sink, buildRequest } };
+  const route: Sink['route'] = (record) => {
+    if (record.text.includes('"bad-')) throw broken;
+    return context.sink.route(record);
+  };
+  return { ...context, sink: { ...context.sink, route } };
 }
 
 test('a batch that throws fails finish, after the others are settled, and never goes unhandled', async () => {
   const { siem, context, concurrency } = await setup(() => ok);
-  const broken = new Error('the request could not be built');
+  const broken = new Error('a bug');
   const deliveries = startDeliveries(failingOnBad(context, broken), concurrency);
   const [bad] = batches(1, 'bad');
   deliveries.send(bad!);
@@ -117,7 +122,7 @@ test('a batch that throws fails finish, after the others are settled, and never 
 
 test('when the only worker throws with batches still queued, finish fails instead of waiting for them', async () => {
   const { context } = await setup(() => ok);
-  const broken = new Error('the request could not be built');
+  const broken = new Error('a bug');
   const deliveries = startDeliveries(failingOnBad(context, broken), 1);
   for (const batch of [...batches(1, 'bad'), ...batches(2)]) deliveries.send(batch);
   await assert.rejects(deliveries.finish(), broken);

@@ -127,6 +127,18 @@ test('a refused credential is read again once; refused again, the records wait f
   assert.equal(result.failed[0]!.retryable, true);
 });
 
+test('records that cannot be written as a request fail as unencodable, with the error; nothing is sent, nothing thrown', async () => {
+  const server = await siem(() => ({ status: 200 }));
+  const [first, second] = records(2);
+  // A byte count that does not match the text: the encoder refuses to send a cut or shifted body.
+  const miscounted = { ...second!, bytes: second!.bytes + 1 };
+  const result = await sendBatch('t', [first!, miscounted], context(server));
+  assert.deepEqual(result.delivered, []);
+  assert.deepEqual(result.failed.map((failure) => [failure.reason, failure.records.length, failure.retryable]), [['unencodable', 2, false]]);
+  assert.match(result.failed[0]!.detail, /^the request could not be built: Error: record 1 of the batch encodes to/);
+  assert.equal(server.requests.length, 0);
+});
+
 test('every request carries an Idempotency-Key derived from its body: the same records, the same key', async () => {
   const server = await siem(() => ({ status: 200 }));
   await sendBatch('t', records(5), context(server));

@@ -76,13 +76,33 @@ test('route keys always hold the tenant, so batches never mix tenants; a tenant 
 test('a destination that uses {tenantId} cannot take a record without one; one that does not, can', () => {
   const routes = checkRoutes({ DeviceInfo: { index: 'assets-{tenantId}' } });
   const router = createRouter({ url: 'https://siem.example.com/in', index: 'defender' }, routes);
-  assert.equal(router.route(tenantRecord('AdvancedHunting-DeviceEvents')).missingTenant, undefined);
-  assert.equal(router.route(tenantRecord('AdvancedHunting-DeviceInfo')).missingTenant, true);
+  assert.equal(router.route(tenantRecord('AdvancedHunting-DeviceEvents')).problem, undefined);
+  assert.equal(router.route(tenantRecord('AdvancedHunting-DeviceInfo')).problem?.reason, 'missing-tenant');
   assert.equal(router.route(tenantRecord('AdvancedHunting-DeviceInfo', TENANT_A)).index, `assets-${TENANT_A}`);
-  assert.equal(router.route(tenantRecord('AdvancedHunting-DeviceInfo', '')).missingTenant, true);
+  assert.equal(router.route(tenantRecord('AdvancedHunting-DeviceInfo', '')).problem?.reason, 'missing-tenant');
   const byUrl = createRouter({ url: 'https://siem.example.com/in/{tenantId}' }, new Map());
-  assert.equal(byUrl.route(tenantRecord('AdvancedHunting-DeviceEvents')).missingTenant, true);
+  assert.equal(byUrl.route(tenantRecord('AdvancedHunting-DeviceEvents')).problem?.reason, 'missing-tenant');
   assert.equal(byUrl.route(tenantRecord('AdvancedHunting-DeviceEvents', `${TENANT_A}/../x`)).url, `https://siem.example.com/in/${TENANT_A}%2F..%2Fx`);
+});
+
+test('values that cannot be written into a URL, or would change its path, make the route lead nowhere, with why', () => {
+  const router = createRouter({ url: 'https://siem.example.com/siem/{tenantId}/{table}/ingest?c={category}' }, new Map());
+  const problem = (category: string, tenantId = TENANT_A) => router.route(tenantRecord(category, tenantId)).problem;
+  assert.match(problem('AdvancedHunting-Device\ud800Events')!.detail, /^\{table\} cannot be written in a URL \(URI malformed/);
+  assert.match(problem('AdvancedHunting-DeviceEvents', 'a\udc00')!.detail, /^\{tenantId\} cannot be written/);
+  for (const [table, tenant] of [['.', TENANT_A], ['..', TENANT_A], ['DeviceEvents', '.'], ['DeviceEvents', '..']] as const) {
+    const found = problem(`AdvancedHunting-${table}`, tenant);
+    assert.equal(found?.reason, 'unroutable', `${table} ${tenant}`);
+    assert.match(found!.detail, /would be "\.\.?", which changes the request's path/);
+  }
+  // Encoded, these cannot be taken for dots; nor is a dot in the query or beside other text a path segment of its own.
+  assert.equal(router.route(tenantRecord('AdvancedHunting-%2e%2E', TENANT_A)).url, `https://siem.example.com/siem/${TENANT_A}/%252e%252E/ingest?c=AdvancedHunting-%252e%252E`);
+  const beside = createRouter({ url: 'https://siem.example.com/in/x{table}?t={table}' }, new Map());
+  assert.equal(beside.route(tenantRecord('AdvancedHunting-..')).url, 'https://siem.example.com/in/x..?t=..');
+  const stream = createRouter({ url: 'https://dce.example.com', stream: '{table}' }, new Map());
+  assert.match(stream.route(tenantRecord('AdvancedHunting-..')).problem!.detail, /^the stream would be the URL path segment "\.\."/);
+  assert.match(stream.route(tenantRecord('AdvancedHunting-Device\ud800Events')).problem!.detail, /^the stream cannot be written in a URL/);
+  assert.equal(stream.route(tenantRecord('AdvancedHunting-DeviceEvents')).stream, 'DeviceEvents');
 });
 
 test('made-up tenant ids cannot grow the route cache without end; routes stay right across a restart of it', () => {

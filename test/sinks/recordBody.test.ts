@@ -26,7 +26,7 @@ test('ndjson and json bodies are the record texts in UTF-8, byte for byte, one b
   assert.deepEqual(jsonArrayFormat.encode(records), Buffer.from(`[${texts.join(',')}]`));
   assert.deepEqual(jsonArrayFormat.encode([]), Buffer.from('[]'));
   assert.equal(ndjsonFormat.encode([]).length, 0);
-  const expected = records.reduce((sum, r) => sum + ndjsonFormat.recordBytes(r), ndjsonFormat.emptyBytes);
+  const expected = records.reduce((sum, r) => sum + ndjsonFormat.recordBytes(r), ndjsonFormat.frameBytes);
   assert.equal(ndjsonFormat.encode(records).length, expected, 'the batcher counts what the encoder writes');
 });
 

@@ -63,3 +63,12 @@ test('ids a body carries (a dead letter) are kept; ids that do not match the rec
   const notIds = `{"recordIds":["x","y"],"records":[${records.join(',')}]}`;
   assert.deepEqual(unpack(notIds).records.map(idOf), records.map(recordId));
 });
+
+test('a body that cannot be read at all is rejected whole as unreadable, with the error, and nothing of it flows', () => {
+  const parsed = { records: [JSON.parse(keyedRecord('a')) as unknown], ReportId: 639199803770463703n };
+  const { records, rejected } = unpackMessages([{ body: parsed, source: { sequenceNumber: 7 } }], { maxRecordBytes: 1 << 20 });
+  assert.deepEqual(records, []);
+  assert.deepEqual(rejected.map((reject) => [reject.reason, reject.index, reject.source]), [['unreadable', undefined, { sequenceNumber: 7 }]]);
+  assert.match(rejected[0]!.detail, /^the body could not be read: TypeError: Do not know how to serialize a BigInt/);
+  assert.match(rejected[0]!.raw, /RecordKey: 'a'.*ReportId: 639199803770463703n/, 'kept as close to what arrived as can be written');
+});

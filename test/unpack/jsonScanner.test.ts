@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JsonScanner, JsonSyntaxError } from '../../shared/unpack/jsonScanner.js';
+import { mutate, seededRandom } from '../support/random.js';
 
 /** Where the scanner says the value starting at 0 ends, or the error it throws. */
 function skip(text: string): number | JsonSyntaxError {
@@ -48,17 +49,9 @@ test('agrees with JSON.parse on thousands of mutated Defender-like texts', () =>
     '"FolderPath":"c:\\\\windows\\\\system32","AdditionalFields":"{\\"Sid\\":\\"S-1-5-18\\"}","Count":-1.5e3,' +
     '"Ok":true,"None":null,"Name":"jürgen 报表 😀","Empty":""},"Tail":[1,{"a":[]}]}]}';
   assert.equal(skip(base), base.length);
-  let state = 42;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = seededRandom(42);
   const alphabet = ['"', '\\', '{', '}', '[', ']', ',', ':', '0', '1', '-', '.', 'e', 'u', 'n', ' ', '\n', '\u0001', 'a', 'é'];
-  for (let i = 0; i < 4000; i++) {
-    const at = Math.floor(random() * base.length);
-    const roll = random();
-    const char = alphabet[Math.floor(random() * alphabet.length)]!;
-    const mutated =
-      roll < 0.33 ? base.slice(0, at) + base.slice(at + 1) : roll < 0.66 ? base.slice(0, at) + char + base.slice(at) : base.slice(0, at) + char + base.slice(at + 1);
-    acceptsLikeJsonParse(mutated);
-  }
+  for (let i = 0; i < 4000; i++) acceptsLikeJsonParse(mutate(base, random, alphabet));
 });
 
 test('strings with escapes decode like JSON.parse and end where they end', () => {

@@ -4,6 +4,7 @@ import { DefenderTraffic } from '../../bench/generate.js';
 import { JsonScanner, JsonSyntaxError } from '../../shared/unpack/jsonScanner.js';
 import { matchRecord } from '../../shared/unpack/matchRecord.js';
 import { RepeatedValues, scanRecord, type RecordFields } from '../../shared/unpack/scanRecord.js';
+import { mutate, seededRandom } from '../support/random.js';
 import { deviceEvent, deviceInfo } from '../support/records.js';
 
 interface Read {
@@ -55,16 +56,11 @@ test('reads every generated Defender record as the cursor does: fields, MachineG
 
 test('never vouches for text JSON.parse refuses, and agrees with the cursor on thousands of mutated records', () => {
   const base = records(3).map((text) => text.slice(0, 1500).replace(/,"[^"]*":[^,]*$/, '') + '}}');
-  let state = 7;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = seededRandom(7);
   const alphabet = ['"', '\\', '{', '}', '[', ']', ',', ':', '0', '-', '.', 'e', 'u', 'n', ' ', '\t', '\n', '\u0001', 'a', 'é'];
   let agreed = 0;
   for (let i = 0; i < 4000; i++) {
-    const text = base[i % base.length]!;
-    const at = Math.floor(random() * text.length);
-    const char = alphabet[Math.floor(random() * alphabet.length)]!;
-    const roll = random();
-    const mutated = roll < 0.33 ? text.slice(0, at) + text.slice(at + 1) : roll < 0.66 ? text.slice(0, at) + char + text.slice(at) : text.slice(0, at) + char + text.slice(at + 1);
+    const mutated = mutate(base[i % base.length]!, random, alphabet);
     const fast = matched(mutated);
     if (fast === undefined) continue;
     assert.doesNotThrow(() => JSON.parse(mutated.slice(0, fast.end)), `vouched for invalid JSON: ${JSON.stringify(mutated)}`);

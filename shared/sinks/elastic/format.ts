@@ -19,7 +19,7 @@ export function elasticBulkFormat(router: Router): Format {
   const shape = { open: '', between: '', close: '', around: (record: ForwardRecord) => ({ before: action(record), after: '\n' }) };
   return {
     contentType: 'application/x-ndjson',
-    emptyBytes: 0,
+    frameBytes: 0,
     recordBytes: (record) => Buffer.byteLength(action(record)) + record.bytes + 1,
     encode: (records) => recordBody(records, shape),
   };

@@ -43,7 +43,7 @@ export function splunkHecFormat(router: Router): Format {
   const shape = { open: '', between: '', close: '', around: envelopeOf };
   return {
     contentType: 'application/json',
-    emptyBytes: 0,
+    frameBytes: 0,
     recordBytes(record) {
       const { before, after } = envelopeOf(record);
       return Buffer.byteLength(before) + record.bytes + Buffer.byteLength(after);
