@@ -28,10 +28,11 @@ async function checkDestination(config: Config, pipeline: Pipeline, destination:
 
 async function probe(config: Config, pipeline: Pipeline, destination: Destination, label: string, timeoutMs: number): Promise<DestinationFindings> {
   const { route } = destination;
-  if (route.missingTenant) {
+  if (route.problem?.reason === 'missing-tenant') {
     const skipped = note('its URL or stream names {tenantId}, and no tenant is known to fill it in', 'list the tenants in ALLOWED_TENANT_IDS to probe it for the first');
     return { endpoint: skipped, credential: skipped };
   }
+  if (route.problem) return notTried(`its destination cannot be written: ${route.problem.detail}`);
   let secret: SecretValue | undefined;
   try {
     secret = await within(timeoutMs, () => pipeline.secrets.of(route).get());

@@ -42,6 +42,8 @@ const FIXES: Readonly<Record<FailureReason, string>> = {
   'siem-unauthorized': 'see the SIEM credential check above',
   'secret-unavailable': 'see the secret check above',
   'missing-tenant': 'list the tenants in ALLOWED_TENANT_IDS',
+  unroutable: 'the record cannot be written into the destination URL or stream: check the templates in SIEM_URL, SIEM_ROUTES and SENTINEL_STREAM',
+  unencodable: 'the request could not be built: its detail says why',
 };
 
 function testRecord(config: Config, pipeline: Pipeline, table: string) {

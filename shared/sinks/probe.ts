@@ -72,7 +72,7 @@ export async function withCredential(
 ): Promise<SiemRequest> {
   const request = await siemRequest(
     target.siem,
-    { url: parts.url, contentType: 'application/json', body: Buffer.from(parts.body ?? ''), ...(parts.headers ? { headers: parts.headers } : {}) },
+    { url: parts.url, contentType: 'application/json', body: Buffer.from(parts.body ?? ''), positions: 'check', ...(parts.headers ? { headers: parts.headers } : {}) },
     target.secret,
   );
   return { ...request, method: parts.method };
