@@ -43,7 +43,7 @@ export function unpackMessage(message: EventMessage, options: UnpackOptions, int
     });
   } catch (error) {
     if (!(error instanceof BodyShapeError || error instanceof JsonSyntaxError)) throw error;
-    const reason = error instanceof BodyShapeError ? 'missing-records' : 'invalid-json';
+    const reason = error instanceof BodyShapeError ? error.reason : 'invalid-json';
     into.rejected.push({ reason, detail: error.message, raw: text, source });
     return;
   }
@@ -52,7 +52,14 @@ export function unpackMessage(message: EventMessage, options: UnpackOptions, int
   for (const reject of rejected) into.rejected.push(reject);
 }
 
-class BodyShapeError extends Error {}
+class BodyShapeError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'missing-records' | 'ambiguous-records' = 'missing-records',
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Calls onElement for each record element. Returns the ids a dead letter carries for its records (`recordIds`,
@@ -76,9 +83,12 @@ function forEachRecordElement(
     throw new BodyShapeError('body is neither {"records":[...]} nor an array of records');
   }
   let found = false;
+  let named = 0;
   let ids: string[] | undefined;
   scanner.forEachMember((keyStart) => {
-    if (scanner.keyIs(keyStart, 'records') && scanner.peek() === 0x5b) {
+    const records = scanner.keyIs(keyStart, 'records');
+    if (records) named++;
+    if (records && scanner.peek() === 0x5b) {
       found = true;
       walkArray();
     } else if (scanner.keyIs(keyStart, 'recordIds') && scanner.peek() === 0x5b) {
@@ -88,6 +98,11 @@ function forEachRecordElement(
     }
   });
   scanner.expectEnd();
+  if (named > 1) {
+    // Forwarding every array would send records no JSON reader of this body sees; forwarding the last would drop
+    // the others unseen. Kept whole instead, as received.
+    throw new BodyShapeError(`body names "records" ${named} times; a JSON reader keeps only the last`, 'ambiguous-records');
+  }
   if (!found) throw new BodyShapeError('body has no "records" array');
   return ids?.length === index ? ids : undefined;
 }

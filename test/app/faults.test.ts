@@ -20,7 +20,7 @@ import { accept, deliveredOnce, startFaultSiem, type FaultScript, type FaultSiem
 import type { Interrupt } from '../support/httpServer.js';
 import { eventHubContext } from '../support/invocation.js';
 import { startKeyVault, type TestKeyVault } from '../support/keyVault.js';
-import { body, keyedRecord, recordKeys } from '../support/records.js';
+import { body, keyedRecord, recordKeys, TENANT } from '../support/records.js';
 
 type StoreKind = 'blob' | 'folder';
 
@@ -362,6 +362,22 @@ for (const kind of ['blob', 'folder'] as const) {
       assert.equal(row.duplicates, deliveredFirst, 'what the first try delivered arrives twice, and nothing else');
       return row;
     });
+
+    scenario(
+      'duplicate member names: fields read as JSON.parse reads them; a body with two records arrays dead-lettered whole',
+      'duplicate member names',
+      () => ({ settings: { ALLOWED_TENANT_IDS: TENANT } }),
+      async (row, h) => {
+        assert.equal(row.delivered, 51);
+        const reasons = (await storedLetters(h.store)).map((stored) => stored.letter.reason).sort();
+        assert.deepEqual(reasons, ['ambiguous-records', 'tenant-not-allowed']);
+      },
+      () => [
+        ...standardBodies().slice(0, 2),
+        body([keyedRecord('twin-tenant-0').replace(/\}$/, ',"tenantId":null}'), keyedRecord('plain-0')]),
+        `{"records":[${keyedRecord('twin-a-0')}],"records":[${keyedRecord('twin-b-0')}]}`,
+      ],
+    );
   });
 }
 

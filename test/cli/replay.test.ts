@@ -1,14 +1,14 @@
 /** The command line as a user runs it: a child process, settings from the environment, a real SIEM on loopback. */
 import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { SiemReceiver } from '../../shared/receiver/receiver.js';
 import { ndjsonLines, startServer } from '../support/httpServer.js';
-import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
+import { body, deviceEvent, deviceInfo, recordText, TENANT } from '../support/records.js';
 
 const CLI = fileURLToPath(new URL('../../shared/cli/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'dsf-cli-'));
@@ -124,4 +124,31 @@ test('Ctrl-C stops after the chunk in flight (exit 130); the same command resume
   } finally {
     await siem.close();
   }
+});
+
+/** The summary `replay --json` prints last. */
+function summaryOf(stdout: string): Record<string, number> {
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, number>;
+}
+
+test('duplicate member names are read as JSON.parse reads them; a body with two records arrays is dead-lettered whole', async () => {
+  const file = join(work, 'twins.jsonl');
+  const lastTenantNull = recordText({ table: 'DeviceEvents', properties: '"N":"twin-tenant"' }).replace(/\}$/, ',"tenantId":null}');
+  const twoArrays = `{"records":[${recordText({ table: 'DeviceEvents', properties: '"N":"a"' })}],"records":[${recordText({ table: 'DeviceEvents', properties: '"N":"b"' })}]}`;
+  writeFileSync(file, `${body([lastTenantNull, recordText({ table: 'DeviceEvents', properties: '"N":"plain"' })])}\n${twoArrays}\n`);
+  const deadLetters = join(work, 'dead-twins');
+  const result = await cli(['replay', '--json', file], {
+    SIEM_URL: `${url}/in`,
+    SIEM_SECRET: 'cli-token',
+    ALLOWED_TENANT_IDS: TENANT,
+    DEAD_LETTER_DIR: deadLetters,
+  });
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  const summary = summaryOf(result.stdout);
+  assert.deepEqual([summary.received, summary.forwarded, summary.failed], [3, 1, 2]);
+  const reasons = readdirSync(deadLetters, { recursive: true })
+    .filter((name) => String(name).endsWith('.json'))
+    .map((name) => (JSON.parse(readFileSync(join(deadLetters, String(name)), 'utf8')) as { reason: string }).reason)
+    .sort();
+  assert.deepEqual(reasons, ['ambiguous-records', 'tenant-not-allowed']);
 });
