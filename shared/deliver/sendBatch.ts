@@ -160,9 +160,9 @@ async function sendPart(
         continue;
       }
       case 'retry':
-        lastProblem = outcome.reason;
+        lastProblem = outcome.hint === undefined ? outcome.reason : `${outcome.reason}: ${outcome.hint}`;
         if (!(await waitToRetry(outcome.retryAfterMs, attempts, context, now))) {
-          fail('siem-unavailable', `the SIEM was unavailable until the deadline: ${outcome.reason}`, true, response);
+          fail('siem-unavailable', `the SIEM was unavailable until the deadline: ${lastProblem}`, true, response);
           return;
         }
         continue;

@@ -16,7 +16,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import type { DeadLetterStore } from '../../shared/deadletter/store.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { deadLetteredKeys, storedLetters } from '../support/deadLetters.js';
-import { accept, deliveredOnce, startFaultSiem, type FaultScript, type FaultSiem } from '../support/faultSiem.js';
+import { accept, deliveredOnce, startFaultSiem, type Fault, type FaultScript, type FaultSiem } from '../support/faultSiem.js';
 import type { Interrupt } from '../support/httpServer.js';
 import { eventHubContext } from '../support/invocation.js';
 import { startKeyVault, type TestKeyVault } from '../support/keyVault.js';
@@ -77,6 +77,8 @@ after(async () => {
 interface Harness {
   readonly siem: FaultSiem;
   readonly store: DeadLetterStore;
+  /** What the handler logged, every invocation's lines in order. */
+  readonly log: string[];
   /** The handler, as the trigger calls it; `clock` moves the hold's clock. */
   invoke(bodies: readonly string[], retryCount?: number): Promise<void>;
   readonly clock: { now: number };
@@ -121,12 +123,14 @@ async function harness(kind: StoreKind, options: HarnessOptions = {}): Promise<H
       now: () => clock.now,
     });
   let handler = newHandler();
+  const log: string[] = [];
   const h: Harness = {
     siem,
     store: pipeline.deadLetters,
+    log,
     clock,
     budget,
-    invoke: (bodies, retryCount = 0) => handler(bodies, eventHubContext({ messages: bodies.length, retryCount })),
+    invoke: (bodies, retryCount = 0) => handler(bodies, eventHubContext({ messages: bodies.length, retryCount }, log)),
     restart: () => {
       handler = newHandler();
     },
@@ -362,6 +366,41 @@ for (const kind of ['blob', 'folder'] as const) {
       assert.equal(row.duplicates, deliveredFirst, 'what the first try delivered arrives twice, and nothing else');
       return row;
     });
+
+    // Hostile but valid answers, secrets and bodies: each is held like an outage or dead-lettered with its reason.
+
+    custom('a 404, then a redirect: held like an outage, the log says what to fix; delivered once the address answers', async () => {
+      const state: { answer: Fault } = { answer: { status: 404, body: 'Not Found' } };
+      const h = await harness(kind, { script: () => state.answer, invocationBudgetMs: 300 });
+      const bodies = standardBodies();
+      await assert.rejects(h.invoke(bodies), PendingRecordsError);
+      state.answer = { status: 301, headers: { location: 'https://moved.example.com/ingest?sig=x' } };
+      await assert.rejects(h.invoke(bodies, 1), PendingRecordsError);
+      assert.deepEqual(await storedLetters(h.store), [], 'a wrong address dead-letters nothing while the hold lasts');
+      const failures = h.log.filter((line) => line.includes('delivery failure'));
+      assert.ok(failures.some((line) => /HTTP 404.*SIEM_URL/.test(line)), failures.join('\n'));
+      assert.ok(failures.some((line) => /HTTP 301.*moved\.example\.com\/ingest.*SIEM_URL/.test(line)), failures.join('\n'));
+      state.answer = accept;
+      h.budget.ms = 10_000;
+      await h.invoke(bodies, 2);
+      const row = await conserved('404, then 301: held, then delivered', h, keysOf(bodies));
+      assert.equal(row.delivered, 300);
+      return row;
+    });
+
+    scenario(
+      'a 404 past the hold: dead-lettered as the SIEM unavailable, with the likely fix',
+      '404 past the hold',
+      () => ({ script: () => ({ status: 404 }), invocationBudgetMs: 300, outageHoldMs: 0 }),
+      async (row, h) => {
+        assert.equal(row.deadLettered, 300);
+        const letters = await storedLetters(h.store);
+        assert.ok(letters.every((stored) => stored.letter.reason === 'siem-unavailable'));
+        // Batches the deadline came before had no answer to tell; those that had one say what to fix.
+        const answered = letters.filter((stored) => stored.letter.status === 404);
+        assert.ok(answered.length > 0 && answered.every((stored) => /HTTP 404.*SIEM_URL/.test(String(stored.letter.detail))));
+      },
+    );
 
     scenario(
       'duplicate member names: fields read as JSON.parse reads them; a body with two records arrays dead-lettered whole',

@@ -152,3 +152,28 @@ test('duplicate member names are read as JSON.parse reads them; a body with two 
     .sort();
   assert.deepEqual(reasons, ['ambiguous-records', 'tenant-not-allowed']);
 });
+
+test('a 404 or a redirect from the SIEM is retried like an outage, not dead-lettered: every record arrives', async () => {
+  const file = join(work, 'moved.jsonl');
+  const records = Array.from({ length: 6 }, (_, i) => recordText({ table: 'DeviceEvents', properties: `"N":${i}` }));
+  writeFileSync(file, records.map((record) => body([record])).join('\n'));
+  const siem = await startServer((_request, index) => {
+    if (index === 0) return { status: 404, body: 'Not Found' };
+    if (index === 1) return { status: 307, headers: { location: 'https://moved.example.com/in' } };
+    return { status: 200 };
+  });
+  try {
+    const result = await cli(['replay', '--json', file], {
+      SIEM_URL: `${siem.url}/in`,
+      SIEM_SECRET: 'cli-token',
+      SIEM_MAX_BATCH_RECORDS: '2',
+      SIEM_RETRY_INITIAL_MS: '5',
+      SIEM_RETRY_MAX_MS: '20',
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual([summaryOf(result.stdout).forwarded, summaryOf(result.stdout).failed], [6, 0]);
+    assert.deepEqual([...new Set(siem.requests.flatMap(ndjsonLines))].sort(), [...records].sort());
+  } finally {
+    await siem.close();
+  }
+});
