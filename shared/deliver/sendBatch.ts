@@ -111,14 +111,17 @@ async function sendPart(
       fail('siem-unavailable', lastProblem ? `the SIEM was unavailable until the deadline: ${lastProblem}` : 'the deadline passed before the records could be sent', true);
       return;
     }
-    attempts++;
     let secret: SecretValue | undefined;
     try {
       secret = await context.secrets.get();
     } catch (error) {
+      attempts++;
       fail('secret-unavailable', (error as Error).message, true);
       return;
     }
+    // A slow read of the secret must not start a request past the deadline: the check above ends the loop.
+    if (now() >= context.deadline) continue;
+    attempts++;
     const { outcome, response } = await attempt(category, records, secret, context);
 
     switch (outcome.kind) {
