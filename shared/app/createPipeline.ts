@@ -8,6 +8,8 @@ import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { parseClientCertificate } from '../auth/clientCertificate.js';
 import { azureCredential } from '../azure/credential.js';
 import type { Config } from '../config/config.js';
+import { secretHeaderProblem } from '../config/secretText.js';
+import type { SiemAuthMode } from '../config/siem.js';
 import { BlobDeadLetterStore } from '../deadletter/blobStore.js';
 import { FolderDeadLetterStore } from '../deadletter/folderStore.js';
 import type { DeadLetterStore } from '../deadletter/store.js';
@@ -37,6 +39,8 @@ export interface PipelineOptions {
   readonly directory?: DeviceDirectory;
   /** Extra options for the device directory's table client (tests count its requests through these). */
   readonly directoryClientOptions?: TableServiceClientOptions;
+  /** The time limit of each call to the Blob dead-letter store (tests shorten it). */
+  readonly deadLetterTimeoutMs?: number;
 }
 
 export function createPipeline(config: Config, options: PipelineOptions): PipelineParts {
@@ -51,14 +55,15 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
   });
   const sink = createSink(config.siem);
   const post: Post = (request, signal) => client.post(request, signal);
-  // An mtls secret is checked when it is read, so a certificate without its key fails as an unusable secret.
-  const checkSecret = config.siem.auth.mode === 'mtls' ? (value: string) => void parseClientCertificate(value) : undefined;
+  // A secret is checked when it is read, so a certificate without its key, or a token no header can carry, fails
+  // as an unusable secret (the records wait for a fix) and never reaches a request.
+  const checkSecret = secretCheck(config.siem.auth.mode);
   const pipeline: Pipeline = {
     sink,
     post: sink.wrapPost ? sink.wrapPost(post) : post,
     secrets: siemSecrets(config, credential, keyVault, checkSecret),
     directory: options.directory ?? deviceDirectory(config, credential, options.directoryClientOptions),
-    deadLetters: deadLetterStore(config, options.deadLetters, credential),
+    deadLetters: deadLetterStore(config, options, credential),
     limits: { maxBytes: config.siem.maxBatchBytes, maxRecords: config.siem.maxBatchRecords },
     concurrency: config.siem.concurrency,
     backoff: config.delivery.backoff,
@@ -70,12 +75,24 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
   return { pipeline, close: () => client.close() };
 }
 
+function secretCheck(mode: SiemAuthMode): SecretCheck {
+  if (mode !== 'mtls') return (value) => secretHeaderProblem(mode, value);
+  return (value) => {
+    try {
+      parseClientCertificate(value);
+      return undefined;
+    } catch (error) {
+      return `is not a client certificate: ${(error as Error).message}`;
+    }
+  };
+}
+
 /** The default secret and one per name the routes use; a route naming the default secret shares its cache. */
 function siemSecrets(
   config: Config,
   credential: () => TokenCredential,
   keyVault: SecretClientOptions | undefined,
-  check: SecretCheck | undefined,
+  check: SecretCheck,
 ): RouteSecrets {
   const defaultSecret = createSecretProvider(config.secret, credential, keyVault, check);
   const defaultName = config.secret.kind === 'key-vault' ? config.secret.name : undefined;
@@ -85,11 +102,11 @@ function siemSecrets(
   return routeSecrets(defaultSecret, named);
 }
 
-function deadLetterStore(config: Config, kind: 'blob' | 'folder', credential: () => TokenCredential): DeadLetterStore {
+function deadLetterStore(config: Config, options: PipelineOptions, credential: () => TokenCredential): DeadLetterStore {
   const blob = config.deadLetter.blob;
-  if (kind === 'folder') return new FolderDeadLetterStore(config.deadLetter.directory);
+  if (options.deadLetters === 'folder') return new FolderDeadLetterStore(config.deadLetter.directory);
   if (!blob) throw new Error('dead-letter blob storage is not configured');
-  return new BlobDeadLetterStore(blob.connection, blob.container, credential);
+  return new BlobDeadLetterStore(blob.connection, blob.container, credential, { timeoutMs: options.deadLetterTimeoutMs });
 }
 
 /** The table every instance shares when storage is configured; a per-process directory otherwise (command line). */

@@ -4,6 +4,7 @@
  */
 import { azureCredential } from '../azure/credential.js';
 import { loadConfig, type Config, type Environment } from '../config/config.js';
+import { SECRET_READ_TIMEOUT_MS } from '../secrets/secretProvider.js';
 import { startTelemetry } from '../telemetry/azureMonitor.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { createPipeline, type PipelineOptions } from './createPipeline.js';
@@ -39,8 +40,9 @@ export function startForwarderApp(env: Environment, options: Omit<PipelineOption
   const telemetry = startTelemetry(config.telemetry);
   const { pipeline } = createPipeline(config, { ...options, deadLetters: 'blob' });
   const functionTimeoutMs = readFunctionTimeoutMs(HOST_JSON);
-  // A request in flight at the deadline may still wait for Splunk's indexer acknowledgement after its answer.
-  const requestMs = config.siem.timeoutMs + (config.siem.splunk.ack?.timeoutMs ?? 0);
+  // A request in flight at the deadline may still wait for Splunk's indexer acknowledgement after its answer; a
+  // read of the secret in flight then starts no request, but runs to its own limit.
+  const requestMs = Math.max(config.siem.timeoutMs + (config.siem.splunk.ack?.timeoutMs ?? 0), SECRET_READ_TIMEOUT_MS);
   const handleEvents = createEventHubHandler(
     pipeline,
     {

@@ -3,7 +3,8 @@
  * caches and renews tokens itself; we only ask it again when our short reuse window ends or the SIEM refuses one.
  */
 import type { TokenCredential } from '@azure/identity';
-import { SecretUnavailableError, type SecretReader } from '../secrets/secretProvider.js';
+import { SECRET_READ_TIMEOUT_MS, SecretUnavailableError, type SecretReader } from '../secrets/secretProvider.js';
+import { withTimeout } from '../timeout/withTimeout.js';
 
 /**
  * How long one token is reused before asking the credential again. The credential hands out tokens with at
@@ -11,11 +12,11 @@ import { SecretUnavailableError, type SecretReader } from '../secrets/secretProv
  */
 export const ENTRA_TOKEN_REUSE_MS = 2 * 60_000;
 
-export function entraTokenReader(credential: TokenCredential, scope: string): SecretReader {
+export function entraTokenReader(credential: TokenCredential, scope: string, timeoutMs = SECRET_READ_TIMEOUT_MS): SecretReader {
   return {
     async read() {
       try {
-        const token = await credential.getToken(scope);
+        const token = await withTimeout(timeoutMs, 'the identity endpoint', (abortSignal) => credential.getToken(scope, { abortSignal }));
         if (!token) throw new Error('the credential returned no token');
         return token.token;
       } catch (error) {

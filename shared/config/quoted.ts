@@ -9,5 +9,10 @@ export function quoted(value: string): string {
   return `"${masked}"`;
 }
 
-const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+/**
+ * Everything from after the scheme to the last `@`. A password may hold `/`, `?`, `#` or `@` (a URL parser then
+ * cuts the value elsewhere, or refuses it, which is how it gets into an error): masking up to the last `@` hides
+ * it however it is written, at the cost of hiding a path that holds an `@` too.
+ */
+const USER_INFO = /^([a-z][a-z0-9+.-]*:[/\\]*|)[^]*@/i;
 const PAIR_VALUE = /((?:^|[?&;])[^=?&;#]*)=[^&;#]*/g;

@@ -5,7 +5,8 @@
 import { expandTemplate, hasPlaceholders, TEMPLATE_VARIABLES, unknownPlaceholders } from '../route/template.js';
 import { quoted } from './quoted.js';
 import { isTenantRoute, type RouteField, type RouteOverride, type RouteOverrides } from './routes.js';
-import type { SecretValue } from './secretValue.js';
+import { secretHeaderProblem, trimSecret } from './secretText.js';
+import { SecretValue } from './secretValue.js';
 import type { SettingName, Settings } from './settings.js';
 
 export type SiemFormat = Settings['SIEM_FORMAT'];
@@ -272,7 +273,13 @@ function parseSecretSource(values: Settings, mode: AuthMode, auth: SiemAuth | un
   if (auth.mode === 'entra') return { kind: 'entra', scope: auth.scope };
   if (auth.mode === 'none') return { kind: 'none' };
   if (name !== undefined) return { kind: 'key-vault', vaultUrl: vaultUrl!, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
-  return { kind: 'value', value: values.SIEM_SECRET! };
+  const value = trimSecret(values.SIEM_SECRET!.reveal());
+  const problem = value === '' ? 'holds nothing but line breaks' : secretHeaderProblem(mode, value);
+  if (problem !== undefined) {
+    report('SIEM_SECRET', problem);
+    return undefined;
+  }
+  return { kind: 'value', value: new SecretValue(value) };
 }
 
 /** undefined when not configured, null when misconfigured (already reported). */

@@ -10,6 +10,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { backoffDelay, type BackoffPolicy } from '../deliver/backoff.js';
 import { parseRetryAfter } from '../deliver/outcome.js';
+import { withTimeout } from '../timeout/withTimeout.js';
 
 /** The fields of a machine the directory uses; the API sends many more. */
 export interface Machine {
@@ -23,7 +24,7 @@ export interface MachinesApiOptions {
   readonly apiUrl: URL;
   readonly scope: string;
   readonly credential: TokenCredential;
-  /** Time allowed for one request. */
+  /** Time allowed for one attempt: the app identity's token, the request and the page it answers. */
   readonly timeoutMs?: number;
   /** Machines per page ($top); unset, the API's largest page. `defender-forwarder check` asks for one. */
   readonly pageSize?: number;
@@ -73,27 +74,36 @@ interface Page {
 
 async function getPage(url: URL, settings: Required<Omit<MachinesApiOptions, 'pageSize'>>): Promise<Page> {
   for (let attempt = 1; ; attempt++) {
-    const token = await settings.credential.getToken(settings.scope);
-    if (!token) throw new MachinesApiError(`no token for ${settings.scope} from the app identity`);
-    let response: Response;
+    let answer: Answer;
     try {
-      response = await fetch(url, {
-        headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(settings.timeoutMs),
-      });
+      // The token, the request and its body within the time allowed, whether or not the identity heeds the signal.
+      answer = await withTimeout(settings.timeoutMs, 'the Defender API', (signal) => ask(url, settings, signal));
     } catch (error) {
+      if (error instanceof MachinesApiError) throw error;
       if (attempt >= settings.maxAttempts) throw new MachinesApiError(`${url.pathname}: ${(error as Error).message}`, undefined, { cause: error });
       await settings.wait(backoffDelay(attempt, settings.backoff));
       continue;
     }
-    if (response.ok) return parsePage(await response.text(), url);
-    await response.body?.cancel();
+    if (answer.ok) return parsePage(answer.text, url);
+    const { response } = answer;
     const retryable = response.status === 429 || response.status >= 500;
     if (!retryable || attempt >= settings.maxAttempts) throw failure(response, url, attempt);
     const retryAfter = parseRetryAfter(response.headers.get('retry-after') ?? undefined, Date.now());
     if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_MS) throw failure(response, url, attempt);
     await settings.wait(retryAfter ?? backoffDelay(attempt, settings.backoff));
   }
+}
+
+/** A page's text, or the answer that was not one (its body already let go). */
+type Answer = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly response: Response };
+
+async function ask(url: URL, settings: Required<Omit<MachinesApiOptions, 'pageSize'>>, signal: AbortSignal): Promise<Answer> {
+  const token = await settings.credential.getToken(settings.scope, { abortSignal: signal });
+  if (!token) throw new MachinesApiError(`no token for ${settings.scope} from the app identity`);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' }, signal });
+  if (response.ok) return { ok: true, text: await response.text() };
+  await response.body?.cancel();
+  return { ok: false, response };
 }
 
 function failure(response: Response, url: URL, attempts: number): MachinesApiError {

@@ -11,8 +11,12 @@ export interface SiemResponse {
 
 export type Outcome =
   | { readonly kind: 'delivered' }
-  /** Worth trying again later: the network, a timeout, 408, 429, 5xx. */
-  | { readonly kind: 'retry'; readonly reason: string; readonly status?: number; readonly retryAfterMs?: number }
+  /**
+   * Worth trying again later: the network, a timeout, 408, 429, 5xx; and a redirect or 404, which say the
+   * destination is wrong or moved (not the records), so the records wait like in an outage. `reason` is short
+   * (a metric's dimension); `hint` says what to fix when there is something to fix.
+   */
+  | { readonly kind: 'retry'; readonly reason: string; readonly status?: number; readonly retryAfterMs?: number; readonly hint?: string }
   /** The credential was refused: read the secret again, then retry once. */
   | { readonly kind: 'unauthorized'; readonly status: number }
   /**
@@ -32,13 +36,38 @@ export function classifyResponse(response: SiemResponse, now = Date.now()): Outc
   const { status } = response;
   if (status >= 200 && status < 300) return { kind: 'delivered' };
   if (status === 401 || status === 403) return { kind: 'unauthorized', status };
-  if (status === 408 || status === 429 || status >= 500) {
+  const hint = misdirectionHint(response);
+  if (status === 408 || status === 429 || status >= 500 || hint !== undefined) {
     const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), now);
-    return { kind: 'retry', reason: `HTTP ${status}`, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    return { kind: 'retry', reason: `HTTP ${status}`, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), ...(hint === undefined ? {} : { hint }) };
   }
   if (status === 413) return { kind: 'reject', reason: 'payload too large', status, split: true };
   if (status === 400) return { kind: 'reject', reason: 'bad request', status, split: true };
   return { kind: 'reject', reason: `HTTP ${status}`, status, split: false };
+}
+
+const FIX_THE_ADDRESS = "check SIEM_URL (or the route's url in SIEM_ROUTES)";
+const LOCATION_SHOWN_CHARS = 200;
+
+/** For a redirect or a 404: what the answer says about the destination and what to fix; undefined for any other. */
+function misdirectionHint(response: SiemResponse): string | undefined {
+  const { status } = response;
+  if (status === 404) return `the SIEM answered Not Found: the address is wrong or the endpoint moved; ${FIX_THE_ADDRESS}`;
+  if (status < 300 || status >= 400) return undefined;
+  const location = header(response, 'location');
+  const to = location === undefined ? '' : ` to ${withoutQuery(location).slice(0, LOCATION_SHOWN_CHARS)}`;
+  // Following it would send the credential wherever the answer says.
+  return `the SIEM answered with a redirect${to}, not followed: the credential goes to the configured address only; ${FIX_THE_ADDRESS}`;
+}
+
+/** A URL as a log may show it: no user, password, query or fragment (any of them may hold a token). */
+function withoutQuery(location: string): string {
+  try {
+    const url = new URL(location);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return location.replace(/[?#].*$/s, '');
+  }
 }
 
 export function classifyNetworkError(error: unknown): Outcome {

@@ -118,14 +118,17 @@ async function sendPart(
       fail('siem-unavailable', lastProblem ? `the SIEM was unavailable until the deadline: ${lastProblem}` : 'the deadline passed before the records could be sent', true);
       return;
     }
-    attempts++;
     let secret: SecretValue | undefined;
     try {
       secret = await context.secrets.get();
     } catch (error) {
+      attempts++;
       fail('secret-unavailable', (error as Error).message, true);
       return;
     }
+    // A slow read of the secret must not start a request past the deadline: the check above ends the loop.
+    if (now() >= context.deadline) continue;
+    attempts++;
     let request: SiemRequest;
     try {
       request = await context.sink.buildRequest(category, records, secret);
@@ -175,9 +178,9 @@ async function sendPart(
         continue;
       }
       case 'retry':
-        lastProblem = outcome.reason;
+        lastProblem = outcome.hint === undefined ? outcome.reason : `${outcome.reason}: ${outcome.hint}`;
         if (!(await waitToRetry(outcome.retryAfterMs, attempts, context, now))) {
-          fail('siem-unavailable', `the SIEM was unavailable until the deadline: ${outcome.reason}`, true, response);
+          fail('siem-unavailable', `the SIEM was unavailable until the deadline: ${lastProblem}`, true, response);
           return;
         }
         continue;

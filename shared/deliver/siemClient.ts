@@ -7,9 +7,11 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { parseClientCertificate } from '../auth/clientCertificate.js';
+import { headerValueProblem } from '../config/secretText.js';
 import type { SecretValue } from '../config/secretValue.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { SiemRequest } from '../sinks/sink.js';
+import { withTimeout } from '../timeout/withTimeout.js';
 import { compressBody } from './compress.js';
 import type { SiemResponse } from './outcome.js';
 
@@ -33,6 +35,16 @@ interface Pool {
   readonly agent: Agent;
 }
 
+/** A request header whose value cannot be sent; names the header, never the value (it may be the credential). */
+export class UnsendableHeaderError extends Error {
+  readonly code = 'UNSENDABLE_HEADER';
+
+  constructor(name: string, problem: string) {
+    super(`the request header "${name}" cannot be sent: ${problem}`);
+    this.name = 'UnsendableHeaderError';
+  }
+}
+
 export class SiemClient {
   readonly #options: SiemClientOptions;
   #pools: Pool[] = [];
@@ -42,14 +54,24 @@ export class SiemClient {
   }
 
   /**
-   * Sends one request; network failures and timeouts throw. The whole exchange, upload included, is bounded by
-   * the timeout: undici's own timers only watch for response headers and body.
+   * Sends one request; network failures and timeouts throw. The whole exchange (the pool's CA from Key Vault,
+   * compression, upload, answer) ends within the timeout, whatever undici does: undici's own timers only watch
+   * for response headers and body, and a request queued in a pool undici has wedged never heeds its signal.
    */
   async post(siemRequest: SiemRequest, signal?: AbortSignal): Promise<SiemResponse> {
+    // undici refuses such a header. Refused while the request waited for a busy pool, it also leaves one of the
+    // pool's connections marked busy for good, and the requests queued behind it never start nor heed a signal.
+    for (const [name, value] of Object.entries(siemRequest.headers)) {
+      const problem = headerValueProblem(value);
+      if (problem !== undefined) throw new UnsendableHeaderError(name, problem);
+    }
+    return withTimeout(this.#options.timeoutMs, 'the SIEM', (timeout) => this.#send(siemRequest, signal ? AbortSignal.any([signal, timeout]) : timeout));
+  }
+
+  async #send(siemRequest: SiemRequest, signal: AbortSignal): Promise<SiemResponse> {
     const agent = await this.#agentFor(siemRequest.clientCertificate);
     const method = siemRequest.method ?? 'POST';
     const gzip = this.#options.gzip === true && method === 'POST';
-    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     const response = await request(siemRequest.url, {
       method,
       headers: gzip ? { ...siemRequest.headers, 'content-encoding': 'gzip' } : siemRequest.headers,
@@ -57,7 +79,7 @@ export class SiemClient {
       dispatcher: agent,
       headersTimeout: this.#options.timeoutMs,
       bodyTimeout: this.#options.timeoutMs,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal,
     });
     return { status: response.statusCode, headers: response.headers, body: await readCapped(response.body) };
   }

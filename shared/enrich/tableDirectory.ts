@@ -11,6 +11,7 @@
  * When the table fails, lookups still answer from the cache (rejecting with the partial answer), and the table is
  * left alone for a short while, so during an outage one invocation in a while pays for finding out, not all.
  */
+import { withTimeout } from '../timeout/withTimeout.js';
 import { BoundedCache } from './boundedCache.js';
 import { DirectoryLookupError, isNewer, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
 import { MAX_DEVICE_ID_LENGTH, type DeviceTable, type DeviceWrite, type StoredDevice } from './deviceTable.js';
@@ -139,13 +140,12 @@ export class TableDeviceDirectory implements DeviceDirectory {
   async #askTable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const waitMs = this.#pausedUntil - this.#now();
     if (waitMs > 0) throw new Error(`the device directory table failed moments ago; not asked again for ${Math.ceil(waitMs / 1000)} s`);
-    const signal = AbortSignal.timeout(this.#timeoutMs);
     try {
-      return await work(signal);
+      // Whether or not the SDK (or the identity behind it) heeds the signal.
+      return await withTimeout(this.#timeoutMs, 'the device directory table', work);
     } catch (error) {
       // Losing races to other instances says nothing about the table's health.
       if (!(error instanceof DirectoryWriteConflictError)) this.#pausedUntil = this.#now() + PAUSE_AFTER_FAILURE_MS;
-      if (signal.aborted) throw new Error(`the device directory table did not answer within ${this.#timeoutMs} ms`, { cause: error });
       throw error;
     }
   }

@@ -67,6 +67,8 @@ export interface ForwardRecord {
 export type RejectReason =
   | 'invalid-json'
   | 'missing-records'
+  /** The body names `records` more than once: JSON readers see only the last, so none is forwarded on its own. */
+  | 'ambiguous-records'
   | 'record-not-object'
   | 'missing-category'
   | 'oversize-record'

@@ -6,7 +6,9 @@ import type { TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import { ENTRA_TOKEN_REUSE_MS, entraTokenReader } from '../auth/entraToken.js';
 import type { SecretSource } from '../config/config.js';
+import { trimSecret } from '../config/secretText.js';
 import { SecretValue } from '../config/secretValue.js';
+import { withTimeout } from '../timeout/withTimeout.js';
 
 export interface SecretProvider {
   get(): Promise<SecretValue | undefined>;
@@ -64,18 +66,27 @@ export class CachedSecretProvider implements SecretProvider {
   }
 }
 
+/**
+ * How long one read of a credential may take, retries and the identity's token included: Key Vault and Entra
+ * alike. A read under way at the invocation's deadline starts no request after it (see sendBatch), so the time
+ * reserved after the deadline covers the longer of this and one request.
+ */
+export const SECRET_READ_TIMEOUT_MS = 30_000;
+
+/** Reads a secret from Key Vault; a file's trailing line breaks and byte-order mark are dropped (see trimSecret). */
 export function keyVaultReader(
   vaultUrl: string,
   name: string,
   credential: TokenCredential,
   options: SecretClientOptions = {},
+  timeoutMs = SECRET_READ_TIMEOUT_MS,
 ): SecretReader {
   const client = new SecretClient(vaultUrl, credential, options);
   return {
     async read() {
       let value: string | undefined;
       try {
-        value = (await client.getSecret(name)).value;
+        value = (await withTimeout(timeoutMs, 'Key Vault', (abortSignal) => client.getSecret(name, { abortSignal }))).value;
       } catch (error) {
         // The SDK's message names the vault and secret but never the value; keep only what explains the failure.
         const status = (error as { statusCode?: number }).statusCode;
@@ -84,16 +95,21 @@ export function keyVaultReader(
           { cause: error },
         );
       }
-      if (!value) throw new SecretUnavailableError(`secret "${name}" in ${vaultUrl} is empty`);
-      return value;
+      const trimmed = trimSecret(value ?? '');
+      if (!trimmed) throw new SecretUnavailableError(`secret "${name}" in ${vaultUrl} is empty`);
+      return trimmed;
     },
   };
 }
 
 const none: SecretProvider = { get: async () => undefined, refresh: async () => undefined };
 
-/** Throws a SecretUnavailableError when a secret's value cannot be used (say, a certificate without its key). */
-export type SecretCheck = (value: string) => void;
+/**
+ * Why a secret's value cannot be used as SIEM_AUTH would use it (a certificate without its key, a token with a
+ * line break in a header), said of the secret ("cannot be sent ..."), or undefined when it can. Never quotes the
+ * value.
+ */
+export type SecretCheck = (value: string) => string | undefined;
 
 export function createSecretProvider(
   source: SecretSource,
@@ -106,24 +122,24 @@ export function createSecretProvider(
       return none;
     case 'value': {
       const value = async () => {
-        check(source.value.reveal());
+        failIfUnusable('SIEM_SECRET', source.value.reveal(), check);
         return source.value;
       };
       return { get: value, refresh: value };
     }
-    case 'key-vault':
-      return new CachedSecretProvider(checked(keyVaultReader(source.vaultUrl, source.name, credential(), clientOptions), check), source.cacheMs);
+    case 'key-vault': {
+      const reader = keyVaultReader(source.vaultUrl, source.name, credential(), clientOptions);
+      const read = async () => failIfUnusable(`secret "${source.name}" in ${source.vaultUrl}`, await reader.read(), check);
+      return new CachedSecretProvider({ read }, source.cacheMs);
+    }
     case 'entra':
       return new CachedSecretProvider(entraTokenReader(credential(), source.scope), ENTRA_TOKEN_REUSE_MS);
   }
 }
 
-function checked(reader: SecretReader, check: SecretCheck): SecretReader {
-  return {
-    async read() {
-      const value = await reader.read();
-      check(value);
-      return value;
-    },
-  };
+/** `value`, unless `check` finds it unusable: then an error naming the secret, so the records wait for a fix. */
+function failIfUnusable(secret: string, value: string, check: SecretCheck): string {
+  const problem = check(value);
+  if (problem !== undefined) throw new SecretUnavailableError(`${secret} ${problem}`);
+  return value;
 }

@@ -48,11 +48,13 @@ export function matchRecord(scanner: JsonScanner, repeated: RepeatedValues): Rec
     } else {
       const valueStart = walk.value();
       if (valueStart === INVALID) return undefined;
-      const name = RECORD_NAMES[found];
+      const name = RECORD_NAMES[found] as 'category' | 'time' | 'tenantId';
       const value = stringValue(text, valueStart, walk.pos);
-      // Every record has its own time; category and tenant repeat.
+      // Every record has its own time; category and tenant repeat. Of repeated members the last counts, as for a
+      // JSON parser, whatever it holds: a tenantId null after "A" is no tenant.
       if (name === 'category') fields.category = value === undefined ? null : repeated.intern(value);
-      else if (value !== undefined) fields[name as 'time' | 'tenantId'] = name === 'time' ? value : repeated.intern(value);
+      else if (value !== undefined) fields[name] = name === 'time' ? value : repeated.intern(value);
+      else if (fields[name] !== undefined) delete fields[name];
     }
     if (!walk.nextMember()) return undefined;
   }

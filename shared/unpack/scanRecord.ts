@@ -83,7 +83,9 @@ export function scanRecord(scanner: JsonScanner, repeated = new RepeatedValues()
       fields.category = readStringOrSkip(scanner, repeated) ?? null;
     } else if (key === 'tenantId' || key === 'time') {
       const value = readStringOrSkip(scanner, key === 'tenantId' ? repeated : undefined);
+      // Of repeated members the last counts, as for a JSON parser, whatever it holds.
       if (value !== undefined) fields[key] = value;
+      else if (fields[key] !== undefined) delete fields[key];
     } else {
       scanner.skipValue();
     }

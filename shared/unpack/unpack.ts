@@ -69,7 +69,7 @@ function readBody(message: EventMessage, options: UnpackOptions, into: Unpacked,
     });
   } catch (error) {
     if (!(error instanceof BodyShapeError || error instanceof JsonSyntaxError)) throw error;
-    const reason = error instanceof BodyShapeError ? 'missing-records' : 'invalid-json';
+    const reason = error instanceof BodyShapeError ? error.reason : 'invalid-json';
     const detail = error instanceof JsonSyntaxError ? syntaxDetail(text, error, source) : error.message;
     into.rejected.push({ reason, detail, raw: text, source });
     return;
@@ -79,7 +79,14 @@ function readBody(message: EventMessage, options: UnpackOptions, into: Unpacked,
   for (const reject of rejected) into.rejected.push(reject);
 }
 
-class BodyShapeError extends Error {}
+class BodyShapeError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'missing-records' | 'ambiguous-records' = 'missing-records',
+  ) {
+    super(message);
+  }
+}
 
 /**
  * "invalid JSON at line 3, column 5: unexpected character". A body read from a file counts lines from its own line
@@ -117,9 +124,12 @@ function forEachRecordElement(
     throw new BodyShapeError('body is neither {"records":[...]} nor an array of records');
   }
   let found = false;
+  let named = 0;
   let ids: string[] | undefined;
   scanner.forEachMember((keyStart) => {
-    if (scanner.keyIs(keyStart, 'records') && scanner.peek() === 0x5b) {
+    const records = scanner.keyIs(keyStart, 'records');
+    if (records) named++;
+    if (records && scanner.peek() === 0x5b) {
       found = true;
       walkArray();
     } else if (scanner.keyIs(keyStart, 'recordIds') && scanner.peek() === 0x5b) {
@@ -129,6 +139,11 @@ function forEachRecordElement(
     }
   });
   scanner.expectEnd();
+  if (named > 1) {
+    // Forwarding every array would send records no JSON reader of this body sees; forwarding the last would drop
+    // the others unseen. Kept whole instead, as received.
+    throw new BodyShapeError(`body names "records" ${named} times; a JSON reader keeps only the last`, 'ambiguous-records');
+  }
   if (!found) throw new BodyShapeError('body has no "records" array');
   return ids?.length === index ? ids : undefined;
 }

@@ -14,14 +14,16 @@ import { createPipeline, type PipelineOptions } from '../../shared/app/createPip
 import { createEventHubHandler, PendingRecordsError } from '../../shared/app/eventHubHandler.js';
 import { loadConfig } from '../../shared/config/config.js';
 import type { DeadLetterStore } from '../../shared/deadletter/store.js';
+import { DeadLetterWriteError } from '../../shared/pipeline/forward.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { deadLetteredKeys, storedLetters } from '../support/deadLetters.js';
 import { conservation } from '../support/conservation.js';
-import { accept, deliveredOnce, startFaultSiem, type FaultScript, type FaultSiem } from '../support/faultSiem.js';
+import { accept, deliveredOnce, startFaultSiem, type Fault, type FaultScript, type FaultSiem } from '../support/faultSiem.js';
 import type { Interrupt } from '../support/httpServer.js';
 import { eventHubContext } from '../support/invocation.js';
 import { startKeyVault, type TestKeyVault } from '../support/keyVault.js';
 import { body, keyedRecord, recordKeys, TENANT } from '../support/records.js';
+import { startStorageProxy } from '../support/storageProxy.js';
 
 type StoreKind = 'blob' | 'folder';
 
@@ -85,6 +87,8 @@ after(async () => {
 interface Harness {
   readonly siem: FaultSiem;
   readonly store: DeadLetterStore;
+  /** What the handler logged, every invocation's lines in order. */
+  readonly log: string[];
   /** The handler, as the trigger calls it; `clock` moves the hold's clock. */
   invoke(bodies: readonly unknown[], retryCount?: number): Promise<void>;
   readonly clock: { now: number };
@@ -131,12 +135,14 @@ async function harness(kind: StoreKind, options: HarnessOptions = {}): Promise<H
       now: () => clock.now,
     });
   let handler = newHandler();
+  const log: string[] = [];
   const h: Harness = {
     siem,
     store: pipeline.deadLetters,
+    log,
     clock,
     budget,
-    invoke: (bodies, retryCount = 0) => handler(bodies, eventHubContext({ messages: bodies.length, retryCount })),
+    invoke: (bodies, retryCount = 0) => handler(bodies, eventHubContext({ messages: bodies.length, retryCount }, log)),
     restart: () => {
       handler = newHandler();
     },
@@ -269,11 +275,7 @@ for (const kind of ['blob', 'folder'] as const) {
       () => {
         vault.secrets.set('siem-token', 'old-secret');
         return {
-          settings: { KEY_VAULT_URL: vault.url, SIEM_SECRET_NAME: 'siem-token', SIEM_SECRET: '' },
-          pipeline: {
-            credential: () => new ManagedIdentityCredential(),
-            keyVaultClientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true },
-          },
+          ...secretFromVault('siem-token'),
           script: (request) => {
             if (request.headers.authorization === 'Bearer new-secret') return accept;
             vault.secrets.set('siem-token', 'new-secret');
@@ -489,7 +491,143 @@ for (const kind of ['blob', 'folder'] as const) {
       assert.equal(row.duplicates, deliveredFirst, 'what the first try delivered arrives twice, and nothing else');
       return row;
     });
+
+    // Hostile but valid answers, secrets and bodies: each is held like an outage or dead-lettered with its reason.
+
+    custom('a 404, then a redirect: held like an outage, the log says what to fix; delivered once the address answers', async () => {
+      const state: { answer: Fault } = { answer: { status: 404, body: 'Not Found' } };
+      const h = await harness(kind, { script: () => state.answer, invocationBudgetMs: 300 });
+      const bodies = standardBodies();
+      await assert.rejects(h.invoke(bodies), PendingRecordsError);
+      state.answer = { status: 301, headers: { location: 'https://moved.example.com/ingest?sig=x' } };
+      await assert.rejects(h.invoke(bodies, 1), PendingRecordsError);
+      assert.deepEqual(await storedLetters(h.store), [], 'a wrong address dead-letters nothing while the hold lasts');
+      const failures = h.log.filter((line) => line.includes('delivery failure'));
+      assert.ok(failures.some((line) => /HTTP 404.*SIEM_URL/.test(line)), failures.join('\n'));
+      assert.ok(failures.some((line) => /HTTP 301.*moved\.example\.com\/ingest.*SIEM_URL/.test(line)), failures.join('\n'));
+      state.answer = accept;
+      h.budget.ms = 10_000;
+      await h.invoke(bodies, 2);
+      const row = await conserved('404, then 301: held, then delivered', h, keysOf(bodies));
+      assert.equal(row.delivered, 300);
+      return row;
+    });
+
+    scenario(
+      'a 404 past the hold: dead-lettered as the SIEM unavailable, with the likely fix',
+      '404 past the hold',
+      () => ({ script: () => ({ status: 404 }), invocationBudgetMs: 300, outageHoldMs: 0 }),
+      async (row, h) => {
+        assert.equal(row.deadLettered, 300);
+        const letters = await storedLetters(h.store);
+        assert.ok(letters.every((stored) => stored.letter.reason === 'siem-unavailable'));
+        // Batches the deadline came before had no answer to tell; those that had one say what to fix.
+        const answered = letters.filter((stored) => stored.letter.status === 404);
+        assert.ok(answered.length > 0 && answered.every((stored) => /HTTP 404.*SIEM_URL/.test(String(stored.letter.detail))));
+      },
+    );
+
+    scenario(
+      'a Key Vault secret saved with its trailing newline (az keyvault secret set --file) is sent without it',
+      'secret with a trailing newline',
+      () => {
+        vault.secrets.set('file-token', '\ufefftoken-from-file\r\n');
+        return {
+          ...secretFromVault('file-token', { SIEM_MAX_CONCURRENCY: '2' }),
+          script: (request) => (request.headers.authorization === 'Bearer token-from-file' ? accept : { status: 401 }),
+        };
+      },
+      (row) => assert.equal(row.delivered, 300),
+    );
+
+    custom('a Key Vault secret that cannot travel in a header: held without a request, the log names it, never its value', async () => {
+      const h = await harness(kind, { ...secretFromVault('bad-token', { SIEM_MAX_CONCURRENCY: '2' }), invocationBudgetMs: 300 });
+      const bodies = standardBodies();
+      for (const [retry, value] of ['first-half\nsecond-half', 'first-half\rsecond-half', 'first-half\u20acsecond-half'].entries()) {
+        vault.secrets.set('bad-token', value);
+        await assert.rejects(h.invoke(bodies, retry), PendingRecordsError);
+      }
+      assert.equal(h.siem.requests.length, 0, 'nothing was sent with it');
+      assert.deepEqual(await storedLetters(h.store), []);
+      const failures = h.log.filter((line) => line.includes('delivery failure'));
+      assert.ok(failures.length > 0 && failures.every((line) => /secret-unavailable.*\\"bad-token\\".*HTTP header/.test(line)), failures.join('\n'));
+      assert.ok(h.log.every((line) => !line.includes('-half')), 'the value reached the log');
+      vault.secrets.set('bad-token', 'good-token');
+      h.budget.ms = 10_000;
+      await h.invoke(bodies, 3);
+      const row = await conserved('unsendable Key Vault secret, held, then fixed', h, keysOf(bodies));
+      assert.equal(row.delivered, 300);
+      assert.ok(h.siem.requests.every((request) => request.headers.authorization === 'Bearer good-token'));
+      return row;
+    });
+
+    scenario(
+      'an unsendable secret past the hold: dead-lettered as secret-unavailable',
+      'unsendable secret past the hold',
+      () => {
+        vault.secrets.set('bad-token-final', 'smart \u201cquotes\u201d');
+        return { ...secretFromVault('bad-token-final'), invocationBudgetMs: 300, outageHoldMs: 0 };
+      },
+      async (row, h) => {
+        assert.equal(row.deadLettered, 300);
+        assert.equal(h.siem.requests.length, 0);
+        assert.ok((await storedLetters(h.store)).every((stored) => stored.letter.reason === 'secret-unavailable'));
+      },
+    );
+
+    scenario(
+      'duplicate member names: fields read as JSON.parse reads them; a body with two records arrays dead-lettered whole',
+      'duplicate member names',
+      () => ({ settings: { ALLOWED_TENANT_IDS: TENANT } }),
+      async (row, h) => {
+        assert.equal(row.delivered, 51);
+        const reasons = (await storedLetters(h.store)).map((stored) => stored.letter.reason).sort();
+        assert.deepEqual(reasons, ['ambiguous-records', 'tenant-not-allowed']);
+      },
+      () => [
+        ...standardBodies().slice(0, 2),
+        body([keyedRecord('twin-tenant-0').replace(/\}$/, ',"tenantId":null}'), keyedRecord('plain-0')]),
+        `{"records":[${keyedRecord('twin-a-0')}],"records":[${keyedRecord('twin-b-0')}]}`,
+      ],
+    );
+
+    if (kind === 'blob') {
+      custom('a dead-letter store that takes the connection and never answers fails the invocation in time; the retry writes', async () => {
+        const proxy = await startStorageProxy(azurite, 'blob');
+        try {
+          const h = await harness(kind, {
+            settings: { DEAD_LETTER_STORAGE: proxy.connectionString },
+            pipeline: { deadLetterTimeoutMs: 1_000 },
+            invocationBudgetMs: 2_000,
+          });
+          const bodies = [...standardBodies().slice(0, 2), '{"records":[{"category":"AdvancedHunting-DeviceEvents","properties":{"RecordKey":"bad-json-9"}}, tru'];
+          proxy.cut('hang');
+          const started = Date.now();
+          await assert.rejects(h.invoke(bodies), DeadLetterWriteError);
+          const tookMs = Date.now() - started;
+          assert.ok(tookMs < 2_000 + 1_000 + 2_000, `the invocation took ${tookMs} ms`);
+          proxy.cut(undefined);
+          await h.invoke(bodies, 1);
+          const row = await conserved('dead-letter store hangs, then answers', h, keysOf(bodies));
+          assert.deepEqual([row.delivered, row.deadLettered, row.duplicates], [50, 1, 0]);
+          return row;
+        } finally {
+          await proxy.server.close();
+        }
+      });
+    }
   });
+}
+
+/** Harness options that read the SIEM secret `name` from the loopback Key Vault, through the real SDK. */
+function secretFromVault(name: string, settings: Record<string, string> = {}): HarnessOptions {
+  return {
+    settings: { KEY_VAULT_URL: vault.url, SIEM_SECRET_NAME: name, SIEM_SECRET: '', ...settings },
+    pipeline: {
+      credential: () => new ManagedIdentityCredential(),
+      keyVaultClientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true },
+    },
+  };
 }
 
 function formatRows(table: readonly Row[]): string {

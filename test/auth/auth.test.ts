@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { after, before, test } from 'node:test';
+import { ManagedIdentityCredential } from '@azure/identity';
 import { authHeaders } from '../../shared/auth/authHeaders.js';
+import { entraTokenReader } from '../../shared/auth/entraToken.js';
 import { SecretValue } from '../../shared/config/secretValue.js';
+import { SecretUnavailableError } from '../../shared/secrets/secretProvider.js';
 import { testCertificates } from '../support/certificates.js';
 import { startForwarder } from '../support/forwarder.js';
 import { ndjsonLines, startServer, type RecordedRequest, type Reply } from '../support/httpServer.js';
@@ -83,6 +87,54 @@ test('header auth sends the secret in the named header (a generic webhook such a
   } finally {
     await forwarder.close();
     await server.close();
+  }
+});
+
+test('a secret that cannot travel in a header is refused by name before any request, in every mode that sends it as it is', async () => {
+  vault.secrets.set('two-lines', 'first-half\r\nsecond-half');
+  vault.secrets.set('beyond-latin1', 'first-half\u2013second-half');
+  const server = await siem(() => true);
+  try {
+    for (const [auth, name] of [['bearer', 'two-lines'], ['apikey', 'beyond-latin1'], ['header', 'two-lines'], ['splunk', 'beyond-latin1']] as const) {
+      const forwarder = startForwarder({ SIEM_URL: server.url, SIEM_AUTH: auth, SIEM_AUTH_HEADER: 'X-Api-Key', SIEM_SECRET_NAME: name, SIEM_MAX_CONCURRENCY: '2', ...vaultEnv() }, vault);
+      try {
+        const summary = await forwarder.run([manyTables()], { finalAttempt: false, budgetMs: 300 });
+        assert.equal(summary.pending, 6, auth);
+        assert.ok(summary.failures.every((failure) => failure.reason === 'secret-unavailable'), auth);
+        assert.match(summary.failures[0]!.detail, new RegExp(`secret "${name}" .*cannot be sent in an HTTP header`), auth);
+        assert.doesNotMatch(JSON.stringify(summary.failures), /-half/, auth);
+      } finally {
+        await forwarder.close();
+      }
+    }
+    assert.equal(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+test('basic auth sends any password, line breaks and all, since it goes base64-encoded', async () => {
+  vault.secrets.set('basic-any', 'elastic:pässwörd \u20ac\tend\n');
+  const expected = `Basic ${Buffer.from('elastic:pässwörd \u20ac\tend').toString('base64')}`;
+  const server = await siem((request) => request.headers.authorization === expected);
+  const forwarder = startForwarder({ SIEM_URL: server.url, SIEM_AUTH: 'basic', SIEM_SECRET_NAME: 'basic-any', ...vaultEnv() }, vault);
+  try {
+    assert.equal((await forwarder.run([manyTables()])).forwarded, 6);
+  } finally {
+    await forwarder.close();
+    await server.close();
+  }
+});
+
+test('an identity endpoint that takes the connection and never answers fails the Entra token read at its time limit', async () => {
+  // @azure/identity does not heed an abort signal while it waits for the identity endpoint. A user-assigned
+  // identity of its own, so that no token cached by the tests before serves instead.
+  identity.hanging = true;
+  try {
+    const reader = entraTokenReader(new ManagedIdentityCredential({ clientId: randomUUID() }), 'api://my-siem/.default', 300);
+    await assert.rejects(reader.read(), (error: Error) => error instanceof SecretUnavailableError && /did not answer within 300 ms/.test(error.message));
+  } finally {
+    identity.hanging = false;
   }
 });
 

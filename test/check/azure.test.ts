@@ -13,7 +13,7 @@ import { check, found } from '../support/check.js';
 import { startServer } from '../support/httpServer.js';
 import { startKeyVault, type TestKeyVault } from '../support/keyVault.js';
 import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
-import { startTableProxy } from '../support/tableProxy.js';
+import { startStorageProxy } from '../support/storageProxy.js';
 
 const TOKEN = 'hec-token-6d0f5c0e-7b6a-4f7e-9a55-3c1f0b9d2e11';
 const TENANT = '4b8c18bd-2f9f-4227-af55-9f1061cf9c32';
@@ -127,7 +127,7 @@ test("the app's settings: the dead-letter container and the device table are wri
 
 test('a store that refuses writes and a table that refuses requests are named', async () => {
   const wrongKey = azurite.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.from('not the key').toString('base64')}`);
-  const proxy = await startTableProxy(azurite);
+  const proxy = await startStorageProxy(azurite, 'table');
   proxy.cut('refuse');
   try {
     const report = await check({ DEAD_LETTER_STORAGE: wrongKey, DEVICE_DIRECTORY: proxy.connectionString, SIEM_URL: `${siem.url}/ingest`, SIEM_SECRET: TOKEN });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { SiemReceiver } from '../../shared/receiver/receiver.js';
 import { ndjsonLines, startServer } from '../support/httpServer.js';
-import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
+import { body, deviceEvent, deviceInfo, recordText, TENANT } from '../support/records.js';
 
 const CLI = fileURLToPath(new URL('../../shared/cli/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'dsf-cli-'));
@@ -146,4 +146,89 @@ test('Ctrl-C stops after the chunk in flight (exit 130); the same command resume
   } finally {
     await siem.close();
   }
+});
+
+/** The summary `replay --json` prints last. */
+function summaryOf(stdout: string): Record<string, number> {
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, number>;
+}
+
+test('a 404 or a redirect from the SIEM is retried like an outage, not dead-lettered: every record arrives', async () => {
+  const file = join(work, 'moved.jsonl');
+  const records = Array.from({ length: 6 }, (_, i) => recordText({ table: 'DeviceEvents', properties: `"N":${i}` }));
+  writeFileSync(file, records.map((record) => body([record])).join('\n'));
+  const siem = await startServer((_request, index) => {
+    if (index === 0) return { status: 404, body: 'Not Found' };
+    if (index === 1) return { status: 307, headers: { location: 'https://moved.example.com/in' } };
+    return { status: 200 };
+  });
+  try {
+    const result = await cli(['replay', '--json', file], {
+      SIEM_URL: `${siem.url}/in`,
+      SIEM_SECRET: 'cli-token',
+      SIEM_MAX_BATCH_RECORDS: '2',
+      SIEM_RETRY_INITIAL_MS: '5',
+      SIEM_RETRY_MAX_MS: '20',
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual([summaryOf(result.stdout).forwarded, summaryOf(result.stdout).failed], [6, 0]);
+    assert.deepEqual([...new Set(siem.requests.flatMap(ndjsonLines))].sort(), [...records].sort());
+  } finally {
+    await siem.close();
+  }
+});
+
+test('a secret with a trailing line break is sent without it, over several connections at once', async () => {
+  const file = join(work, 'newline-secret.jsonl');
+  writeFileSync(file, Array.from({ length: 6 }, (_, i) => body([recordText({ table: 'DeviceEvents', properties: `"N":${i}` })])).join('\n'));
+  const before = receiver.received;
+  const result = await cli(['replay', '--json', file], {
+    SIEM_URL: `${url}/in`,
+    SIEM_SECRET: 'cli-token\r\n',
+    SIEM_MAX_CONCURRENCY: '2',
+    SIEM_MAX_BATCH_RECORDS: '1',
+  });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.equal(summaryOf(result.stdout).forwarded, 6);
+  assert.equal(receiver.received - before, 6);
+});
+
+test('a secret that cannot travel in an HTTP header stops the run at start-up, named, its value never shown', async () => {
+  const file = join(work, 'bad-secret.json');
+  writeFileSync(file, body([deviceInfo('d6', 'G')]));
+  for (const secret of ['cli\ntoken-part', 'cli\rtoken-part', 'cli-token-part\u20ac']) {
+    const result = await cli(['replay', file], { SIEM_URL: `${url}/in`, SIEM_SECRET: secret, SIEM_MAX_CONCURRENCY: '2' });
+    assert.equal(result.code, 2, JSON.stringify(secret) + result.stdout + result.stderr);
+    assert.match(result.stderr, /SIEM_SECRET cannot be sent in an HTTP header/);
+    assert.doesNotMatch(result.stdout + result.stderr, /token-part/);
+  }
+});
+
+test('duplicate member names are read as JSON.parse reads them; a body with two records arrays is dead-lettered whole', async () => {
+  const file = join(work, 'twins.jsonl');
+  const lastTenantNull = recordText({ table: 'DeviceEvents', properties: '"N":"twin-tenant"' }).replace(/\}$/, ',"tenantId":null}');
+  const twoArrays = `{"records":[${recordText({ table: 'DeviceEvents', properties: '"N":"a"' })}],"records":[${recordText({ table: 'DeviceEvents', properties: '"N":"b"' })}]}`;
+  writeFileSync(file, `${body([lastTenantNull, recordText({ table: 'DeviceEvents', properties: '"N":"plain"' })])}\n${twoArrays}\n`);
+  const deadLetters = join(work, 'dead-twins');
+  const result = await cli(['replay', '--json', file], {
+    SIEM_URL: `${url}/in`,
+    SIEM_SECRET: 'cli-token',
+    ALLOWED_TENANT_IDS: TENANT,
+    DEAD_LETTER_DIR: deadLetters,
+  });
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  const summary = summaryOf(result.stdout);
+  assert.deepEqual([summary.received, summary.forwarded, summary.failed], [3, 1, 2]);
+  const reasons = readdirSync(deadLetters, { recursive: true })
+    .filter((name) => String(name).endsWith('.json'))
+    .map((name) => (JSON.parse(readFileSync(join(deadLetters, String(name)), 'utf8')) as { reason: string }).reason)
+    .sort();
+  assert.deepEqual(reasons, ['ambiguous-records', 'tenant-not-allowed']);
+});
+
+test('a SIEM_URL password holding a slash is masked in the start-up error', async () => {
+  const result = await cli(['replay', work], { SIEM_URL: 'https://elastic:My/Pa55word@siem.example.com/', SIEM_SECRET: 'cli-token' });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /SIEM_URL must be an absolute URL/);
+  assert.doesNotMatch(result.stderr, /Pa55/);
 });

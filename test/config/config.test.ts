@@ -81,6 +81,23 @@ test('a setting that carries a credential in the wrong form is named in the erro
   assert.match(error.message, /AccountName=\*\*\*;AccountKey=\*\*\*/);
 });
 
+test('a URL password holding / # ? or @ is masked whole, however the URL parser would cut it', () => {
+  const passwords = ['My/Pa55word', 'My#Pa55word', 'My?Pa55word', 'My@Pa55/word', 'My:Pa55/#?word'];
+  for (const password of passwords) {
+    const error = catchConfigError({
+      SIEM_SECRET: 'x',
+      SIEM_URL: `https://elastic:${password}@siem.example.com/in`,
+      SIEM_ROUTES: JSON.stringify({ DeviceInfo: { url: `https://u:${password}@route.example.com/x` } }),
+      KEY_VAULT_URL: `https://u:${password}@my-vault.vault.azure.net/`,
+      SIEM_SECRET_NAME: 'siem-token',
+    });
+    assert.match(error.message, /- SIEM_URL[^\n]* must/, password);
+    assert.doesNotMatch(`${error.message} ${inspect(error)}`, /Pa55/, password);
+  }
+  const error = catchConfigError({ SIEM_SECRET: 'x', SIEM_URL: 'https://elastic:My/Pa55word@siem.example.com/in' });
+  assert.match(error.message, /got "https:\/\/\*\*\*@siem\.example\.com\/in"/, 'the host is still shown');
+});
+
 test('storage reached with the app identity is checked at start-up: endpoints are https URLs, the account a name', () => {
   const error = catchConfigError({
     ...minimal,

@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { SecretValue } from '../../shared/config/secretValue.js';
 import { BlobDeadLetterStore } from '../../shared/deadletter/blobStore.js';
-import { startAzurite, type Azurite } from '../support/azurite.js';
+import { developmentConnectionString, startAzurite, type Azurite } from '../support/azurite.js';
+import { startSilentServer } from '../support/silentServer.js';
 import { storeContract } from './storeContract.js';
 
 let azurite: Azurite;
@@ -45,4 +46,22 @@ test('blob store: a container deleted while the app runs is made again by the ne
   await container.delete();
   const name = await store.write(letter('second'));
   assert.ok(await container.getBlobClient(name).exists());
+});
+
+test('blob store: a store that takes the connection and never answers fails each call at its time limit', async () => {
+  const silent = await startSilentServer();
+  try {
+    const connection = { kind: 'connection-string', value: new SecretValue(developmentConnectionString('blob', silent.url)) } as const;
+    const store = new BlobDeadLetterStore(connection, 'hangs', () => assert.fail('a connection string needs no credential'), { timeoutMs: 300 });
+    const letter = {
+      meta: { reason: 'oversize-record', detail: 'd', category: 'AdvancedHunting-DeviceEvents', attempts: 0, failedAt: '2026-11-23T09:00:00.000Z', source: {} },
+      records: ['{"category":"AdvancedHunting-DeviceEvents"}'],
+    };
+    await assert.rejects(store.write(letter), /Blob storage did not answer within 300 ms/);
+    await assert.rejects(store.claim('2026/11/23/x.json', async () => undefined), /Blob storage did not answer within 300 ms/);
+    await assert.rejects(store.list()[Symbol.asyncIterator]().next(), /Blob storage did not answer within 300 ms/);
+    assert.ok(silent.connections > 0, 'the calls reached the store');
+  } finally {
+    await silent.close();
+  }
 });

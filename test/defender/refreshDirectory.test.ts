@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { SecretValue } from '../../shared/config/secretValue.js';
@@ -9,6 +10,7 @@ import { TableDeviceDirectory } from '../../shared/enrich/tableDirectory.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { startServer, type Script, type TestServer } from '../support/httpServer.js';
 import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
+import { startSilentServer } from '../support/silentServer.js';
 
 const DEFENDER_RESOURCE = 'https://api.securitycenter.microsoft.com';
 
@@ -145,4 +147,24 @@ test('throttling that outlasts the attempts fails the refresh instead of spinnin
   await assert.rejects(listMachines({ ...apiOptions(api, waits), maxAttempts: 3 }).next(), /answered 429 after 3 attempt/);
   assert.equal(api.requests.length, 3);
   assert.equal(waits.length, 2);
+});
+
+test('an identity endpoint or an API that never answers fails each attempt at its time limit, and the refresh after the last', async () => {
+  const silent = await startSilentServer();
+  try {
+    const waits: number[] = [];
+    const silentApi = { ...apiOptions({ url: silent.url, requests: [], close: async () => undefined }, waits), timeoutMs: 300, maxAttempts: 2 };
+    await assert.rejects(listMachines(silentApi).next(), /\/api\/machines: the Defender API did not answer within 300 ms/);
+    assert.equal(waits.length, 1, 'one pause between the two attempts');
+    const api = await defenderApi(() => ({ status: 200, body: { value: [] } }));
+    // @azure/identity does not heed an abort signal while it waits for the identity endpoint. A user-assigned
+    // identity of its own, so that no token cached by the tests before serves instead.
+    identity.hanging = true;
+    const credential = new ManagedIdentityCredential({ clientId: randomUUID() });
+    await assert.rejects(listMachines({ ...apiOptions(api), credential, timeoutMs: 300, maxAttempts: 1 }).next(), /did not answer within 300 ms/);
+    assert.equal(api.requests.length, 0);
+  } finally {
+    identity.hanging = false;
+    await silent.close();
+  }
 });

@@ -7,16 +7,27 @@ const NOW = Date.parse('2026-11-23T09:00:00Z');
 
 test('every status is classified once: delivered, retry, unauthorized, or rejected (split only for 413 and 400)', () => {
   const kinds = new Map<number, string>();
-  for (const status of [200, 201, 202, 204, 301, 400, 401, 403, 404, 408, 409, 413, 415, 422, 429, 500, 502, 503, 504]) {
+  for (const status of [200, 201, 202, 204, 301, 302, 307, 308, 400, 401, 403, 404, 408, 409, 413, 415, 422, 429, 500, 502, 503, 504]) {
     const outcome = classifyResponse(answer(status), NOW);
     kinds.set(status, outcome.kind === 'reject' ? `reject${outcome.split ? '+split' : ''}` : outcome.kind);
   }
   assert.deepEqual(Object.fromEntries(kinds), {
     200: 'delivered', 201: 'delivered', 202: 'delivered', 204: 'delivered',
-    301: 'reject', 400: 'reject+split', 401: 'unauthorized', 403: 'unauthorized', 404: 'reject',
+    301: 'retry', 302: 'retry', 307: 'retry', 308: 'retry',
+    400: 'reject+split', 401: 'unauthorized', 403: 'unauthorized', 404: 'retry',
     408: 'retry', 409: 'reject', 413: 'reject+split', 415: 'reject', 422: 'reject', 429: 'retry',
     500: 'retry', 502: 'retry', 503: 'retry', 504: 'retry',
   });
+});
+
+test('a redirect or a 404 says the destination is wrong, not the records: retried like an outage, with the likely fix', () => {
+  const moved = classifyResponse(answer(301, { location: 'https://new.example.com/ingest?sig=secret-sig#x' }), NOW);
+  assert.equal(moved.kind, 'retry');
+  assert.equal(moved.kind === 'retry' && moved.reason, 'HTTP 301', 'the reason stays short: it is a metric dimension');
+  assert.match(String((moved as { hint?: string }).hint), /redirect to https:\/\/new\.example\.com\/ingest, not followed.*SIEM_URL/);
+  assert.doesNotMatch(String((moved as { hint?: string }).hint), /secret-sig/, 'a query may hold a token');
+  const missing = classifyResponse(answer(404), NOW);
+  assert.match(String((missing as { hint?: string }).hint), /not found.*SIEM_URL/i);
 });
 
 test('Retry-After is read as seconds or as an HTTP date, on 429 and 503', () => {

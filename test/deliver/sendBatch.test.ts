@@ -79,7 +79,7 @@ test('400: poison records the SIEM explains differently stay apart, each with it
 });
 
 test('a refusal that halving cannot help is final at once: one request, not retried', async () => {
-  const server = await siem(() => ({ status: 404, body: 'no such index' }));
+  const server = await siem(() => ({ status: 422, body: 'unprocessable' }));
   const result = await sendBatch('t', records(4), context(server));
   assert.equal(server.requests.length, 1);
   assert.equal(result.failed[0]!.reason, 'siem-rejected');

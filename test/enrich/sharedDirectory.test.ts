@@ -17,7 +17,7 @@ import { startAzurite, type Azurite } from '../support/azurite.js';
 import { ndjsonLines, startServer, type TestServer } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 import { requestLog, type RequestLog } from '../support/requestLog.js';
-import { startTableProxy } from '../support/tableProxy.js';
+import { startStorageProxy } from '../support/storageProxy.js';
 
 let azurite: Azurite;
 let siem: TestServer;
@@ -174,7 +174,7 @@ test('an unreachable directory: records still go out, unfilled, counted unknown 
 });
 
 test('when the directory stops answering, what the instance cached still fills records; the rest stay unknown', async () => {
-  const proxy = await startTableProxy(azurite);
+  const proxy = await startStorageProxy(azurite, 'table');
   closers.push(() => proxy.server.close());
   const settings = { DEVICE_DIRECTORY: proxy.connectionString, DEVICE_DIRECTORY_TABLE: 'sharedOutage', MACHINE_GROUP_DEFAULT: 'Unassigned' };
   const seeder = instance({ ...settings, DEVICE_DIRECTORY: azurite.connectionString });

@@ -8,7 +8,7 @@ import { TableDeviceDirectory } from '../../shared/enrich/tableDirectory.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { startServer } from '../support/httpServer.js';
 import { requestLog, type RequestLog } from '../support/requestLog.js';
-import { startTableProxy } from '../support/tableProxy.js';
+import { startStorageProxy } from '../support/storageProxy.js';
 
 let azurite: Azurite;
 
@@ -190,7 +190,7 @@ test('a table that does not answer fails the call at its time limit instead of h
 });
 
 test('in an outage the cache still answers, and the table is left alone for a while after failing', async () => {
-  const proxy = await startTableProxy(azurite);
+  const proxy = await startStorageProxy(azurite, 'table');
   try {
     const connection = { kind: 'connection-string', value: new SecretValue(proxy.connectionString) } as const;
     // Long enough for the first learn to succeed on a busy machine; the cut-off lookup waits it out.

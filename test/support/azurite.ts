@@ -63,7 +63,8 @@ function listening(child: ChildProcess): Promise<Record<Service, string>> {
   });
 }
 
-/** The development account's connection string for a table service at `serverUrl` (a scripted stand-in). */
-export function developmentTableConnectionString(serverUrl: string): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};TableEndpoint=${serverUrl}/${ACCOUNT};`;
+/** The development account's connection string for a blob or table service at `serverUrl` (a scripted stand-in). */
+export function developmentConnectionString(service: 'blob' | 'table', serverUrl: string): string {
+  const endpoint = service === 'blob' ? 'BlobEndpoint' : 'TableEndpoint';
+  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};${endpoint}=${serverUrl}/${ACCOUNT};`;
 }

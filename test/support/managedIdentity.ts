@@ -15,6 +15,8 @@ export interface TestIdentity {
   readonly issued: string[];
   /** The client_id each of those requests named (a user-assigned identity), or undefined. */
   readonly clientIds: (string | undefined)[];
+  /** While true, token requests are taken and never answered, as by an endpoint that hangs. */
+  hanging: boolean;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startManagedIdentity(): Promise<TestIdentity> {
     return token;
   };
   const server: TestServer = await startServer((request) => {
+    if (identity.hanging) return undefined;
     if (request.headers['x-identity-header'] !== identityHeader) return { status: 401, body: { error: 'bad identity header' } };
     const query = new URL(request.path, 'http://x').searchParams;
     const resource = query.get('resource') ?? '';
@@ -42,13 +45,15 @@ export async function startManagedIdentity(): Promise<TestIdentity> {
       body: { access_token: tokenFor(resource), expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource, token_type: 'Bearer' },
     };
   });
-  return {
+  const identity: TestIdentity = {
     env: { IDENTITY_ENDPOINT: `${server.url}/msi/token`, IDENTITY_HEADER: identityHeader },
     tokenFor,
     issued,
     clientIds,
+    hanging: false,
     close: () => server.close(),
   };
+  return identity;
 }
 
 /**

@@ -14,7 +14,7 @@ import { createEventHubHandler } from '../../shared/app/eventHubHandler.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { startTelemetry } from '../../shared/telemetry/azureMonitor.js';
 import { metricNames } from '../../shared/telemetry/metricNames.js';
-import { developmentTableConnectionString } from '../support/azurite.js';
+import { developmentConnectionString } from '../support/azurite.js';
 import { startServer, type TestServer } from '../support/httpServer.js';
 import { keepSdkOnLoopback, startIngestion, total, type NetworkGuard, type TestIngestion } from '../support/ingestion.js';
 import { body, deviceEvent, deviceInfo } from '../support/records.js';
@@ -42,7 +42,7 @@ before(async () => {
       SIEM_AUTH: 'none',
       DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-dead-')),
       // A table service that refuses every request, as after a revoked role assignment.
-      DEVICE_DIRECTORY: developmentTableConnectionString(table.url),
+      DEVICE_DIRECTORY: developmentConnectionString('table', table.url),
       APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${randomUUID()};IngestionEndpoint=${ingestion.url}/`,
     },
     { functionsApp: false },

@@ -128,3 +128,42 @@ test('records with text beyond ASCII anywhere are read by the patterns, as the c
   }
   assert.equal(matched(texts[2]!)?.fields.device?.deviceName, 'poste-é');
 });
+
+test('of repeated members the last is read, as JSON.parse reads it, whatever it holds', () => {
+  const texts = [
+    '{"tenantId":"A","category":"c","properties":{},"tenantId":null}',
+    '{"tenantId":"A","category":"c","tenantId":7,"time":"t1","time":{"at":1}}',
+    '{"tenantId":null,"category":"c","tenantId":"B","time":false,"time":"t2"}',
+    '{"category":"c","properties":{"DeviceId":"d","DeviceId":null}}',
+    '{"category":"c","properties":{"DeviceId":"d","DeviceName":"h","Timestamp":"t","DeviceName":1,"Timestamp":[]}}',
+    '{"category":"c","category":null}',
+  ];
+  const fromParse = (text: string) => {
+    const record = JSON.parse(text) as Record<string, unknown> & { properties?: Record<string, unknown> };
+    const string = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    return {
+      category: string(record.category),
+      tenantId: string(record.tenantId),
+      time: string(record.time),
+      deviceId: string(record.properties?.DeviceId),
+      deviceName: string(record.properties?.DeviceName),
+      timestamp: string(record.properties?.Timestamp),
+    };
+  };
+  const fieldsOf = (read: Read | JsonSyntaxError | undefined) => {
+    assert.ok(read && !(read instanceof JsonSyntaxError));
+    const { fields } = read;
+    return {
+      category: typeof fields.category === 'string' ? fields.category : undefined,
+      tenantId: fields.tenantId,
+      time: fields.time,
+      deviceId: fields.device?.deviceId,
+      deviceName: fields.device?.deviceName,
+      timestamp: fields.device?.timestamp,
+    };
+  };
+  for (const text of texts) {
+    assert.deepEqual(fieldsOf(matched(text)), fromParse(text), `patterns: ${text}`);
+    assert.deepEqual(fieldsOf(scanned(text)), fromParse(text), `cursor: ${text}`);
+  }
+});

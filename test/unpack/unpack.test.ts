@@ -82,6 +82,19 @@ test('bodies of the wrong shape are rejected with a reason', () => {
   assert.equal(unpackOne('{"records":["a\u0001b"]}').rejected[0]?.reason, 'invalid-json');
 });
 
+test('a body naming records twice is rejected whole as ambiguous: JSON readers see only the last, and nothing is dropped unseen', () => {
+  const [a, b] = [deviceInfo('d1', 'A'), deviceInfo('d2', 'B')];
+  for (const text of [`{"records":[${a}],"records":[${b}]}`, `{"records":[${a}],"records":"x"}`, `{"records":null,"recordIds":[],"records":[${a}]}`]) {
+    const unpacked = unpackOne(text);
+    assert.equal(unpacked.records.length, 0, text);
+    assert.equal(unpacked.rejected.length, 1, text);
+    assert.equal(unpacked.rejected[0]?.reason, 'ambiguous-records', text);
+    assert.match(unpacked.rejected[0]!.detail, /"records" 2 times/);
+    assert.equal(unpacked.rejected[0]?.raw, text);
+  }
+  assert.equal(unpackOne(`{"rec\\u006frds":[${a}],"records":[${b}]}`).rejected[0]?.reason, 'ambiguous-records', 'a name written with an escape counts');
+});
+
 test('within a valid body, bad records are rejected alone and the good ones flow', () => {
   const good = deviceInfo('d1', 'A');
   const unpacked = unpackOne(body([good, '42', '{"properties":{}}', good]), { maxRecordBytes: 10_000 });
