@@ -4,7 +4,7 @@
  * pipeline does all of this and more, so it cannot beat this; the ceiling's ratio to the floor bounds its own.
  */
 import { batchRecords, maxRecordBytes, type BatchLimits } from '../shared/batch/batch.js';
-import type { Format } from '../shared/sinks/format.js';
+import type { Format } from '../shared/types/format.js';
 import { unpackMessages } from '../shared/unpack/unpack.js';
 
 /** Returns the records read and the bytes of the bodies encoded, as the floor does. */

@@ -5,7 +5,7 @@
  * DeviceInfo rows among their events, packed into Event Hub message bodies as Defender packs them.
  * Deterministic for a seed, and generated, never copied from real data.
  */
-import { hex, seeded } from '../shared/sample/sampleStream.js';
+import { hex, seeded } from '../cli/sample/sampleStream.js';
 import { TABLES, type Column, type TableSpec } from './defenderTables.js';
 
 export interface TrafficOptions {

@@ -20,10 +20,11 @@ import { MemoryDeviceDirectory } from '../enrich/memoryDirectory.js';
 import { TableDeviceDirectory } from '../enrich/tableDirectory.js';
 import { createCategoryFilter } from '../filter/categoryFilter.js';
 import { createTenantFilter } from '../filter/tenants.js';
-import type { Pipeline } from '../pipeline/forward.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import { routeSecrets, type RouteSecrets } from '../secrets/routeSecrets.js';
 import { createSecretProvider, type SecretCheck } from '../secrets/secretProvider.js';
-import { createSink, type Post } from '../sinks/sink.js';
+import { createSink } from '../sinks/registry.js';
+import { type Post } from '../types/sink.js';
 
 export interface PipelineParts {
   readonly pipeline: Pipeline;

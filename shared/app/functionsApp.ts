@@ -4,7 +4,7 @@
  */
 import { azureCredential } from '../azure/credential.js';
 import { loadConfig, type Config, type Environment } from '../config/config.js';
-import { SECRET_READ_TIMEOUT_MS } from '../secrets/secretProvider.js';
+import { SECRET_READ_TIMEOUT_MS } from '../secrets/secretReader.js';
 import { startTelemetry } from '../telemetry/azureMonitor.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { createPipeline, type PipelineOptions } from './createPipeline.js';

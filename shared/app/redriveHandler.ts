@@ -2,7 +2,7 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { DeadLetterStore } from '../deadletter/store.js';
 import { loggerFor } from '../log/logger.js';
-import type { Pipeline } from '../pipeline/forward.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import { redrive } from '../redrive/redrive.js';
 
 export interface RedriveHandlerSettings {

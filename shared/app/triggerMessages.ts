@@ -10,7 +10,7 @@
  *   up to seven fraction digits. Read as JavaScript reads it, it would be local time.
  */
 import type { InvocationContext } from '@azure/functions';
-import type { EventMessage, MessageSource } from '../pipeline/types.js';
+import type { EventMessage, MessageSource } from '../types/records.js';
 
 /** How a body reached the handler: the bytes Defender wrote, text, or an object the host already parsed. */
 export type BodyKind = 'bytes' | 'text' | 'parsed';

@@ -3,7 +3,7 @@
  * into the header; mtls presents its certificate in the TLS handshake instead (see clientCertificate.ts).
  */
 import type { SiemAuth } from '../config/siem.js';
-import type { SecretValue } from '../config/secretValue.js';
+import type { SecretValue } from '../types/secretValue.js';
 
 export function authHeaders(auth: SiemAuth, secret: SecretValue | undefined): Record<string, string> {
   if (secret === undefined) return {};

@@ -2,7 +2,7 @@
  * SIEM_AUTH=mtls: the client certificate and its private key as one PEM text, which is what a Key Vault
  * certificate with PEM content type hands out as its secret (key first, then the chain), or a secret holding both.
  */
-import { SecretUnavailableError } from '../secrets/secretProvider.js';
+import { SecretUnavailableError } from '../secrets/secretReader.js';
 
 export interface ClientCertificate {
   /** Certificate chain, leaf first. */

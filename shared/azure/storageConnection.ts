@@ -1,4 +1,4 @@
-import type { SecretValue } from '../config/secretValue.js';
+import type { SecretValue } from '../types/secretValue.js';
 
 /** How to reach a storage service: with the app identity (production) or a connection string (Azurite, local). */
 export type StorageConnection =

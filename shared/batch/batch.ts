@@ -3,8 +3,8 @@
  * implies one category) and stays within the byte and record limits, counted as the format will encode it. Within a
  * route, records keep the order they were added in.
  */
-import type { Format } from '../sinks/format.js';
-import type { Batch, ForwardRecord } from '../pipeline/types.js';
+import type { Format } from '../types/format.js';
+import type { Batch, ForwardRecord } from '../types/records.js';
 
 export interface BatchLimits {
   readonly maxBytes: number;

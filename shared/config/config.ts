@@ -6,7 +6,7 @@ import { resolveStorage, type StorageConnection } from '../azure/storageConnecti
 import { hostStorage, parseDeviceDirectory, type DeviceDirectoryConfig } from './deviceDirectory.js';
 import { quoted } from './quoted.js';
 import { isNcrontab } from './schedule.js';
-import { SecretValue } from './secretValue.js';
+import { SecretValue } from '../types/secretValue.js';
 import { isLoopback, parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
 import { settings, type SettingName, type Settings } from './settings.js';

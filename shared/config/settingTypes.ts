@@ -3,7 +3,7 @@
  * or throws a SettingProblem that says what was expected. Defaults live here, next to the parsing.
  */
 import { quoted } from './quoted.js';
-import { SecretValue } from './secretValue.js';
+import { SecretValue } from '../types/secretValue.js';
 
 export class SettingProblem extends Error {}
 

@@ -6,7 +6,8 @@ import { expandTemplate, hasPlaceholders, TEMPLATE_VARIABLES, unknownPlaceholder
 import { quoted } from './quoted.js';
 import { isTenantRoute, type RouteField, type RouteOverride, type RouteOverrides } from './routes.js';
 import { secretHeaderProblem, trimSecret } from './secretText.js';
-import { SecretValue } from './secretValue.js';
+import type { Destination } from '../types/route.js';
+import { SecretValue } from '../types/secretValue.js';
 import type { SettingName, Settings } from './settings.js';
 
 export type SiemFormat = Settings['SIEM_FORMAT'];
@@ -16,16 +17,6 @@ export type SiemAuth =
   | { readonly mode: 'none' | 'bearer' | 'splunk' | 'basic' | 'apikey' | 'mtls' }
   | { readonly mode: 'header'; readonly header: string }
   | { readonly mode: 'entra'; readonly scope: string };
-
-/** Where records go, before `{category}`, `{table}` and `{tenantId}` are filled in per record. */
-export interface Destination {
-  readonly url: string;
-  /** The Key Vault secret a route's credential is read from; unset: the default secret. */
-  readonly secretName?: string;
-  readonly sourcetype?: string;
-  readonly index?: string;
-  readonly stream?: string;
-}
 
 export interface SiemConfig {
   readonly format: SiemFormat;

@@ -3,7 +3,7 @@
  * traces to keep. Problems name the part of the connection string that is wrong, never its value: it holds the
  * instrumentation key.
  */
-import { SecretValue } from './secretValue.js';
+import { SecretValue } from '../types/secretValue.js';
 import type { SettingName, Settings } from './settings.js';
 import { isLoopback } from './siem.js';
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PositionRun } from '../pipeline/positions.js';
-import type { MessageSource } from '../pipeline/types.js';
+import type { MessageSource } from '../types/records.js';
 
 export interface DeadLetterMeta {
   readonly reason: string;

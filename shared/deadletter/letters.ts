@@ -2,10 +2,10 @@
  * Dead letters for what one invocation could not deliver: bad input grouped per message, reason and category;
  * a failed or refused batch as one letter with the SIEM's answer.
  */
-import type { FailedRecords } from '../deliver/sendBatch.js';
+import type { FailedRecords } from '../types/outcome.js';
 import { positionOf, positionRuns } from '../pipeline/positions.js';
 import { idOf } from '../pipeline/recordId.js';
-import type { RejectedInput } from '../pipeline/types.js';
+import type { RejectedInput } from '../types/records.js';
 import { summarizeSources, type DeadLetter } from './entry.js';
 
 /** Bad input from one message, for one reason and category, is one dead letter. */

@@ -4,48 +4,13 @@
  * batch refused as too large or bad is halved until the refusing records stand alone.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SecretValue } from '../config/secretValue.js';
-import type { ForwardRecord } from '../pipeline/types.js';
+import type { SecretValue } from '../types/secretValue.js';
+import type { ForwardRecord } from '../types/records.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
-import type { Sink, SiemRequest } from '../sinks/sink.js';
+import type { Sink, SiemRequest } from '../types/sink.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import { classifyNetworkError, type ItemOutcome, type Outcome, type SiemResponse } from './outcome.js';
-
-export type FailureReason =
-  | 'siem-rejected'
-  | 'siem-unavailable'
-  | 'siem-unauthorized'
-  | 'secret-unavailable'
-  | 'missing-tenant'
-  | 'unroutable'
-  | 'unencodable';
-
-export interface FailedRecords {
-  readonly category: string;
-  readonly records: readonly ForwardRecord[];
-  readonly reason: FailureReason;
-  readonly detail: string;
-  readonly status?: number;
-  readonly responseExcerpt?: string;
-  readonly attempts: number;
-  /** A later try may succeed (the SIEM was unreachable, busy or refused the credential). */
-  readonly retryable: boolean;
-}
-
-export interface BatchResult {
-  readonly delivered: ForwardRecord[];
-  readonly failed: FailedRecords[];
-}
-
-export interface AttemptEvent {
-  readonly category: string;
-  readonly records: number;
-  readonly bytes: number;
-  readonly status?: number;
-  readonly outcome: Outcome['kind'];
-  readonly reason?: string;
-  readonly durationMs: number;
-}
+import { classifyNetworkError } from './outcome.js';
+import type { AttemptEvent, BatchResult, FailedRecords, FailureReason, ItemOutcome, Outcome, SiemResponse } from '../types/outcome.js';
 
 export interface DeliveryContext {
   readonly sink: Sink;

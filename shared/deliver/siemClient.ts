@@ -8,12 +8,12 @@ import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { parseClientCertificate } from '../auth/clientCertificate.js';
 import { headerValueProblem } from '../config/secretText.js';
-import type { SecretValue } from '../config/secretValue.js';
+import type { SecretValue } from '../types/secretValue.js';
 import type { SecretProvider } from '../secrets/secretProvider.js';
-import type { SiemRequest } from '../sinks/sink.js';
+import type { SiemRequest } from '../types/sink.js';
 import { withTimeout } from '../timeout/withTimeout.js';
 import { compressBody } from './compress.js';
-import type { SiemResponse } from './outcome.js';
+import type { SiemResponse } from '../types/outcome.js';
 
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Per client identity, the pool in use and the one before it, so requests built just before a rotation still find theirs. */

@@ -4,7 +4,8 @@
  * from the device directory. A non-null MachineGroup is never overwritten. The record's text is spliced, not
  * re-serialized, so everything else stays byte for byte.
  */
-import type { DeviceFields, ForwardRecord } from '../pipeline/types.js';
+import type { DeviceFields, ForwardRecord } from '../types/records.js';
+import type { CategoryCoverage, EnrichProblem } from '../types/summary.js';
 import { compareTimestamps, DirectoryLookupError, type DeviceDirectory, type DeviceEntry } from './deviceDirectory.js';
 
 export interface EnrichOptions {
@@ -13,23 +14,6 @@ export interface EnrichOptions {
 }
 
 export type EnrichSource = 'stream' | 'directory' | 'default';
-
-export interface CategoryCoverage {
-  withDevice: number;
-  alreadySet: number;
-  fromStream: number;
-  fromDirectory: number;
-  defaulted: number;
-  unknown: number;
-}
-
-/** The directory could not be read or written: records still flow, with the gap counted and reported. */
-export interface EnrichProblem {
-  readonly stage: 'lookup' | 'learn';
-  /** Devices the failed call was about. */
-  readonly devices: number;
-  readonly detail: string;
-}
 
 export interface Enriched {
   readonly records: ForwardRecord[];

@@ -3,7 +3,7 @@
  * category, never silently dropped, and tables we do not know yet are counted by name so schema drift shows.
  */
 import { isKnownTable, tableName } from '../defender/tables.js';
-import type { ForwardRecord } from '../pipeline/types.js';
+import type { ForwardRecord } from '../types/records.js';
 
 export interface CategorySelection {
   /** Table names, with or without the AdvancedHunting- prefix; empty forwards every table. */

@@ -3,7 +3,7 @@
  * stream by mistake must never leak it into this customer's SIEM: records of any other tenant, or of none, are
  * set aside before enrichment and batching, grouped per tenant and category, and dead-lettered with the reason.
  */
-import type { ForwardRecord } from '../pipeline/types.js';
+import type { ForwardRecord } from '../types/records.js';
 
 export interface RefusedRecords {
   /** As the records carry it; undefined when they carry none. */

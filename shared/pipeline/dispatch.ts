@@ -5,11 +5,11 @@
  */
 import { Batcher } from '../batch/batch.js';
 import { startDeliveries, type Deliveries } from '../deliver/deliverBatches.js';
-import type { BatchResult } from '../deliver/sendBatch.js';
+import type { BatchResult } from '../types/outcome.js';
 import { parseDynamicFields } from '../shape/dynamicFields.js';
-import type { InvocationOptions, Pipeline } from './forward.js';
+import type { InvocationOptions, Pipeline } from './pipeline.js';
 import type { Settlement } from './settled.js';
-import type { Batch, ForwardRecord } from './types.js';
+import type { Batch, ForwardRecord } from '../types/records.js';
 
 export class Dispatch {
   /** Records the category filter left out, per category. */

@@ -10,102 +10,18 @@ import type { DeadLetter } from '../deadletter/entry.js';
 import { groupRejected, letterForFailure, letterForRejected, rejectDetail } from '../deadletter/letters.js';
 import type { DeadLetterStore } from '../deadletter/store.js';
 import type { BackoffPolicy } from '../deliver/backoff.js';
-import type { AttemptEvent } from '../deliver/sendBatch.js';
-import type { SiemResponse } from '../deliver/outcome.js';
 import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
-import { enrichRecords, needsGroup, type CategoryCoverage, type Enriched, type EnrichProblem } from '../enrich/enrich.js';
+import { enrichRecords, needsGroup, type Enriched } from '../enrich/enrich.js';
+import type { CategoryCounts, CategoryCoverage, EnrichProblem, FailureNote, ForwardSummary } from '../types/summary.js';
 import type { CategoryFilter } from '../filter/categoryFilter.js';
 import type { TenantFilter } from '../filter/tenants.js';
 import type { RouteSecrets } from '../secrets/routeSecrets.js';
-import type { Sink, SiemRequest } from '../sinks/sink.js';
+import type { Sink, SiemRequest } from '../types/sink.js';
 import { RepeatedValues } from '../unpack/scanRecord.js';
 import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
 import { Dispatch } from './dispatch.js';
-import type { SettledRecords } from './settled.js';
-import type { EventMessage, ForwardRecord, MessageSource } from './types.js';
-
-/** The long-lived parts, built once per process from the Config. */
-export interface Pipeline {
-  readonly sink: Sink;
-  readonly post: (request: SiemRequest, signal?: AbortSignal) => Promise<SiemResponse>;
-  /** The SIEM credential of each route. */
-  readonly secrets: RouteSecrets;
-  readonly directory: DeviceDirectory;
-  readonly deadLetters: DeadLetterStore;
-  readonly limits: { readonly maxBytes: number; readonly maxRecords: number };
-  readonly concurrency: number;
-  readonly backoff: BackoffPolicy;
-  readonly defaultMachineGroup?: string;
-  /** CATEGORIES_INCLUDE / CATEGORIES_EXCLUDE. */
-  readonly filter: CategoryFilter;
-  /** ALLOWED_TENANT_IDS. */
-  readonly tenants: TenantFilter;
-  /** PARSE_DYNAMIC_FIELDS: JSON-in-a-string columns become JSON (a departure from byte fidelity, off by default). */
-  readonly parseDynamicFields?: boolean;
-}
-
-export interface InvocationOptions {
-  /** Epoch ms: no request is started or waited for after it. */
-  readonly deadline: number;
-  /** On the last attempt, records the SIEM could not take yet are dead-lettered instead of left pending. */
-  readonly finalAttempt: boolean;
-  readonly signal?: AbortSignal;
-  readonly onAttempt?: (event: AttemptEvent) => void;
-  /** Sees the records once unpacked (telemetry reads their times for lag). */
-  readonly onUnpacked?: (records: readonly ForwardRecord[]) => void;
-  /** What earlier tries of this same invocation settled: skipped now, and filled in with what this try settles. */
-  readonly settled?: SettledRecords;
-}
-
-export interface CategoryCounts {
-  received: number;
-  forwarded: number;
-  deadLettered: number;
-  pending: number;
-  /** Left out by the category filter: counted here, never sent. */
-  excluded: number;
-  /** Of forwarded and deadLettered: settled by an earlier try of this invocation, not this one. */
-  forwardedEarlier: number;
-  deadLetteredEarlier: number;
-  batches: number;
-  bytes: number;
-}
-
-export interface ForwardSummary {
-  readonly messages: number;
-  /** Records unpacked plus inputs that could not be unpacked (a whole invalid body counts once). */
-  readonly received: number;
-  readonly forwarded: number;
-  readonly deadLettered: number;
-  /** Records the SIEM could not take yet and that were not dead-lettered: the invocation must be retried. */
-  readonly pending: number;
-  /** Records the category filter left out. received = forwarded + deadLettered + pending + excluded. */
-  readonly excluded: number;
-  /** Of forwarded and dead-lettered: records an earlier try of this invocation had settled, not sent again. */
-  readonly settledEarlier: number;
-  /** Some records failed for a reason that may pass: the SIEM unreachable or busy, or the credential refused. */
-  readonly siemUnavailable: boolean;
-  readonly categories: ReadonlyMap<string, CategoryCounts>;
-  /** Records of tables not known to be streamed (schema drift), per category. */
-  readonly unknownTables: ReadonlyMap<string, number>;
-  readonly coverage: ReadonlyMap<string, CategoryCoverage>;
-  /** The device directory failed: records went on without what it would have filled in. */
-  readonly enrichProblems: readonly EnrichProblem[];
-  readonly failures: readonly FailureNote[];
-  readonly deadLetterNames: readonly string[];
-}
-
-/** One line's worth about something that did not go through; never record content. */
-export interface FailureNote {
-  readonly category?: string;
-  readonly reason: string;
-  readonly detail: string;
-  readonly status?: number;
-  readonly records: number;
-  readonly disposition: 'dead-lettered' | 'pending';
-  /** Bad input: the message it was in (its file and line, when it came from one). */
-  readonly source?: MessageSource;
-}
+import type { InvocationOptions, Pipeline } from './pipeline.js';
+import type { EventMessage, ForwardRecord, MessageSource } from '../types/records.js';
 
 export class DeadLetterWriteError extends Error {
   constructor(cause: unknown) {

@@ -5,12 +5,7 @@
  * letter, so what is named after positions (Idempotency-Keys, dead letters) tells identical batches from other
  * places apart and stays the same when a batch is tried again.
  */
-import type { ForwardRecord, MessageSource } from './types.js';
-
-export interface Position {
-  readonly source: MessageSource;
-  readonly index: number;
-}
+import type { ForwardRecord, MessageSource, Position } from '../types/records.js';
 
 /** Neighbouring positions in one message, as a dead letter stores them (`positions`). */
 export type PositionRun = Pick<MessageSource, (typeof MESSAGE_FIELDS)[number]> & { readonly first: number; readonly last: number };

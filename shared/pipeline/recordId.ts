@@ -4,7 +4,7 @@
  * not for every record that flows.
  */
 import { hash } from 'node:crypto';
-import type { ForwardRecord } from './types.js';
+import type { ForwardRecord } from '../types/records.js';
 
 /** Stable across replays, short enough for any SIEM's id field. */
 export function recordId(text: string): string {

@@ -4,7 +4,7 @@
  * outage does not turn every retry into duplicates. Keyed by where a record sits in the partition (sequence
  * number, index in the body), not by its content id, so two identical records stay two records.
  */
-import type { ForwardRecord } from './types.js';
+import type { ForwardRecord } from '../types/records.js';
 
 export type Settlement = 'delivered' | 'dead-lettered';
 

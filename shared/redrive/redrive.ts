@@ -5,8 +5,8 @@
  * and the rest waits for the next one, untouched.
  */
 import type { DeadLetterStore } from '../deadletter/store.js';
-import type { AttemptEvent } from '../deliver/sendBatch.js';
-import type { Pipeline } from '../pipeline/forward.js';
+import type { AttemptEvent } from '../types/outcome.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import { redriveLetter, type LetterOutcome } from './redriveLetter.js';
 
 export interface RedriveOptions {

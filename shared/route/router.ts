@@ -5,33 +5,9 @@
  * mixes tenants even where nothing routes by tenant.
  */
 import { routesFor, type RouteOverrides } from '../config/routes.js';
-import type { Destination } from '../config/siem.js';
+import type { Destination, Routable, Route, RouteProblem } from '../types/route.js';
 import { tableName } from '../defender/tables.js';
-import type { ForwardRecord } from '../pipeline/types.js';
 import { checkPathSegment, expandTemplate, expandUrl, UnroutableError, usesVariable, type TemplateValues } from './template.js';
-
-export interface Route extends Destination {
-  /** Equal keys mean equal destinations; batches never mix keys. */
-  readonly key: string;
-  readonly category: string;
-  readonly table: string;
-  /** Lower-cased; undefined for a record without one. */
-  readonly tenantId?: string;
-  /** There is nowhere to send the record: its batch is dead-lettered with this, and nothing is sent. */
-  readonly problem?: RouteProblem;
-}
-
-export interface RouteProblem {
-  /**
-   * `missing-tenant`: the destination uses `{tenantId}` and the record has none. `unroutable`: the record's values
-   * cannot be written into the destination (see expandUrl), or making the route failed in another way.
-   */
-  readonly reason: 'missing-tenant' | 'unroutable';
-  readonly detail: string;
-}
-
-/** What routing reads of a record. */
-export type Routable = Pick<ForwardRecord, 'category' | 'tenantId'>;
 
 export interface Router {
   route(record: Routable): Route;

@@ -4,27 +4,17 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
-import { ENTRA_TOKEN_REUSE_MS, entraTokenReader } from '../auth/entraToken.js';
+import { ENTRA_TOKEN_REUSE_MS, entraTokenReader } from './entraToken.js';
+import { SECRET_READ_TIMEOUT_MS, SecretUnavailableError, type SecretReader } from './secretReader.js';
 import type { SecretSource } from '../config/config.js';
 import { trimSecret } from '../config/secretText.js';
-import { SecretValue } from '../config/secretValue.js';
+import { SecretValue } from '../types/secretValue.js';
 import { withTimeout } from '../timeout/withTimeout.js';
 
 export interface SecretProvider {
   get(): Promise<SecretValue | undefined>;
   /** The SIEM refused `stale`; returns a fresh secret, reading it once for all callers who hold the same one. */
   refresh(stale: SecretValue | undefined): Promise<SecretValue | undefined>;
-}
-
-export class SecretUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'SecretUnavailableError';
-  }
-}
-
-export interface SecretReader {
-  read(): Promise<string>;
 }
 
 export class CachedSecretProvider implements SecretProvider {
@@ -65,13 +55,6 @@ export class CachedSecretProvider implements SecretProvider {
     return this.#pending;
   }
 }
-
-/**
- * How long one read of a credential may take, retries and the identity's token included: Key Vault and Entra
- * alike. A read under way at the invocation's deadline starts no request after it (see sendBatch), so the time
- * reserved after the deadline covers the longer of this and one request.
- */
-export const SECRET_READ_TIMEOUT_MS = 30_000;
 
 /** Reads a secret from Key Vault; a file's trailing line breaks and byte-order mark are dropped (see trimSecret). */
 export function keyVaultReader(

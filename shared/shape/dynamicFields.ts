@@ -8,7 +8,7 @@
  *
  * It runs after enrich: the MachineGroup slot offsets a record carries no longer apply to the shaped text.
  */
-import type { ForwardRecord } from '../pipeline/types.js';
+import type { ForwardRecord } from '../types/records.js';
 import { JsonScanner, JsonSyntaxError } from '../unpack/jsonScanner.js';
 
 /** Columns documented as JSON in a string in the Device* tables and AlertEvidence. */

@@ -1,4 +1,4 @@
-import type { Format } from './format.js';
+import type { Format } from '../types/format.js';
 import { recordBody } from './recordBody.js';
 
 // Every record ends its line, the last one too.

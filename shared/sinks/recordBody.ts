@@ -3,7 +3,7 @@
  * into it. Joining the texts into a string first would build a rope that Buffer.from must flatten (a second copy
  * of the whole body) before encoding it.
  */
-import type { ForwardRecord } from '../pipeline/types.js';
+import type { ForwardRecord } from '../types/records.js';
 
 export interface BodyShape {
   /** ASCII, like `between` and `close`. */

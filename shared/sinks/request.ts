@@ -2,13 +2,14 @@
 import { createHash } from 'node:crypto';
 import { authHeaders } from '../auth/authHeaders.js';
 import type { SiemConfig } from '../config/config.js';
-import type { SecretValue } from '../config/secretValue.js';
+import type { SecretValue } from '../types/secretValue.js';
 import { positionsText } from '../pipeline/positions.js';
-import type { ForwardRecord } from '../pipeline/types.js';
-import type { Route, Router } from '../route/router.js';
-import type { Outcome, SiemResponse } from '../deliver/outcome.js';
-import type { Format } from './format.js';
-import type { Post, SiemRequest, Sink } from './sink.js';
+import type { ForwardRecord } from '../types/records.js';
+import type { Router } from '../route/router.js';
+import type { Route } from '../types/route.js';
+import type { Outcome, SiemResponse } from '../types/outcome.js';
+import type { Format } from '../types/format.js';
+import type { Post, SiemRequest, Sink } from '../types/sink.js';
 
 /** What every protocol's request carries: its content type, the idempotency key and the credential. */
 export async function siemRequest(

@@ -5,7 +5,7 @@ import type { Router } from '../route/router.js';
 import { jsonArrayFormat } from './jsonArray.js';
 import { ndjsonFormat } from './ndjson.js';
 import { protocolSink } from './request.js';
-import type { Sink } from './sink.js';
+import type { Sink } from '../types/sink.js';
 
 export function createWebhookSink(siem: SiemConfig, router: Router): Sink {
   const format = siem.format === 'json' ? jsonArrayFormat : ndjsonFormat;

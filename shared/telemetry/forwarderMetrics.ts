@@ -3,8 +3,8 @@
  * per SIEM request, and lag samples. Dimensions are low-cardinality names and codes only, never record content.
  */
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
-import type { AttemptEvent } from '../deliver/sendBatch.js';
-import type { ForwardSummary } from '../pipeline/forward.js';
+import type { AttemptEvent } from '../types/outcome.js';
+import type { ForwardSummary } from '../types/summary.js';
 import { metricNames } from './metricNames.js';
 
 /** How enrichment found each device record's MachineGroup: the dimension `source` of the enrichment metric. */

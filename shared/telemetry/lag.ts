@@ -8,7 +8,7 @@
  * about a tenth of what unpacking costs. The sample is spread over the invocation's records, so each category
  * is sampled in proportion to its share.
  */
-import type { EventMessage, ForwardRecord } from '../pipeline/types.js';
+import type { EventMessage, ForwardRecord } from '../types/records.js';
 
 export const LAG_SAMPLES_PER_INVOCATION = 256;
 

@@ -4,9 +4,9 @@
  * hands back the lag figures for the invocation's log line.
  */
 import { metrics } from '@opentelemetry/api';
-import type { AttemptEvent } from '../deliver/sendBatch.js';
-import type { ForwardSummary } from '../pipeline/forward.js';
-import type { EventMessage, ForwardRecord } from '../pipeline/types.js';
+import type { AttemptEvent } from '../types/outcome.js';
+import type { ForwardSummary } from '../types/summary.js';
+import type { EventMessage, ForwardRecord } from '../types/records.js';
 import { ForwarderMetrics } from './forwarderMetrics.js';
 import { enqueuedLags, maxOf, recordLagSamples } from './lag.js';
 

@@ -3,7 +3,7 @@
  * everything they pass over and stop only at the few members the pipeline needs. Returns undefined whenever the
  * patterns cannot vouch for the record; scanRecord then reads it with the cursor, which is never wrong.
  */
-import type { DeviceFields, MachineGroupSlot } from '../pipeline/types.js';
+import type { DeviceFields, MachineGroupSlot } from '../types/records.js';
 import { JSON_VALUE, membersExcept } from './jsonPatterns.js';
 import type { JsonScanner } from './jsonScanner.js';
 import type { RecordFields, RepeatedValues } from './scanRecord.js';

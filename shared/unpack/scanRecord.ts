@@ -4,7 +4,7 @@
  * fifty-odd columns a record does not need cost one array lookup each. matchRecord does the same faster for
  * the records it can vouch for.
  */
-import type { DeviceFields, MachineGroupSlot } from '../pipeline/types.js';
+import type { DeviceFields, MachineGroupSlot } from '../types/records.js';
 import type { JsonScanner } from './jsonScanner.js';
 
 export interface RecordFields {

@@ -4,7 +4,7 @@
  * element that cannot be forwarded is rejected alone, as received, and the others flow.
  */
 import { inspect } from 'node:util';
-import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../pipeline/types.js';
+import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../types/records.js';
 import { bodyText } from './body.js';
 import { JsonScanner, JsonSyntaxError } from './jsonScanner.js';
 import { matchRecord } from './matchRecord.js';

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import azureFunctions from '@azure/functions';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { startForwarderApp } from '../../shared/app/functionsApp.js';
-import { SecretValue } from '../../shared/config/secretValue.js';
+import { SecretValue } from '../../shared/types/secretValue.js';
 import { DeviceTable } from '../../shared/enrich/deviceTable.js';
 import { TableDeviceDirectory } from '../../shared/enrich/tableDirectory.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';

@@ -3,8 +3,8 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultCheckpointPath, ReplayCheckpoint } from '../../shared/backfill/checkpoint.js';
-import { settledPositions, type ReplayItem } from '../../shared/backfill/replayItems.js';
+import { defaultCheckpointPath, ReplayCheckpoint } from '../../cli/backfill/checkpoint.js';
+import { settledPositions, type ReplayItem } from '../../cli/backfill/replayItems.js';
 
 const journal = () => join(mkdtempSync(join(tmpdir(), 'dsf-checkpoint-')), 'replay.checkpoint');
 

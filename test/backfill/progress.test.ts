@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { progressLine, ReplayProgress } from '../../shared/backfill/progress.js';
+import { progressLine, ReplayProgress } from '../../cli/backfill/progress.js';
 
 function output(isTTY: boolean) {
   const writes: string[] = [];

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TEST_ACTION_TYPE } from '../../shared/check/testRecord.js';
-import { SiemReceiver } from '../../shared/receiver/receiver.js';
+import { TEST_ACTION_TYPE } from '../../cli/check/testRecord.js';
+import { SiemReceiver } from '../../cli/receiver/receiver.js';
 import { testCertificates } from '../support/certificates.js';
 import { check, found } from '../support/check.js';
 import { startElasticBulk } from '../support/elasticBulk.js';

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SiemReceiver } from '../../shared/receiver/receiver.js';
+import { SiemReceiver } from '../../cli/receiver/receiver.js';
 import { startServer } from '../support/httpServer.js';
 
-const CLI = fileURLToPath(new URL('../../shared/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'dsf-cli-check-'));
 const TOKEN = 'check-token';
 let receiver: SiemReceiver;

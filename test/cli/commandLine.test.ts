@@ -50,11 +50,11 @@ test('a --settings file that does not exist is an error naming it; without --set
 
 test('`npm run cli` runs the bin entry without building; `demo` does not rebuild either', () => {
   const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
-  assert.equal(pkg.bin['defender-forwarder'], 'dist/shared/cli/bin.js');
-  assert.equal(pkg.scripts.cli, 'node dist/shared/cli/bin.js');
-  assert.equal(pkg.scripts.demo, 'node dist/shared/cli/bin.js demo');
+  assert.equal(pkg.bin['defender-forwarder'], 'dist/cli/bin.js');
+  assert.equal(pkg.scripts.cli, 'node dist/cli/bin.js');
+  assert.equal(pkg.scripts.demo, 'node dist/cli/bin.js demo');
   assert.equal(pkg.scripts.prepare, 'npm run build', 'npm ci builds dist/ once');
-  const entry = fileURLToPath(new URL('dist/shared/cli/bin.js', ROOT));
+  const entry = fileURLToPath(new URL('dist/cli/bin.js', ROOT));
   assert.match(readFileSync(entry, 'utf8'), /^#!\/usr\/bin\/env node\n/);
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { demo } from '../../shared/cli/demo.js';
+import { demo } from '../../cli/demo.js';
 
 test('the demo delivers every sample record to the local receiver, enriched, and dead-letters the broken message', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'dsf-demo-')), 'demo-output');

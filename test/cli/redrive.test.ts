@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FolderDeadLetterStore } from '../../shared/deadletter/folderStore.js';
-import { SiemReceiver } from '../../shared/receiver/receiver.js';
+import { SiemReceiver } from '../../cli/receiver/receiver.js';
 import { keyedRecord } from '../support/records.js';
 
-const CLI = fileURLToPath(new URL('../../shared/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 async function letters(count: number): Promise<string> {
   const directory = mkdtempSync(join(tmpdir(), 'dsf-cli-redrive-'));

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { SiemReceiver } from '../../shared/receiver/receiver.js';
+import { SiemReceiver } from '../../cli/receiver/receiver.js';
 import { ndjsonLines, startServer } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, recordText, TENANT } from '../support/records.js';
 
-const CLI = fileURLToPath(new URL('../../shared/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'dsf-cli-'));
 let receiver: SiemReceiver;
 let url: string;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { replay, type ReplayResult } from '../../shared/cli/replay.js';
+import { replay, type ReplayResult } from '../../cli/replay.js';
 import { FolderDeadLetterStore } from '../../shared/deadletter/folderStore.js';
 import { conservation, type Tally } from '../support/conservation.js';
 import { deadLetteredKeys, storedLetters, type StoredLetter } from '../support/deadLetters.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { replay } from '../../shared/cli/replay.js';
+import { replay } from '../../cli/replay.js';
 import { captureFile, writeExport } from '../support/defenderFiles.js';
 import { ndjsonLines, startServer } from '../support/httpServer.js';
 import { body, recordText } from '../support/records.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { replay } from '../../shared/cli/replay.js';
+import { replay } from '../../cli/replay.js';
 import { startAzurite } from '../support/azurite.js';
 import { captureFile, captureName, exportContent, exportName, writeExport, type ExportFile } from '../support/defenderFiles.js';
 import { ndjsonLines, startServer, type TestServer } from '../support/httpServer.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
-import { sampleSettings } from '../../shared/config/sample.js';
+import { sampleSettings } from '../../cli/settingsSample.js';
 import { hostSettings, settings } from '../../shared/config/settings.js';
 import { FORMAT_BYTE_LIMITS } from '../../shared/config/siem.js';
 
@@ -142,7 +142,7 @@ test('the functions app falls back to host storage for dead letters', () => {
 
 test('local.settings.sample.json is generated from the settings table', () => {
   const committed = readFileSync(new URL('local.settings.sample.json', ROOT), 'utf8');
-  assert.equal(committed, sampleSettings(), 'regenerate it: node dist/shared/cli/main.js settings > local.settings.sample.json');
+  assert.equal(committed, sampleSettings(), 'regenerate it: node dist/cli/main.js settings > local.settings.sample.json');
   const names = Object.keys((JSON.parse(committed) as { Values: object }).Values).sort();
   assert.deepEqual(names, [...Object.keys(settings), ...Object.keys(hostSettings)].sort());
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { SecretValue } from '../../shared/config/secretValue.js';
+import { SecretValue } from '../../shared/types/secretValue.js';
 import { BlobDeadLetterStore } from '../../shared/deadletter/blobStore.js';
 import { developmentConnectionString, startAzurite, type Azurite } from '../support/azurite.js';
 import { startSilentServer } from '../support/silentServer.js';

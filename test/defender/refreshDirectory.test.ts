@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { SecretValue } from '../../shared/config/secretValue.js';
+import { SecretValue } from '../../shared/types/secretValue.js';
 import { listMachines, MachinesApiError, type MachinesApiOptions } from '../../shared/defender/machinesApi.js';
 import { refreshDirectory } from '../../shared/defender/refreshDirectory.js';
 import { DeviceTable } from '../../shared/enrich/deviceTable.js';

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { loadConfig } from '../../shared/config/config.js';
-import { SecretValue } from '../../shared/config/secretValue.js';
-import { sendBatch, type AttemptEvent, type DeliveryContext } from '../../shared/deliver/sendBatch.js';
+import { SecretValue } from '../../shared/types/secretValue.js';
+import { sendBatch, type DeliveryContext } from '../../shared/deliver/sendBatch.js';
+import { type AttemptEvent } from '../../shared/types/outcome.js';
 import { SiemClient } from '../../shared/deliver/siemClient.js';
-import type { ForwardRecord } from '../../shared/pipeline/types.js';
+import type { ForwardRecord } from '../../shared/types/records.js';
 import { CachedSecretProvider, createSecretProvider } from '../../shared/secrets/secretProvider.js';
-import { createSink } from '../../shared/sinks/sink.js';
+import { createSink } from '../../shared/sinks/registry.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { ndjsonLines, startServer, type Script, type TestServer } from '../support/httpServer.js';
 import { body, keyedRecord } from '../support/records.js';

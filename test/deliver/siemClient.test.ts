@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { SiemClient } from '../../shared/deliver/siemClient.js';
 import { CachedSecretProvider, keyVaultReader } from '../../shared/secrets/secretProvider.js';
-import type { SiemRequest } from '../../shared/sinks/sink.js';
+import type { SiemRequest } from '../../shared/types/sink.js';
 import { startServer } from '../support/httpServer.js';
 import { startSilentServer } from '../support/silentServer.js';
 

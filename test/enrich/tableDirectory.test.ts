@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { SecretValue } from '../../shared/config/secretValue.js';
+import { SecretValue } from '../../shared/types/secretValue.js';
 import { DirectoryLookupError, type DeviceEntry } from '../../shared/enrich/deviceDirectory.js';
 import { DeviceTable, partitionKeyFor } from '../../shared/enrich/deviceTable.js';
 import { TableDeviceDirectory } from '../../shared/enrich/tableDirectory.js';

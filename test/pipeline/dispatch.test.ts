@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { createPipeline } from '../../shared/app/createPipeline.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { Dispatch } from '../../shared/pipeline/dispatch.js';
-import type { Pipeline } from '../../shared/pipeline/forward.js';
+import type { Pipeline } from '../../shared/pipeline/pipeline.js';
 import { SettledRecords } from '../../shared/pipeline/settled.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { ndjsonLines, startServer, type Reply, type TestServer } from '../support/httpServer.js';

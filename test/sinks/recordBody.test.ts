@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withMachineGroup } from '../../shared/enrich/enrich.js';
-import type { ForwardRecord } from '../../shared/pipeline/types.js';
+import type { ForwardRecord } from '../../shared/types/records.js';
 import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
 import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
 import { recordBody } from '../../shared/sinks/recordBody.js';

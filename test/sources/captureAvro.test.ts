@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import type { EventMessage } from '../../shared/pipeline/types.js';
-import { captureTime, readCapture } from '../../shared/sources/captureAvro.js';
+import type { EventMessage } from '../../shared/types/records.js';
+import { captureTime, readCapture } from '../../cli/sources/captureAvro.js';
 import { captureFile } from '../support/defenderFiles.js';
 import { body, deviceEvent, deviceInfo } from '../support/records.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import type { EventMessage } from '../../shared/pipeline/types.js';
-import { EXPORT_BODY_BYTES, readStorageExport } from '../../shared/sources/storageExport.js';
+import type { EventMessage } from '../../shared/types/records.js';
+import { EXPORT_BODY_BYTES, readStorageExport } from '../../cli/sources/storageExport.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { deviceEvent, deviceInfo, recordText } from '../support/records.js';
 

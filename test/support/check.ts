@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManagedIdentityCredential } from '@azure/identity';
-import type { CheckKind, CheckResult } from '../../shared/check/result.js';
-import { runCheck, type CheckOptions, type CheckReport } from '../../shared/check/runCheck.js';
+import type { CheckKind, CheckResult } from '../../cli/check/result.js';
+import { runCheck, type CheckOptions, type CheckReport } from '../../cli/check/runCheck.js';
 
 export function check(env: Record<string, string>, options: Partial<CheckOptions> = {}): Promise<CheckReport> {
   return runCheck({

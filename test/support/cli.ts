@@ -4,10 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SiemReceiver } from '../../shared/receiver/receiver.js';
+import { SiemReceiver } from '../../cli/receiver/receiver.js';
 
 /** What package.json's `bin` and `npm run cli` start. */
-export const CLI_ENTRY = fileURLToPath(new URL('../../shared/cli/bin.js', import.meta.url));
+export const CLI_ENTRY = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 
 export interface CliRun {
   readonly code: number | null;

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { createPipeline } from '../../shared/app/createPipeline.js';
 import { loadConfig } from '../../shared/config/config.js';
-import type { AttemptEvent } from '../../shared/deliver/sendBatch.js';
-import { forward, type ForwardSummary, type Pipeline } from '../../shared/pipeline/forward.js';
+import type { AttemptEvent } from '../../shared/types/outcome.js';
+import { forward } from '../../shared/pipeline/forward.js';
+import { type Pipeline } from '../../shared/pipeline/pipeline.js';
+import { type ForwardSummary } from '../../shared/types/summary.js';
 
 export interface TestForwarder {
   readonly pipeline: Pipeline;

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import azureFunctions from '@azure/functions';
 import { createPipeline } from '../../shared/app/createPipeline.js';
 import { createEventHubHandler } from '../../shared/app/eventHubHandler.js';
-import { replay, REPLAY_HUB } from '../../shared/cli/replay.js';
+import { replay, REPLAY_HUB } from '../../cli/replay.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { startTelemetry } from '../../shared/telemetry/azureMonitor.js';
 import { metricNames } from '../../shared/telemetry/metricNames.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EventMessage, ForwardRecord } from '../../shared/pipeline/types.js';
+import type { EventMessage, ForwardRecord } from '../../shared/types/records.js';
 import { enqueuedLags, LAG_SAMPLES_PER_INVOCATION, recordLagSamples } from '../../shared/telemetry/lag.js';
 
 const NOW = Date.parse('2026-07-18T15:00:00.000Z');

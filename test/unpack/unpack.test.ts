@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { idOf } from '../../shared/pipeline/recordId.js';
 import { unpackMessage, unpackMessages, type Unpacked } from '../../shared/unpack/unpack.js';
-import type { EventMessage } from '../../shared/pipeline/types.js';
+import type { EventMessage } from '../../shared/types/records.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 
 const options = { maxRecordBytes: 1024 * 1024 };

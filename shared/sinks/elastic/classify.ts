@@ -2,7 +2,8 @@
  * A bulk answer is read item by item when it says `errors: true`: 409 means the document is already there (a
  * resend), 429 and 5xx are worth another try, anything else (a mapping error) will fail again and is refused.
  */
-import { classifyResponse, type ItemOutcome, type Outcome, type SiemResponse } from '../../deliver/outcome.js';
+import { classifyResponse } from '../../deliver/outcome.js';
+import { type ItemOutcome, type Outcome, type SiemResponse } from '../../types/outcome.js';
 
 interface BulkItemResult {
   readonly status?: number;

@@ -3,9 +3,10 @@
  * record's text as the document source. `create` with a fixed `_id` makes a resent record a harmless 409.
  */
 import { idOf } from '../../pipeline/recordId.js';
-import type { ForwardRecord } from '../../pipeline/types.js';
-import type { Route, Router } from '../../route/router.js';
-import type { Format } from '../format.js';
+import type { ForwardRecord } from '../../types/records.js';
+import type { Router } from '../../route/router.js';
+import type { Route } from '../../types/route.js';
+import type { Format } from '../../types/format.js';
 import { recordBody } from '../recordBody.js';
 
 export function elasticBulkFormat(router: Router): Format {

@@ -2,7 +2,7 @@
 import type { SiemConfig } from '../../config/config.js';
 import type { Router } from '../../route/router.js';
 import { protocolSink } from '../request.js';
-import type { Sink } from '../sink.js';
+import type { Sink } from '../../types/sink.js';
 import { classifyBulkResponse } from './classify.js';
 import { elasticBulkFormat } from './format.js';
 

@@ -5,10 +5,11 @@
  */
 import type { SiemConfig } from '../../config/config.js';
 import { classifyResponse } from '../../deliver/outcome.js';
-import type { Route, Router } from '../../route/router.js';
+import type { Router } from '../../route/router.js';
+import type { Route } from '../../types/route.js';
 import { jsonArrayFormat } from '../jsonArray.js';
 import { protocolSink } from '../request.js';
-import type { Sink } from '../sink.js';
+import type { Sink } from '../../types/sink.js';
 
 export const LOGS_INGESTION_API_VERSION = '2023-01-01';
 

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SiemResponse } from '../../deliver/outcome.js';
-import type { Post, SiemRequest } from '../sink.js';
+import type { SiemResponse } from '../../types/outcome.js';
+import type { Post, SiemRequest } from '../../types/sink.js';
 import { readHecAnswer } from './classify.js';
 
 export const CHANNEL_HEADER = 'x-splunk-request-channel';

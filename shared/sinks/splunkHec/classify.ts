@@ -2,7 +2,8 @@
  * Reading HEC's answers. Besides the HTTP status, HEC says what went wrong in `code`, and for a batch whose event
  * N is bad, `invalid-event-number`: events before N were accepted, so only N on is looked at again.
  */
-import { classifyResponse, type ItemOutcome, type Outcome, type SiemResponse } from '../../deliver/outcome.js';
+import { classifyResponse } from '../../deliver/outcome.js';
+import { type ItemOutcome, type Outcome, type SiemResponse } from '../../types/outcome.js';
 
 interface HecAnswer {
   readonly text?: string;

@@ -5,9 +5,9 @@
  *    "event":<record>,"fields":{"category":"...","MachineGroup":"...","record_id":"..."}}
  */
 import { idOf } from '../../pipeline/recordId.js';
-import type { ForwardRecord } from '../../pipeline/types.js';
+import type { ForwardRecord } from '../../types/records.js';
 import type { Router } from '../../route/router.js';
-import type { Format } from '../format.js';
+import type { Format } from '../../types/format.js';
 import { recordBody, type Around } from '../recordBody.js';
 import { epochSeconds } from './epochTime.js';
 

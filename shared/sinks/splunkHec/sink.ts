@@ -2,7 +2,7 @@
 import type { SiemConfig } from '../../config/config.js';
 import type { Router } from '../../route/router.js';
 import { protocolSink } from '../request.js';
-import type { Sink } from '../sink.js';
+import type { Sink } from '../../types/sink.js';
 import { CHANNEL_HEADER, newChannel, withIndexerAcknowledgement } from './ack.js';
 import { classifyHecResponse } from './classify.js';
 import { splunkHecFormat } from './format.js';
