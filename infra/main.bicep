@@ -3,7 +3,7 @@
 //
 //   az deployment group create -g <group> -f infra/main.bicep -p siemUrl=https://siem.example.com/ingest
 //
-// README, Deploy, walks through the rest (publishing the code, the secret, Defender's export).
+// docs/deploy.md walks through the rest (publishing the code, the secret, Defender's export).
 targetScope = 'resourceGroup'
 
 // ---- Naming and placement
@@ -19,13 +19,13 @@ param namePrefix string = 'dsf'
 @description('Tags for every resource.')
 param tags object = {}
 
-// ---- The SIEM (app settings of the same name, in capitals, are documented in README, Configuration)
+// ---- The SIEM (app settings of the same name, in capitals, are documented in docs/configuration.md)
 
 @description('SIEM_URL: where batches are POSTed, an https endpoint of your SIEM. Required.')
 @minLength(1)
 param siemUrl string
 
-@description('SIEM_FORMAT: request body format (README, Configuration, explains each).')
+@description('SIEM_FORMAT: request body format (docs/siem.md explains each).')
 @allowed([
   'ndjson'
   'json'
@@ -35,7 +35,7 @@ param siemUrl string
 ])
 param siemFormat string = 'ndjson'
 
-@description('SIEM_AUTH: how the SIEM is authenticated (README, SIEM protocols, lists the modes). Empty uses the format\'s own: splunk for splunk-hec, apikey for elastic-bulk, entra for sentinel, bearer otherwise.')
+@description('SIEM_AUTH: how the SIEM is authenticated (docs/siem.md lists the modes). Empty uses the format\'s own: splunk for splunk-hec, apikey for elastic-bulk, entra for sentinel, bearer otherwise.')
 @allowed([
   ''
   'bearer'
@@ -179,7 +179,7 @@ param deviceDirectoryCacheSize int = 100000
 @maxValue(1440)
 param deviceDirectoryCacheMinutes int = 10
 
-@description('DEVICE_DIRECTORY_REFRESH_SCHEDULE: NCRONTAB (six fields) for seeding the directory from the Defender for Endpoint machines API, e.g. 0 0 */6 * * *; empty turns it off. The identity then needs the WindowsDefenderATP application permission Machine.Read.All (README).')
+@description('DEVICE_DIRECTORY_REFRESH_SCHEDULE: NCRONTAB (six fields) for seeding the directory from the Defender for Endpoint machines API, e.g. 0 0 */6 * * *; empty turns it off. The identity then needs the WindowsDefenderATP application permission Machine.Read.All (docs/enrichment.md).')
 param deviceDirectoryRefreshSchedule string = ''
 
 @description('DEFENDER_API_URL: the Defender for Endpoint API the refresh reads machines from.')
@@ -205,7 +205,7 @@ param eventHubLayout string = 'single'
 @maxLength(256)
 param eventHubName string = 'insights-logs-advancedhunting'
 
-@description('perTable layout: the Defender tables that get a hub. A Standard namespace holds at most 10 hubs; for more, use eventHubsSku Premium, or the single layout. Defender takes at most 10 tables per export setting either way (README, Deploy, step 5).')
+@description('perTable layout: the Defender tables that get a hub. A Standard namespace holds at most 10 hubs; for more, use eventHubsSku Premium, or the single layout. Defender takes at most 10 tables per export setting either way (docs/deploy.md, step 5).')
 @minLength(1)
 param defenderTables array = [
   'DeviceInfo'
@@ -252,7 +252,7 @@ param eventHubRetentionHours int = 168
 @maxLength(50)
 param consumerGroup string = 'siem-forwarder'
 
-@description('Keep true unless your Defender export is proven to write without it: Defender\'s export, like Azure Monitor\'s, writes with the namespace\'s shared access keys (README, Deploy, step 5). The forwarder reads with its managed identity either way, and no key reaches any setting or output. False turns shared access keys off.')
+@description('Keep true unless your Defender export is proven to write without it: Defender\'s export, like Azure Monitor\'s, writes with the namespace\'s shared access keys (docs/deploy.md, step 5). The forwarder reads with its managed identity either way, and no key reaches any setting or output. False turns shared access keys off.')
 param eventHubsAllowLocalAuth bool = true
 
 @description('Object id of a developer who runs the functions locally against these hubs (Event Hubs Data Receiver). Empty grants nobody.')

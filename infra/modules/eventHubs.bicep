@@ -1,6 +1,6 @@
 // The Event Hubs namespace Defender's Streaming API writes to, its hubs and the forwarder's consumer group.
 // Shared access keys stay on unless the deployer turns them off: Defender's export, like Azure Monitor's, offers no
-// identity and writes with the namespace's own RootManageSharedAccessKey rule (README, Deploy, step 5). Nothing
+// identity and writes with the namespace's own RootManageSharedAccessKey rule (docs/deploy.md, step 5). Nothing
 // here creates another rule or reads a key; the forwarder always reads with its managed identity.
 
 @description('Namespace name: 6-50 letters, digits and dashes, unique in Azure.')
@@ -63,7 +63,7 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
     disableLocalAuth: !allowLocalAuth
     minimumTlsVersion: '1.2'
     // No firewall: the app, on Flex Consumption without a virtual network, has no fixed address to allow
-    // (README, Deploy, step 5, says what adding one takes).
+    // (docs/deploy.md, step 5, says what adding one takes).
     publicNetworkAccess: 'Enabled'
     isAutoInflateEnabled: autoInflate
     maximumThroughputUnits: autoInflate ? max(capacity, maximumThroughputUnits) : 0

@@ -13,7 +13,7 @@ param tags object
 @description('Name of the SIEM secret (SIEM_SECRET_NAME).')
 param secretName string
 
-@description('The SIEM secret. Empty leaves the secret to be set after deployment (README, Deploy).')
+@description('The SIEM secret. Empty leaves the secret to be set after deployment (docs/deploy.md, step 3).')
 @secure()
 param secretValue string
 

@@ -1,6 +1,6 @@
 // Alert rules on the forwarder's own metrics (shared/telemetry/metricNames.ts), as log search alerts on the
 // Application Insights component: any dead letter, lag over a threshold, a high share of failed SIEM requests, and
-// no records at all for a while. README's Monitoring section explains each one.
+// no records at all for a while. docs/operations.md explains each one.
 
 @description('Azure region.')
 param location string

@@ -1,4 +1,4 @@
-// The operators' workbook: infra/workbook.json (the charts README's Monitoring section explains, query for
+// The operators' workbook: infra/workbook.json (the charts docs/operations.md explains, query for
 // query), shared on the Application Insights component so it opens under Workbooks there.
 
 @description('Azure region.')

@@ -22,7 +22,7 @@ test('under Node older than 22 the command says so in one line and exits 2, befo
   }
 });
 
-test('an unknown option exits 2 with what is wrong and the usage, as README says', async () => {
+test('an unknown option exits 2 with what is wrong and the usage, as docs/cli.md says', async () => {
   for (const command of ['replay', 'redrive', 'receive', 'demo']) {
     const run = await runCli([command, '--bogus'], {}, { cwd: work });
     assert.equal(run.code, 2, `${command}: ${run.stderr}`);

@@ -1,6 +1,6 @@
 /**
- * host.json tunes the Event Hubs trigger; each setting it writes must do something, and README must say why it is
- * there. The extension's semantics are its documentation's (azure-functions/functions-bindings-event-hubs#hostjson-settings).
+ * host.json tunes the Event Hubs trigger; each setting it writes must do something, and docs/architecture.md must
+ * say why it is there. The extension's semantics are its documentation's (azure-functions/functions-bindings-event-hubs#hostjson-settings).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -12,8 +12,9 @@ const host = JSON.parse(readFileSync(new URL('host.json', ROOT), 'utf8')) as {
   extensions: { eventHubs: Record<string, unknown> };
 };
 const eventHubs = host.extensions.eventHubs;
-const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
-const hostTable = readme.slice(readme.indexOf('`host.json`, and why:'), readme.indexOf('\n## Configuration'));
+const architecture = readFileSync(new URL('docs/architecture.md', ROOT), 'utf8');
+const hostStart = architecture.indexOf('`host.json`, and why:');
+const hostTable = architecture.slice(hostStart, architecture.indexOf('\n## ', hostStart));
 
 test('host.json sets nothing the Event Hubs extension ignores: maxWaitTime only counts once minEventBatchSize is above 1', () => {
   const minEventBatchSize = Number(eventHubs.minEventBatchSize ?? 1);
@@ -21,7 +22,7 @@ test('host.json sets nothing the Event Hubs extension ignores: maxWaitTime only 
   assert.ok(minEventBatchSize < Number(eventHubs.maxEventBatchSize ?? 100), 'minEventBatchSize must be less than maxEventBatchSize');
 });
 
-test('README explains every Event Hubs setting host.json writes', () => {
+test('docs/architecture.md explains every Event Hubs setting host.json writes', () => {
   const settingNames = Object.entries(eventHubs).flatMap(([name, value]) =>
     value !== null && typeof value === 'object' ? Object.keys(value).map((inner) => `${name}.${inner}`) : [name],
   );

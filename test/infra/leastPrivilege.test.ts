@@ -128,7 +128,7 @@ function namespaceDisablesLocalAuth(params: Record<string, Value> = {}): Value {
 test('by default Defender\'s export can write: the namespace keeps its shared-access path, which the deployer may close', () => {
   // Azure Monitor's export to Event Hubs authorizes with the namespace's shared access policy (Manage, Send,
   // Listen), with no identity option (azure-monitor/platform/diagnostic-settings#destinations); Defender's export is
-  // taken to run on it (README, Deploy, step 5).
+  // taken to run on it (docs/deploy.md, step 5).
   assert.equal(namespaceDisablesLocalAuth(), false);
   assert.equal(namespaceDisablesLocalAuth({ eventHubsAllowLocalAuth: false }), true);
 });

@@ -1,10 +1,10 @@
 /**
- * The alerts, the workbook and README's Monitoring section query the metric names the app exports: a renamed or
+ * The alerts, the workbook and the documents' queries use the metric names the app exports: a renamed or
  * missing metric would leave a chart empty or an alert silent, so the names are checked against metricNames.ts,
- * and README's queries against the workbook's.
+ * and docs/operations.md's queries against the workbook's.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { metricNames } from '../../shared/telemetry/metricNames.js';
 
@@ -20,8 +20,12 @@ interface WorkbookItem {
 const workbook = JSON.parse(read('infra/workbook.json')) as { version: string; items: WorkbookItem[] };
 const queries = workbook.items.filter((item) => item.type === 3).map((item) => item.content);
 const alerts = read('infra/modules/monitoring-alerts.bicep');
-const readme = read('README.md');
-const monitoring = readme.slice(readme.indexOf('## Monitoring'), readme.indexOf('\n## ', readme.indexOf('## Monitoring') + 1));
+const operations = read('docs/operations.md');
+const monitoringStart = operations.indexOf('## Monitoring');
+const monitoring = operations.slice(monitoringStart, operations.indexOf('\n## ', monitoringStart + 1));
+const documents = ['README.md', ...readdirSync(new URL('docs/', ROOT)).map((name) => `docs/${name}`)]
+  .filter((path) => path.endsWith('.md'))
+  .map(read);
 const exported = new Set<string>(Object.values(metricNames));
 const namesIn = (text: string) => new Set(text.match(/forwarder\.[a-z_]+\.[a-z_]+/g) ?? []);
 
@@ -39,8 +43,8 @@ test('each chart shows its query the way the query renders it', () => {
   assert.deepEqual(mismatched, []);
 });
 
-test('every metric name the alerts, the workbook and README use is one the app exports', () => {
-  const used = [alerts, read('infra/workbook.json'), readme].flatMap((text) => [...namesIn(text)]);
+test('every metric name the alerts, the workbook and the documents use is one the app exports', () => {
+  const used = [alerts, read('infra/workbook.json'), ...documents].flatMap((text) => [...namesIn(text)]);
   assert.deepEqual([...new Set(used.filter((name) => !exported.has(name)))], []);
 });
 
@@ -49,7 +53,7 @@ test('the workbook charts every exported metric', () => {
   assert.deepEqual([...exported].filter((name) => !charted.has(name)), []);
 });
 
-test('README shows each workbook query, as it is, under its title', () => {
+test('docs/operations.md shows each workbook query, as it is, under its title', () => {
   const missing = queries.filter((query) => !monitoring.includes(`${query.title}:\n\n\`\`\`kusto\n${query.query}\n\`\`\``));
   assert.deepEqual(missing.map((query) => query.title), []);
 });

@@ -1,7 +1,8 @@
 /**
  * One invocation tried twice, seen through the real Application Insights SDK exporting to an ingestion endpoint on
  * loopback: the first try delivers nothing, dead-letters what the SIEM refused and leaves the rest pending; the
- * second delivers the rest. The record counters must still balance, as README's "Is anything being lost?" sums them.
+ * second delivers the rest. The record counters must still balance, as docs/operations.md's "Is anything being lost?"
+ * sums them.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
