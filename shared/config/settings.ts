@@ -208,7 +208,7 @@ export const NODE_WORKER_ARGUMENTS = '--max-semi-space-size=8';
 export const hostSettings = {
   languageWorkers__node__arguments: {
     description:
-      'Arguments the host starts Node with. "--max-semi-space-size=8" keeps V8\'s young generation at 8 MB semi-spaces whatever memory the instance reports: some 20 MB less at the peak of a full invocation (README, Performance).',
+      'Arguments the host starts Node with. "--max-semi-space-size=8" keeps V8\'s young generation at 8 MB semi-spaces whatever memory the instance reports: some 20 MB less at the peak of a full invocation (bench/README.md).',
     example: NODE_WORKER_ARGUMENTS,
   },
   FUNCTIONS_WORKER_RUNTIME: {

@@ -109,7 +109,7 @@ async function ask(url: URL, settings: Required<Omit<MachinesApiOptions, 'pageSi
 function failure(response: Response, url: URL, attempts: number): MachinesApiError {
   const hint =
     response.status === 401 || response.status === 403
-      ? ': the app identity needs the WindowsDefenderATP application permission Machine.Read.All (see README)'
+      ? ': the app identity needs the WindowsDefenderATP application permission Machine.Read.All (see docs/enrichment.md)'
       : '';
   return new MachinesApiError(`GET ${url.pathname} answered ${response.status} after ${attempts} attempt(s)${hint}`, response.status);
 }
