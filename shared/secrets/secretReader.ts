@@ -12,7 +12,7 @@ export interface SecretReader {
 
 /**
  * How long one read of a credential may take, retries and the identity's token included: Key Vault and Entra
- * alike. A read under way at the invocation's deadline starts no request after it (see sendBatch), so the time
+ * alike. A read under way at the invocation's deadline starts no request after it (see deliver/request.ts), so the time
  * reserved after the deadline covers the longer of this and one request.
  */
 export const SECRET_READ_TIMEOUT_MS = 30_000;
