@@ -7,7 +7,9 @@ import { hostStorage, parseDeviceDirectory, type DeviceDirectoryConfig } from '.
 import { quoted } from './quoted.js';
 import { isNcrontab } from './schedule.js';
 import { SecretValue } from '../types/secretValue.js';
-import { isLoopback, parseSiem, type SecretSource, type SiemConfig } from './siem.js';
+import { isGuid } from './guid.js';
+import { isSecureUrl } from './secureUrl.js';
+import { parseSiem, type SecretSource, type SiemConfig } from './siem.js';
 import { SettingProblem } from './settingTypes.js';
 import { settings, type SettingName, type Settings } from './settings.js';
 import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
@@ -15,7 +17,6 @@ import { parseTimeSpan } from './timeSpan.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
-export { isLoopback } from './siem.js';
 export type { TelemetryConfig } from './telemetry.js';
 
 export interface DeliveryConfig {
@@ -112,8 +113,6 @@ const STORAGE_ENDPOINTS = [
   ['DEVICE_DIRECTORY__tableServiceUri', 'table'],
 ] as const;
 
-const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function buildConfig(values: Settings, options: LoadOptions, problems: string[]): Config | undefined {
   const problem = (name: SettingName, message: string) => problems.push(`${name} ${message}`);
 
@@ -134,14 +133,14 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(values.DEAD_LETTER_CONTAINER)) {
     problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got ${quoted(values.DEAD_LETTER_CONTAINER)}`);
   }
-  const notTenantIds = values.ALLOWED_TENANT_IDS.filter((id) => !TENANT_ID.test(id));
+  const notTenantIds = values.ALLOWED_TENANT_IDS.filter((id) => !isGuid(id));
   if (notTenantIds.length > 0) {
     problem('ALLOWED_TENANT_IDS', `must be tenant ids (GUIDs such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32), got ${quoted(notTenantIds.join('", "'))}`);
   }
 
   for (const [name, service] of STORAGE_ENDPOINTS) {
     const uri = values[name];
-    if (uri !== undefined && !isSecureUrl(uri)) problem(name, `must be an https URL such as https://myaccount.${service}.core.windows.net, got ${quoted(uri)}`);
+    if (uri !== undefined && !isSecureText(uri)) problem(name, `must be an https URL such as https://myaccount.${service}.core.windows.net, got ${quoted(uri)}`);
   }
   const account = values.AzureWebJobsStorage__accountName;
   if (account !== undefined && !/^[a-z0-9]{3,24}$/.test(account)) {
@@ -181,13 +180,9 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   };
 }
 
-function isSecureUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));
-  } catch {
-    return false;
-  }
+function isSecureText(raw: string): boolean {
+  const url = URL.parse(raw);
+  return url !== null && isSecureUrl(url);
 }
 
 function deepFreeze<T>(value: T): T {

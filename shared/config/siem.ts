@@ -6,6 +6,7 @@ import { expandTemplate, hasPlaceholders, TEMPLATE_VARIABLES, unknownPlaceholder
 import { quoted } from './quoted.js';
 import { isTenantRoute, type RouteField, type RouteOverride, type RouteOverrides } from './routes.js';
 import { secretHeaderProblem, trimSecret } from './secretText.js';
+import { isSecureUrl } from './secureUrl.js';
 import type { Destination } from '../types/route.js';
 import { SecretValue } from '../types/secretValue.js';
 import type { SettingName, Settings } from './settings.js';
@@ -159,14 +160,6 @@ function checkPlaceholders(name: SettingName, template: string | undefined, repo
   if (unknown.length > 0) report(name, `uses {${unknown.join('}, {')}}; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-// An IPv4 literal in 127.0.0.0/8; a name such as 127.example.com is not loopback.
-const LOOPBACK_IPV4 = /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || LOOPBACK_IPV4.test(url.hostname);
-}
-
 /**
  * Checks a URL template by expanding it twice with different values: both must be valid https (or loopback
  * http) URLs on the same origin, so a placeholder can pick a path or query but never the host.
@@ -199,7 +192,7 @@ export function parseUrlTemplate(raw: string | undefined, format: SiemFormat, re
     report('must not carry credentials; put the secret in Key Vault');
     return undefined;
   }
-  if (!(first.protocol === 'https:' || (first.protocol === 'http:' && isLoopback(first)))) {
+  if (!isSecureUrl(first)) {
     report(`must be https (plain http is allowed only on loopback), got "${first.protocol}//${first.host}"`);
     return undefined;
   }
