@@ -9,14 +9,17 @@ import { isNcrontab } from './schedule.js';
 import { SecretValue } from '../types/secretValue.js';
 import { isGuid } from './guid.js';
 import { isSecureUrl } from './secureUrl.js';
-import { parseSiem, type SecretSource, type SiemConfig } from './siem.js';
-import { SettingProblem } from './settingTypes.js';
-import { settings, type SettingName, type Settings } from './settings.js';
+import { parseSiem } from './siem.js';
+import type { SecretSource, SiemConfig } from './siemConfig.js';
+import { SettingProblem, type SettingRows } from './settingTypes.js';
+import { settingsTable, type AllSettings } from './settings.js';
+import type { SinkDefinition } from '../sinks/definition.js';
+import { SINKS } from '../sinks/registry.js';
 import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
 import { parseTimeSpan } from './timeSpan.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
+export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siemConfig.js';
 export type { TelemetryConfig } from './telemetry.js';
 
 export interface DeliveryConfig {
@@ -69,12 +72,15 @@ export class ConfigError extends Error {
 export interface LoadOptions {
   /** The functions app needs Event Hub names and blob storage for dead letters; the command line does not. */
   readonly functionsApp: boolean;
+  /** The protocols SIEM_FORMAT may name: the registry's, unless a test brings one of its own. */
+  readonly sinks?: readonly SinkDefinition[];
 }
 
 export function loadConfig(env: Environment, options: LoadOptions): Config {
   const problems: string[] = [];
-  const values = readSettings(env, problems);
-  const config = buildConfig(values, options, problems);
+  const sinks = options.sinks ?? SINKS;
+  const values = readSettings(env, settingsTable(sinks), problems);
+  const config = buildConfig(values, options.functionsApp, sinks, problems);
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return deepFreeze(config);
 }
@@ -83,9 +89,9 @@ export function loadConfig(env: Environment, options: LoadOptions): Config {
  * Parses each setting on its own. A bad one is reported and replaced by its default, so the checks that combine
  * settings still run and the one error names every problem.
  */
-function readSettings(env: Environment, problems: string[]): Settings {
+function readSettings(env: Environment, table: SettingRows, problems: string[]): AllSettings {
   const values: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(settings)) {
+  for (const [name, spec] of Object.entries(table)) {
     try {
       values[name] = spec.parse(env[name]);
     } catch (error) {
@@ -94,7 +100,7 @@ function readSettings(env: Environment, problems: string[]): Settings {
       values[name] = defaultOf(spec);
     }
   }
-  return values as Settings;
+  return values as AllSettings;
 }
 
 function defaultOf(spec: { parse(raw: string | undefined): unknown }): unknown {
@@ -113,10 +119,10 @@ const STORAGE_ENDPOINTS = [
   ['DEVICE_DIRECTORY__tableServiceUri', 'table'],
 ] as const;
 
-function buildConfig(values: Settings, options: LoadOptions, problems: string[]): Config | undefined {
-  const problem = (name: SettingName, message: string) => problems.push(`${name} ${message}`);
+function buildConfig(values: AllSettings, functionsApp: boolean, sinks: readonly SinkDefinition[], problems: string[]): Config | undefined {
+  const problem = (name: string, message: string) => problems.push(`${name} ${message}`);
 
-  if (options.functionsApp && values.EVENT_HUB_NAMES.length === 0) {
+  if (functionsApp && values.EVENT_HUB_NAMES.length === 0) {
     problem('EVENT_HUB_NAMES', 'is required: the Event Hub(s) Defender streams to, comma-separated');
   }
   if (values.SIEM_RETRY_INITIAL_MS > values.SIEM_RETRY_MAX_MS) {
@@ -127,7 +133,7 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     hostStorage(values, values.AzureWebJobsStorage__blobServiceUri),
     'blob',
   );
-  if (options.functionsApp && !deadLetterStorage) {
+  if (functionsApp && !deadLetterStorage) {
     problem('DEAD_LETTER_STORAGE__blobServiceUri', 'is required (or host storage AzureWebJobsStorage__accountName) for dead letters');
   }
   if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(values.DEAD_LETTER_CONTAINER)) {
@@ -151,9 +157,9 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     problem('REDRIVE_SCHEDULE', `must be an NCRONTAB expression of six fields, seconds first ("0 */15 * * * *")${hint}, got ${quoted(values.REDRIVE_SCHEDULE)}`);
   }
 
-  const parsed = parseSiem(values, problem);
+  const parsed = parseSiem(values, sinks, problem);
   const telemetry = parseTelemetry(values, problem);
-  const deviceDirectory = parseDeviceDirectory(values, options.functionsApp, problem);
+  const deviceDirectory = parseDeviceDirectory(values, functionsApp, problem);
 
   if (!parsed || !deviceDirectory || problems.length > 0) return undefined;
   return {
