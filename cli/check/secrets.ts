@@ -7,7 +7,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import type { Config } from '../../shared/config/config.js';
-import type { KeyVaultSecret } from '../../shared/config/siem.js';
+import type { KeyVaultSecret } from '../../shared/config/siemConfig.js';
 import type { Pipeline } from '../../shared/pipeline/pipeline.js';
 import { createSecretProvider, type SecretProvider } from '../../shared/secrets/secretProvider.js';
 import { SecretUnavailableError } from '../../shared/secrets/secretReader.js';

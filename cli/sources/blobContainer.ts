@@ -6,7 +6,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import type { Readable } from 'node:stream';
-import { isLoopback } from '../../shared/config/config.js';
+import { isSecureUrl } from '../../shared/config/secureUrl.js';
 import { quoted } from '../../shared/config/quoted.js';
 import type { SecretValue } from '../../shared/types/secretValue.js';
 import { readName } from './fileNames.js';
@@ -59,7 +59,7 @@ function containerUrl(text: string): URL {
   } catch {
     throw new Error(`--from-blob needs a container URL such as https://<account>.blob.core.windows.net/<container>, got ${quoted(text)}`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
+  if (!isSecureUrl(url)) {
     throw new Error(`--from-blob must be https (plain http is allowed only on loopback), got "${url.protocol}//${url.host}"`);
   }
   if (url.pathname.replace(/\/+$/, '') === '') throw new Error(`--from-blob needs the container in the URL: ${url.origin}/<container>`);

@@ -9,7 +9,7 @@ import { parseClientCertificate } from '../auth/clientCertificate.js';
 import { azureCredential } from '../azure/credential.js';
 import type { Config } from '../config/config.js';
 import { secretHeaderProblem } from '../config/secretText.js';
-import type { SiemAuthMode } from '../config/siem.js';
+import type { SiemAuthMode } from '../config/siemConfig.js';
 import { BlobDeadLetterStore } from '../deadletter/blobStore.js';
 import { FolderDeadLetterStore } from '../deadletter/folderStore.js';
 import type { DeadLetterStore } from '../deadletter/store.js';
@@ -23,6 +23,7 @@ import { createTenantFilter } from '../filter/tenants.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { routeSecrets, type RouteSecrets } from '../secrets/routeSecrets.js';
 import { createSecretProvider, type SecretCheck } from '../secrets/secretProvider.js';
+import type { SinkDefinition } from '../sinks/definition.js';
 import { createSink } from '../sinks/registry.js';
 import { type Post } from '../types/sink.js';
 
@@ -42,6 +43,8 @@ export interface PipelineOptions {
   readonly directoryClientOptions?: TableServiceClientOptions;
   /** The time limit of each call to the Blob dead-letter store (tests shorten it). */
   readonly deadLetterTimeoutMs?: number;
+  /** The protocols config.siem.format may name: the registry's, unless a test brings one of its own. */
+  readonly sinks?: readonly SinkDefinition[];
 }
 
 export function createPipeline(config: Config, options: PipelineOptions): PipelineParts {
@@ -54,14 +57,14 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     clientIdentities: config.siem.auth.mode === 'mtls' ? 1 + config.siem.routeSecrets.size : 1,
     ...(config.siem.caCertificate ? { ca: createSecretProvider(config.siem.caCertificate, credential, keyVault) } : {}),
   });
-  const sink = createSink(config.siem);
+  const sink = createSink(config.siem, options.sinks);
   const post: Post = (request, signal) => client.post(request, signal);
   // A secret is checked when it is read, so a certificate without its key, or a token no header can carry, fails
   // as an unusable secret (the records wait for a fix) and never reaches a request.
   const checkSecret = secretCheck(config.siem.auth.mode);
   const pipeline: Pipeline = {
     sink,
-    post: sink.wrapPost ? sink.wrapPost(post) : post,
+    post: sink.confirm ? sink.confirm.wrapPost(post) : post,
     secrets: siemSecrets(config, credential, keyVault, checkSecret),
     directory: options.directory ?? deviceDirectory(config, credential, options.directoryClientOptions),
     deadLetters: deadLetterStore(config, options, credential),

@@ -40,9 +40,9 @@ export function startForwarderApp(env: Environment, options: Omit<PipelineOption
   const telemetry = startTelemetry(config.telemetry);
   const { pipeline } = createPipeline(config, { ...options, deadLetters: 'blob' });
   const functionTimeoutMs = readFunctionTimeoutMs(HOST_JSON);
-  // A request in flight at the deadline may still wait for Splunk's indexer acknowledgement after its answer; a
+  // A request in flight at the deadline may still wait for its confirmation (Splunk's indexer acknowledgement); a
   // read of the secret in flight then starts no request, but runs to its own limit.
-  const requestMs = Math.max(config.siem.timeoutMs + (config.siem.splunk.ack?.timeoutMs ?? 0), SECRET_READ_TIMEOUT_MS);
+  const requestMs = Math.max(config.siem.timeoutMs + (pipeline.sink.confirm?.withinMs ?? 0), SECRET_READ_TIMEOUT_MS);
   const handleEvents = createEventHubHandler(
     pipeline,
     {

@@ -2,7 +2,7 @@
  * How each SIEM_AUTH mode presents the credential on a request. The value is revealed here and only here, straight
  * into the header; mtls presents its certificate in the TLS handshake instead (see clientCertificate.ts).
  */
-import type { SiemAuth } from '../config/siem.js';
+import type { SiemAuth } from '../config/siemConfig.js';
 import type { SecretValue } from '../types/secretValue.js';
 
 export function authHeaders(auth: SiemAuth, secret: SecretValue | undefined): Record<string, string> {

@@ -7,15 +7,19 @@ import { hostStorage, parseDeviceDirectory, type DeviceDirectoryConfig } from '.
 import { quoted } from './quoted.js';
 import { isNcrontab } from './schedule.js';
 import { SecretValue } from '../types/secretValue.js';
-import { isLoopback, parseSiem, type SecretSource, type SiemConfig } from './siem.js';
-import { SettingProblem } from './settingTypes.js';
-import { settings, type SettingName, type Settings } from './settings.js';
+import { isGuid } from './guid.js';
+import { isSecureUrl } from './secureUrl.js';
+import { parseSiem } from './siem.js';
+import type { SecretSource, SiemConfig } from './siemConfig.js';
+import { SettingProblem, type SettingRows } from './settingTypes.js';
+import { settingsTable, type AllSettings } from './settings.js';
+import type { SinkDefinition } from '../sinks/definition.js';
+import { SINKS } from '../sinks/registry.js';
 import { parseTelemetry, type TelemetryConfig } from './telemetry.js';
 import { parseTimeSpan } from './timeSpan.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siem.js';
-export { isLoopback } from './siem.js';
+export type { SecretSource, SiemAuth, SiemConfig, SiemFormat } from './siemConfig.js';
 export type { TelemetryConfig } from './telemetry.js';
 
 export interface DeliveryConfig {
@@ -68,12 +72,15 @@ export class ConfigError extends Error {
 export interface LoadOptions {
   /** The functions app needs Event Hub names and blob storage for dead letters; the command line does not. */
   readonly functionsApp: boolean;
+  /** The protocols SIEM_FORMAT may name: the registry's, unless a test brings one of its own. */
+  readonly sinks?: readonly SinkDefinition[];
 }
 
 export function loadConfig(env: Environment, options: LoadOptions): Config {
   const problems: string[] = [];
-  const values = readSettings(env, problems);
-  const config = buildConfig(values, options, problems);
+  const sinks = options.sinks ?? SINKS;
+  const values = readSettings(env, settingsTable(sinks), problems);
+  const config = buildConfig(values, options.functionsApp, sinks, problems);
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return deepFreeze(config);
 }
@@ -82,9 +89,9 @@ export function loadConfig(env: Environment, options: LoadOptions): Config {
  * Parses each setting on its own. A bad one is reported and replaced by its default, so the checks that combine
  * settings still run and the one error names every problem.
  */
-function readSettings(env: Environment, problems: string[]): Settings {
+function readSettings(env: Environment, table: SettingRows, problems: string[]): AllSettings {
   const values: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(settings)) {
+  for (const [name, spec] of Object.entries(table)) {
     try {
       values[name] = spec.parse(env[name]);
     } catch (error) {
@@ -93,7 +100,7 @@ function readSettings(env: Environment, problems: string[]): Settings {
       values[name] = defaultOf(spec);
     }
   }
-  return values as Settings;
+  return values as AllSettings;
 }
 
 function defaultOf(spec: { parse(raw: string | undefined): unknown }): unknown {
@@ -112,12 +119,10 @@ const STORAGE_ENDPOINTS = [
   ['DEVICE_DIRECTORY__tableServiceUri', 'table'],
 ] as const;
 
-const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function buildConfig(values: AllSettings, functionsApp: boolean, sinks: readonly SinkDefinition[], problems: string[]): Config | undefined {
+  const problem = (name: string, message: string) => problems.push(`${name} ${message}`);
 
-function buildConfig(values: Settings, options: LoadOptions, problems: string[]): Config | undefined {
-  const problem = (name: SettingName, message: string) => problems.push(`${name} ${message}`);
-
-  if (options.functionsApp && values.EVENT_HUB_NAMES.length === 0) {
+  if (functionsApp && values.EVENT_HUB_NAMES.length === 0) {
     problem('EVENT_HUB_NAMES', 'is required: the Event Hub(s) Defender streams to, comma-separated');
   }
   if (values.SIEM_RETRY_INITIAL_MS > values.SIEM_RETRY_MAX_MS) {
@@ -128,20 +133,20 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     hostStorage(values, values.AzureWebJobsStorage__blobServiceUri),
     'blob',
   );
-  if (options.functionsApp && !deadLetterStorage) {
+  if (functionsApp && !deadLetterStorage) {
     problem('DEAD_LETTER_STORAGE__blobServiceUri', 'is required (or host storage AzureWebJobsStorage__accountName) for dead letters');
   }
   if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(values.DEAD_LETTER_CONTAINER)) {
     problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got ${quoted(values.DEAD_LETTER_CONTAINER)}`);
   }
-  const notTenantIds = values.ALLOWED_TENANT_IDS.filter((id) => !TENANT_ID.test(id));
+  const notTenantIds = values.ALLOWED_TENANT_IDS.filter((id) => !isGuid(id));
   if (notTenantIds.length > 0) {
     problem('ALLOWED_TENANT_IDS', `must be tenant ids (GUIDs such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32), got ${quoted(notTenantIds.join('", "'))}`);
   }
 
   for (const [name, service] of STORAGE_ENDPOINTS) {
     const uri = values[name];
-    if (uri !== undefined && !isSecureUrl(uri)) problem(name, `must be an https URL such as https://myaccount.${service}.core.windows.net, got ${quoted(uri)}`);
+    if (uri !== undefined && !isSecureText(uri)) problem(name, `must be an https URL such as https://myaccount.${service}.core.windows.net, got ${quoted(uri)}`);
   }
   const account = values.AzureWebJobsStorage__accountName;
   if (account !== undefined && !/^[a-z0-9]{3,24}$/.test(account)) {
@@ -152,9 +157,9 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
     problem('REDRIVE_SCHEDULE', `must be an NCRONTAB expression of six fields, seconds first ("0 */15 * * * *")${hint}, got ${quoted(values.REDRIVE_SCHEDULE)}`);
   }
 
-  const parsed = parseSiem(values, problem);
+  const parsed = parseSiem(values, sinks, problem);
   const telemetry = parseTelemetry(values, problem);
-  const deviceDirectory = parseDeviceDirectory(values, options.functionsApp, problem);
+  const deviceDirectory = parseDeviceDirectory(values, functionsApp, problem);
 
   if (!parsed || !deviceDirectory || problems.length > 0) return undefined;
   return {
@@ -181,13 +186,9 @@ function buildConfig(values: Settings, options: LoadOptions, problems: string[])
   };
 }
 
-function isSecureUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));
-  } catch {
-    return false;
-  }
+function isSecureText(raw: string): boolean {
+  const url = URL.parse(raw);
+  return url !== null && isSecureUrl(url);
 }
 
 function deepFreeze<T>(value: T): T {

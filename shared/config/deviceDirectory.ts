@@ -6,7 +6,7 @@ import { resolveStorage, type StorageConnection } from '../azure/storageConnecti
 import { quoted } from './quoted.js';
 import { isNcrontab } from './schedule.js';
 import type { SettingName, Settings } from './settings.js';
-import { isLoopback } from './siem.js';
+import { isSecureUrl } from './secureUrl.js';
 
 export interface DeviceDirectoryConfig {
   /** The table every instance shares; undefined means each process keeps its own (the command line without storage). */
@@ -42,7 +42,7 @@ export function parseDeviceDirectory(values: Settings, functionsApp: boolean, re
     problem('DEVICE_DIRECTORY_REFRESH_SCHEDULE', `must be an NCRONTAB expression with six fields (second minute hour day month weekday), got ${quoted(schedule)}`);
   }
   const apiUrl = URL.parse(values.DEFENDER_API_URL);
-  if (!apiUrl || apiUrl.username || apiUrl.password || !(apiUrl.protocol === 'https:' || (apiUrl.protocol === 'http:' && isLoopback(apiUrl)))) {
+  if (!apiUrl || apiUrl.username || apiUrl.password || !isSecureUrl(apiUrl)) {
     problem('DEFENDER_API_URL', `must be an https URL without credentials (plain http is allowed only on loopback), got ${quoted(values.DEFENDER_API_URL)}`);
   }
   if (!valid || !apiUrl) return undefined;

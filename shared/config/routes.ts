@@ -9,6 +9,7 @@
  * SIEM settings.
  */
 import { tableName } from '../defender/tables.js';
+import { isGuid } from './guid.js';
 import { SettingProblem } from './settingTypes.js';
 
 export const ROUTE_FIELDS = ['url', 'secretName', 'sourcetype', 'index', 'stream'] as const;
@@ -18,8 +19,6 @@ export type RouteOverride = Readonly<Partial<Record<RouteField, string>>>;
 export type RouteOverrides = ReadonlyMap<string, RouteOverride>;
 
 const TENANT_PREFIX = 'tenant:';
-/** Entra tenant ids, as Defender writes them in every record's `tenantId`. */
-const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `tenantId` lower-cased, as records are matched to routes. */
 export function tenantRoute(tenantId: string): string {
@@ -73,7 +72,7 @@ export function checkRoutes(value: unknown): RouteOverrides {
 function routeKeyOf(key: string): string {
   if (!isTenantRoute(key)) return checkedTable(key, key);
   const [tenantId = '', table, ...rest] = key.slice(TENANT_PREFIX.length).split('/');
-  if (!TENANT_ID.test(tenantId) || rest.length > 0) {
+  if (!isGuid(tenantId) || rest.length > 0) {
     throw new SettingProblem(
       `has "${key}"; a tenant route is "tenant:<tenantId>" or "tenant:<tenantId>/<table>", the tenant id a GUID such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32`,
     );

@@ -16,8 +16,15 @@ export interface SettingSpec<T> {
   readonly secret?: boolean;
   /** Local development only (a secret or connection string, the command line's folder): infra/ never sets it. */
   readonly localOnly?: boolean;
+  /** A destination template ({table}, {category}, {tenantId}): its placeholders are checked at start-up. */
+  readonly template?: boolean;
   parse(raw: string | undefined): T;
 }
+
+/** Rows of the settings table, by setting name. */
+export type SettingRows = Readonly<Record<string, SettingSpec<unknown>>>;
+/** What `Rows` parse to, by setting name. */
+export type SettingValues<Rows extends SettingRows> = { readonly [K in keyof Rows]: ReturnType<Rows[K]['parse']> };
 
 interface Common {
   description: string;
@@ -32,14 +39,17 @@ function present(raw: string | undefined): raw is string {
   return raw !== undefined && raw.trim() !== '';
 }
 
-export function text(options: Common & { default: string }): SettingSpec<string>;
-export function text(options: Common & { required: true }): SettingSpec<string>;
-export function text(options: Common): SettingSpec<string | undefined>;
-export function text(options: Common & { default?: string; required?: boolean }): SettingSpec<string | undefined> {
+type TextOptions = Common & { template?: true };
+
+export function text(options: TextOptions & { default: string }): SettingSpec<string>;
+export function text(options: TextOptions & { required: true }): SettingSpec<string>;
+export function text(options: TextOptions): SettingSpec<string | undefined>;
+export function text(options: TextOptions & { default?: string; required?: boolean }): SettingSpec<string | undefined> {
   return {
     description: options.description,
     example: options.example ?? options.default ?? '',
     ...(options.default === undefined ? {} : { defaultText: options.default }),
+    ...(options.template ? { template: true } : {}),
     parse(raw) {
       if (present(raw)) return raw.trim();
       if (options.required) throw new SettingProblem('is required');

@@ -1,107 +1,98 @@
 /**
- * Every app setting the code reads, in one declarative table: name, type, default and what it is for.
+ * Every app setting the code reads, in one declarative table: name, type, default and what it is for. Each SIEM
+ * protocol brings its own rows (see shared/sinks/definition.ts); they follow the SIEM settings all protocols share.
  * local.settings.sample.json, README and infra/ are checked against this table by the tests.
  */
+import type { SinkDefinition } from '../sinks/definition.js';
+import { SINKS } from '../sinks/registry.js';
+import { authDefaultsText, batchBytesText, entraScopesText, formatsText, urlText } from './protocolText.js';
 import { checkRoutes, type RouteOverrides } from './routes.js';
-import { choice, flag, integer, json, list, localOnly, secret, text, type SettingSpec } from './settingTypes.js';
+import { choice, flag, integer, json, list, localOnly, secret, text, type SettingRows, type SettingSpec } from './settingTypes.js';
+import { SIEM_AUTH_MODES } from './siemConfig.js';
 
-export const settings = {
-  EVENT_HUB_NAMES: list({
-    description: 'Event Hubs to read, comma-separated: one hub, or one per Defender table (insights-logs-advancedhunting-<table>). Required for the functions app.',
-    example: 'insights-logs-advancedhunting',
-  }),
-  EVENT_HUB_CONSUMER_GROUP: text({ description: 'Consumer group the triggers read with.', default: '$Default' }),
+type Sinks = readonly SinkDefinition[];
 
-  SIEM_URL: text({
-    description:
-      'Where batches are POSTed. https, or plain http on loopback only. May contain {category}, {table} and {tenantId} in its path or query. For splunk-hec and elastic-bulk a bare host gets the protocol path; for sentinel it is the data collection endpoint.',
-    required: true,
-    example: 'https://siem.example.com/ingest',
-  }),
-  SIEM_FORMAT: choice({
-    description:
-      'The SIEM protocol: ndjson (one record a line), json (an array), splunk-hec (Splunk HTTP Event Collector), elastic-bulk (Elasticsearch/OpenSearch _bulk) or sentinel (Azure Monitor Logs Ingestion API).',
-    values: ['ndjson', 'json', 'splunk-hec', 'elastic-bulk', 'sentinel'] as const,
-    default: 'ndjson',
-  }),
-  SIEM_AUTH: choice({
-    description:
-      'How requests authenticate: bearer, splunk, basic (secret user:password), header (SIEM_AUTH_HEADER), apikey (Elastic), entra (managed identity token), mtls (client certificate) or none. Default: splunk for splunk-hec, apikey for elastic-bulk, entra for sentinel, else bearer.',
-    values: ['bearer', 'splunk', 'basic', 'header', 'apikey', 'entra', 'mtls', 'none'] as const,
-    example: 'bearer',
-  }),
-  SIEM_AUTH_HEADER: text({ description: 'Header that carries the secret when SIEM_AUTH=header.', example: 'X-Api-Key' }),
-  SIEM_MAX_BATCH_BYTES: integer({
-    description:
-      "Largest request body, in bytes before compression. Default and ceiling: the format's limit (splunk-hec and sentinel 1000000, elastic-bulk 10485760); ndjson and json 1048576 by default.",
-    min: 1024,
-    max: 100 * 1024 * 1024,
-    example: '1048576',
-  }),
-  SIEM_MAX_BATCH_RECORDS: integer({ description: 'Most records in one request.', default: 500, min: 1, max: 100_000 }),
-  SIEM_TIMEOUT_SECONDS: integer({ description: 'Time allowed for one SIEM request.', default: 30, min: 1, max: 600 }),
-  SIEM_MAX_CONCURRENCY: integer({ description: 'Requests in flight at once per instance.', default: 4, min: 1, max: 64 }),
+/** The rows before the protocols' own: the Event Hubs, and the SIEM settings every protocol shares. */
+function leadingSettings(sinks: Sinks) {
+  return {
+    EVENT_HUB_NAMES: list({
+      description: 'Event Hubs to read, comma-separated: one hub, or one per Defender table (insights-logs-advancedhunting-<table>). Required for the functions app.',
+      example: 'insights-logs-advancedhunting',
+    }),
+    EVENT_HUB_CONSUMER_GROUP: text({ description: 'Consumer group the triggers read with.', default: '$Default' }),
 
-  KEY_VAULT_URL: text({ description: 'Key Vault holding the SIEM secret.', example: 'https://my-vault.vault.azure.net' }),
-  SIEM_SECRET_NAME: text({ description: 'Name of the SIEM secret in KEY_VAULT_URL. A route may name its own (secretName in SIEM_ROUTES).', example: 'siem-token' }),
-  SIEM_SECRET: localOnly(secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' })),
-  SECRET_CACHE_MINUTES: integer({
-    description: 'How long a secret read from Key Vault is reused before it is read again.',
-    default: 60,
-    min: 1,
-    max: 24 * 60,
-  }),
+    SIEM_URL: text({
+      description: `Where batches are POSTed. https, or plain http on loopback only. May contain {category}, {table} and {tenantId} in its path or query.${urlText(sinks)}`,
+      required: true,
+      example: 'https://siem.example.com/ingest',
+    }),
+    SIEM_FORMAT: choice({
+      description: `The SIEM protocol: ${formatsText(sinks)}.`,
+      values: sinks.map((sink) => sink.format),
+      default: sinks[0]?.format ?? '',
+    }),
+    SIEM_AUTH: choice({
+      description: `How requests authenticate: bearer, splunk, basic (secret user:password), header (SIEM_AUTH_HEADER), apikey (Elastic), entra (managed identity token), mtls (client certificate) or none. Default: ${authDefaultsText(sinks)}.`,
+      values: SIEM_AUTH_MODES,
+      example: 'bearer',
+    }),
+    SIEM_AUTH_HEADER: text({ description: 'Header that carries the secret when SIEM_AUTH=header.', example: 'X-Api-Key' }),
+    SIEM_MAX_BATCH_BYTES: integer({
+      description: `Largest request body, in bytes before compression.${batchBytesText(sinks)}`,
+      min: 1024,
+      max: 100 * 1024 * 1024,
+      example: '1048576',
+    }),
+    SIEM_MAX_BATCH_RECORDS: integer({ description: 'Most records in one request.', default: 500, min: 1, max: 100_000 }),
+    SIEM_TIMEOUT_SECONDS: integer({ description: 'Time allowed for one SIEM request.', default: 30, min: 1, max: 600 }),
+    SIEM_MAX_CONCURRENCY: integer({ description: 'Requests in flight at once per instance.', default: 4, min: 1, max: 64 }),
 
-  SIEM_RETRY_SECONDS: integer({
-    description: 'How long one invocation keeps retrying a batch the SIEM cannot take (capped by functionTimeout).',
-    default: 120,
-    min: 1,
-    max: 3600,
-  }),
-  SIEM_RETRY_INITIAL_MS: integer({ description: 'First retry waits up to this long (full jitter).', default: 500, min: 1, max: 60_000 }),
-  SIEM_RETRY_MAX_MS: integer({ description: 'Longest wait between retries.', default: 30_000, min: 1, max: 600_000 }),
-  SIEM_OUTAGE_HOLD_MINUTES: integer({
-    description: 'While the SIEM cannot take records, a partition is held (no checkpoint) this long, measured from the first failure, before what the SIEM cannot take is dead-lettered. 0: dead-letter at once.',
-    default: 60,
-    min: 0,
-    max: 7 * 24 * 60,
-  }),
+    KEY_VAULT_URL: text({ description: 'Key Vault holding the SIEM secret.', example: 'https://my-vault.vault.azure.net' }),
+    SIEM_SECRET_NAME: text({ description: 'Name of the SIEM secret in KEY_VAULT_URL. A route may name its own (secretName in SIEM_ROUTES).', example: 'siem-token' }),
+    SIEM_SECRET: localOnly(secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' })),
+    SECRET_CACHE_MINUTES: integer({
+      description: 'How long a secret read from Key Vault is reused before it is read again.',
+      default: 60,
+      min: 1,
+      max: 24 * 60,
+    }),
 
-  // SIEM protocols, credentials and routing (formats, auth and routing).
-  SIEM_GZIP: flag({ description: 'Compress request bodies with gzip (Content-Encoding: gzip). Batch limits still count uncompressed bytes.', default: false }),
-  SIEM_ENTRA_SCOPE: text({
-    description: 'Scope of the Entra token for SIEM_AUTH=entra, from the app identity. Default for sentinel: https://monitor.azure.com/.default.',
-    example: 'api://my-siem/.default',
-  }),
-  SIEM_CA_CERT: text({ description: 'Name of a Key Vault secret holding extra CA certificates (PEM) the SIEM\'s certificate chains to.', example: 'siem-ca' }),
-  SIEM_ROUTES: json<RouteOverrides>({
-    description:
-      'Overrides per table, per tenant and per tenant and table, one JSON object: table, tenant:<tenantId> or tenant:<tenantId>/<table> -> {url, secretName, sourcetype, index, stream}; the most specific wins. Checked at start-up.',
-    example: '{"DeviceProcessEvents":{"url":"https://siem.example.com/ingest/edr"}}',
-    default: new Map(),
-    check: checkRoutes,
-  }),
-  CATEGORIES_INCLUDE: list({ description: 'Forward only these tables (comma-separated, with or without AdvancedHunting-). Unset forwards all.', example: '' }),
-  CATEGORIES_EXCLUDE: list({ description: 'Never forward these tables. Excluded records are counted, not sent.', example: '' }),
-  SPLUNK_SOURCETYPE: text({
-    description: 'splunk-hec: sourcetype of each event; may contain {table}, {category} and {tenantId}.',
-    default: 'mscs:azure:eventhub:defender:advancedhunting',
-  }),
-  SPLUNK_INDEX: text({ description: "splunk-hec: index of each event; may contain {category}, {table} and {tenantId}. Unset uses the token's default index.", example: 'defender' }),
-  SPLUNK_HEC_ACK: flag({
-    description: 'splunk-hec: use indexer acknowledgement, so records count as delivered only once indexed.',
-    default: false,
-  }),
-  SPLUNK_HEC_ACK_TIMEOUT_SECONDS: integer({
-    description: 'splunk-hec with SPLUNK_HEC_ACK: how long to wait for a batch to be indexed before sending it again.',
-    default: 60,
-    min: 1,
-    max: 600,
-  }),
-  ELASTIC_INDEX: text({ description: 'elastic-bulk: target index or data stream; may contain {table} and {tenantId} (lower-cased).', default: 'defender-{table}' }),
-  SENTINEL_DCR_ID: text({ description: 'sentinel: immutable id of the data collection rule (dcr-...).', example: 'dcr-00000000000000000000000000000000' }),
-  SENTINEL_STREAM: text({ description: 'sentinel: stream declared in the data collection rule; may contain {table} and {tenantId}.', default: 'Custom-{table}' }),
+    SIEM_RETRY_SECONDS: integer({
+      description: 'How long one invocation keeps retrying a batch the SIEM cannot take (capped by functionTimeout).',
+      default: 120,
+      min: 1,
+      max: 3600,
+    }),
+    SIEM_RETRY_INITIAL_MS: integer({ description: 'First retry waits up to this long (full jitter).', default: 500, min: 1, max: 60_000 }),
+    SIEM_RETRY_MAX_MS: integer({ description: 'Longest wait between retries.', default: 30_000, min: 1, max: 600_000 }),
+    SIEM_OUTAGE_HOLD_MINUTES: integer({
+      description: 'While the SIEM cannot take records, a partition is held (no checkpoint) this long, measured from the first failure, before what the SIEM cannot take is dead-lettered. 0: dead-letter at once.',
+      default: 60,
+      min: 0,
+      max: 7 * 24 * 60,
+    }),
 
+    // SIEM protocols, credentials and routing (formats, auth and routing).
+    SIEM_GZIP: flag({ description: 'Compress request bodies with gzip (Content-Encoding: gzip). Batch limits still count uncompressed bytes.', default: false }),
+    SIEM_ENTRA_SCOPE: text({
+      description: `Scope of the Entra token for SIEM_AUTH=entra, from the app identity.${entraScopesText(sinks)}`,
+      example: 'api://my-siem/.default',
+    }),
+    SIEM_CA_CERT: text({ description: 'Name of a Key Vault secret holding extra CA certificates (PEM) the SIEM\'s certificate chains to.', example: 'siem-ca' }),
+    SIEM_ROUTES: json<RouteOverrides>({
+      description:
+        'Overrides per table, per tenant and per tenant and table, one JSON object: table, tenant:<tenantId> or tenant:<tenantId>/<table> -> {url, secretName, sourcetype, index, stream}; the most specific wins. Checked at start-up.',
+      example: '{"DeviceProcessEvents":{"url":"https://siem.example.com/ingest/edr"}}',
+      default: new Map(),
+      check: checkRoutes,
+    }),
+    CATEGORIES_INCLUDE: list({ description: 'Forward only these tables (comma-separated, with or without AdvancedHunting-). Unset forwards all.', example: '' }),
+    CATEGORIES_EXCLUDE: list({ description: 'Never forward these tables. Excluded records are counted, not sent.', example: '' }),
+  } satisfies SettingRows;
+}
+
+/** The rows after the protocols' own. */
+const trailingSettings = {
   DEAD_LETTER_STORAGE__blobServiceUri: text({
     description: 'Blob endpoint of the dead-letter account, reached with the app identity. Falls back to the host storage.',
     example: 'https://myaccount.blob.core.windows.net',
@@ -188,10 +179,31 @@ export const settings = {
     description: 'true turns JSON-in-a-string columns of the Device* tables and AlertEvidence (AdditionalFields, ...) into JSON. Off keeps records byte for byte.',
     default: false,
   }),
-} satisfies Record<string, SettingSpec<unknown>>;
+} satisfies SettingRows;
 
-export type SettingName = keyof typeof settings;
-export type Settings = { readonly [K in SettingName]: ReturnType<(typeof settings)[K]['parse']> };
+type SharedRows = ReturnType<typeof leadingSettings> & typeof trailingSettings;
+
+/**
+ * The table for the protocols `sinks` (the registry's, unless a test brings one of its own). Typed by the rows
+ * every protocol shares; each protocol's own rows sit between them, typed by its definition.
+ */
+export function settingsTable(sinks: Sinks): SharedRows {
+  const leading = leadingSettings(sinks);
+  const protocolRows: Record<string, SettingSpec<unknown>> = {};
+  for (const [name, spec] of sinks.flatMap((sink) => Object.entries(sink.settings))) {
+    if (name in leading || name in protocolRows || name in trailingSettings) throw new Error(`the settings table has ${name} twice`);
+    protocolRows[name] = spec;
+  }
+  return { ...leading, ...protocolRows, ...trailingSettings };
+}
+
+export const settings = settingsTable(SINKS);
+
+/** The settings every protocol shares; a protocol's own are read by its definition. */
+export type SettingName = keyof SharedRows;
+export type Settings = { readonly [K in SettingName]: ReturnType<SharedRows[K]['parse']> };
+/** Every setting's value: the shared ones as typed, and each protocol's own by name. */
+export type AllSettings = Settings & Readonly<Record<string, unknown>>;
 
 /**
  * V8's young generation fixed at the size it gets in a 2,048 MB container. Left to itself, V8 sizes it from the

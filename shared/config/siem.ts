@@ -1,126 +1,49 @@
 /**
  * The SIEM half of the configuration: which protocol, where to (URL and per-table routes), how to authenticate,
- * and how large a request may be. Each protocol's own limits and defaults are stated here, in one place.
+ * and how large a request may be. What differs by protocol (limits, defaults, route fields, its own settings) is
+ * asked of its definition in the registry.
  */
 import { expandTemplate, hasPlaceholders, TEMPLATE_VARIABLES, unknownPlaceholders } from '../route/template.js';
+import type { SinkDefinition } from '../sinks/definition.js';
+import { sinkFor } from '../sinks/registry.js';
 import { quoted } from './quoted.js';
 import { isTenantRoute, type RouteField, type RouteOverride, type RouteOverrides } from './routes.js';
 import { secretHeaderProblem, trimSecret } from './secretText.js';
-import type { Destination } from '../types/route.js';
+import { isSecureUrl } from './secureUrl.js';
+import type { AllSettings, SettingName, Settings } from './settings.js';
+import { DEFAULT_AUTH_MODE, type KeyVaultSecret, type SecretSource, type SiemAuth, type SiemAuthMode, type SiemConfig } from './siemConfig.js';
 import { SecretValue } from '../types/secretValue.js';
-import type { SettingName, Settings } from './settings.js';
-
-export type SiemFormat = Settings['SIEM_FORMAT'];
-export type SiemAuthMode = NonNullable<Settings['SIEM_AUTH']>;
-
-export type SiemAuth =
-  | { readonly mode: 'none' | 'bearer' | 'splunk' | 'basic' | 'apikey' | 'mtls' }
-  | { readonly mode: 'header'; readonly header: string }
-  | { readonly mode: 'entra'; readonly scope: string };
-
-export interface SiemConfig {
-  readonly format: SiemFormat;
-  /** SIEM_URL (may hold placeholders; every expansion is an https, or loopback http, URL on one origin) and the rest. */
-  readonly destination: Destination;
-  /** Per-table and per-tenant overrides of the destination (SIEM_ROUTES). */
-  readonly routes: RouteOverrides;
-  readonly auth: SiemAuth;
-  /** The Key Vault secrets routes name (`secretName`), by name. */
-  readonly routeSecrets: ReadonlyMap<string, KeyVaultSecret>;
-  readonly gzip: boolean;
-  /** Extra CA certificates (PEM) for a SIEM with a private CA, from Key Vault. */
-  readonly caCertificate?: KeyVaultSecret;
-  readonly splunk: { readonly ack?: { readonly timeoutMs: number } };
-  readonly sentinel?: { readonly dcrImmutableId: string };
-  readonly maxBatchBytes: number;
-  readonly maxBatchRecords: number;
-  readonly timeoutMs: number;
-  readonly concurrency: number;
-}
-
-export interface KeyVaultSecret {
-  readonly kind: 'key-vault';
-  readonly vaultUrl: string;
-  readonly name: string;
-  readonly cacheMs: number;
-}
-
-export type SecretSource =
-  | { readonly kind: 'none' }
-  | KeyVaultSecret
-  | { readonly kind: 'value'; readonly value: SecretValue }
-  /** A token from the app identity (managed identity in Azure) for `scope`. */
-  | { readonly kind: 'entra'; readonly scope: string };
-
-/** Request body limits each protocol states: the default of SIEM_MAX_BATCH_BYTES, and its ceiling. */
-export const FORMAT_BYTE_LIMITS: Readonly<Record<SiemFormat, { readonly default: number; readonly max: number }>> = {
-  ndjson: { default: 1024 * 1024, max: 100 * 1024 * 1024 },
-  json: { default: 1024 * 1024, max: 100 * 1024 * 1024 },
-  // HEC's max_content_length was 1 MB for years and still is on many deployments.
-  'splunk-hec': { default: 1_000_000, max: 1_000_000 },
-  // Elastic advises bulk requests of a few MB; far below http.max_content_length (100 MB).
-  'elastic-bulk': { default: 10 * 1024 * 1024, max: 10 * 1024 * 1024 },
-  // The Logs Ingestion API refuses calls over 1 MB.
-  sentinel: { default: 1_000_000, max: 1_000_000 },
-};
-
-const DEFAULT_AUTH: Readonly<Record<SiemFormat, SiemAuthMode>> = {
-  ndjson: 'bearer',
-  json: 'bearer',
-  'splunk-hec': 'splunk',
-  'elastic-bulk': 'apikey',
-  sentinel: 'entra',
-};
-
-/** The path a bare SIEM_URL (https://host:port) gets, for protocols whose path is fixed. */
-const DEFAULT_PATH: Partial<Record<SiemFormat, string>> = {
-  'splunk-hec': '/services/collector/event',
-  'elastic-bulk': '/_bulk',
-};
-
-/** Which route fields each protocol uses; a route setting another is a mistake worth stopping for. */
-const ROUTE_FIELDS_BY_FORMAT: Readonly<Record<SiemFormat, readonly RouteField[]>> = {
-  ndjson: ['url', 'secretName'],
-  json: ['url', 'secretName'],
-  'splunk-hec': ['url', 'secretName', 'sourcetype', 'index'],
-  'elastic-bulk': ['url', 'secretName', 'index'],
-  sentinel: ['url', 'stream'],
-};
-
-export const MONITOR_SCOPE = 'https://monitor.azure.com/.default';
 
 type Report = (name: SettingName, message: string) => void;
+/** Reports on any setting: a protocol's own too, by the name its definition gives it. */
+type ReportAny = (name: string, message: string) => void;
 
 export function parseSiem(
-  values: Settings,
-  report: Report,
+  values: AllSettings,
+  sinks: readonly SinkDefinition[],
+  report: ReportAny,
 ): { siem: SiemConfig; secret: SecretSource } | undefined {
   const format = values.SIEM_FORMAT;
-  const url = parseUrlTemplate(values.SIEM_URL, format, (message) => report('SIEM_URL', message));
+  const sink = sinkFor(format, sinks);
+  const url = parseUrlTemplate(values.SIEM_URL, sink.url?.defaultPath, (message) => report('SIEM_URL', message));
   // The mode is known even when its header or scope is missing, so what depends on it is still checked.
-  const mode = values.SIEM_AUTH ?? DEFAULT_AUTH[format];
-  const auth = parseAuth(values, mode, report);
+  const mode = values.SIEM_AUTH ?? sink.auth?.default ?? DEFAULT_AUTH_MODE;
+  const auth = parseAuth(values, sink, mode, report);
   const secret = parseSecretSource(values, mode, auth, report);
   const caCertificate = parseCaCertificate(values, report);
-  const routes = checkRoutesFor(values.SIEM_ROUTES, format, mode, report);
-  const limits = FORMAT_BYTE_LIMITS[format];
+  const routes = checkRoutesFor(values.SIEM_ROUTES, sink, mode, report);
+  const limits = sink.maxBatchBytes;
   const maxBatchBytes = values.SIEM_MAX_BATCH_BYTES ?? limits.default;
   if (maxBatchBytes > limits.max) {
     report('SIEM_MAX_BATCH_BYTES', `must not exceed ${limits.max} for SIEM_FORMAT=${format} (the protocol's limit), got ${maxBatchBytes}`);
   }
-  let sentinel: SiemConfig['sentinel'];
-  if (format === 'sentinel') {
-    const id = values.SENTINEL_DCR_ID;
-    if (id === undefined || !/^dcr-[0-9a-f]{32}$/.test(id)) {
-      report('SENTINEL_DCR_ID', `is required for SIEM_FORMAT=sentinel: the rule's immutable id, dcr- and 32 hex digits, got ${quoted(id ?? '')}`);
-    } else {
-      sentinel = { dcrImmutableId: id };
-    }
+  const protocol = sink.parse ? sink.parse(values, report) : {};
+  const destination = { url: url ?? '', ...sink.destination?.(values) };
+  // Every protocol's templates, not only the chosen one's: a misspelt placeholder is a mistake whatever the format.
+  for (const definition of sinks) {
+    for (const [name, spec] of Object.entries(definition.settings)) if (spec.template) checkPlaceholders(name, values[name], report);
   }
-  const destination = destinationFor(format, url, values);
-  const templates = ['SPLUNK_SOURCETYPE', 'SPLUNK_INDEX', 'ELASTIC_INDEX', 'SENTINEL_STREAM'] as const;
-  for (const name of templates) checkPlaceholders(name, values[name], report);
-  if (!url || !auth || !secret || caCertificate === null || !routes || (format === 'sentinel' && !sentinel)) return undefined;
+  if (!url || !auth || !secret || caCertificate === null || !routes || protocol === undefined) return undefined;
   return {
     secret,
     siem: {
@@ -131,8 +54,7 @@ export function parseSiem(
       routeSecrets: routeSecrets(routes, values),
       gzip: values.SIEM_GZIP,
       ...(caCertificate ? { caCertificate } : {}),
-      splunk: values.SPLUNK_HEC_ACK ? { ack: { timeoutMs: values.SPLUNK_HEC_ACK_TIMEOUT_SECONDS * 1000 } } : {},
-      ...(sentinel ? { sentinel } : {}),
+      protocol,
       maxBatchBytes,
       maxBatchRecords: values.SIEM_MAX_BATCH_RECORDS,
       timeoutMs: values.SIEM_TIMEOUT_SECONDS * 1000,
@@ -141,37 +63,16 @@ export function parseSiem(
   };
 }
 
-function destinationFor(format: SiemFormat, url: string | undefined, values: Settings): Destination {
-  const destination: { url: string; sourcetype?: string; index?: string; stream?: string } = { url: url ?? '' };
-  if (format === 'splunk-hec') {
-    destination.sourcetype = values.SPLUNK_SOURCETYPE;
-    if (values.SPLUNK_INDEX !== undefined) destination.index = values.SPLUNK_INDEX;
-  } else if (format === 'elastic-bulk') {
-    destination.index = values.ELASTIC_INDEX;
-  } else if (format === 'sentinel') {
-    destination.stream = values.SENTINEL_STREAM;
-  }
-  return destination;
-}
-
-function checkPlaceholders(name: SettingName, template: string | undefined, report: Report): void {
-  const unknown = template === undefined ? [] : unknownPlaceholders(template);
+function checkPlaceholders(name: string, template: unknown, report: ReportAny): void {
+  const unknown = typeof template === 'string' ? unknownPlaceholders(template) : [];
   if (unknown.length > 0) report(name, `uses {${unknown.join('}, {')}}; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-// An IPv4 literal in 127.0.0.0/8; a name such as 127.example.com is not loopback.
-const LOOPBACK_IPV4 = /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || LOOPBACK_IPV4.test(url.hostname);
 }
 
 /**
  * Checks a URL template by expanding it twice with different values: both must be valid https (or loopback
  * http) URLs on the same origin, so a placeholder can pick a path or query but never the host.
  */
-export function parseUrlTemplate(raw: string | undefined, format: SiemFormat, report: (message: string) => void): string | undefined {
+export function parseUrlTemplate(raw: string | undefined, defaultPath: string | undefined, report: (message: string) => void): string | undefined {
   if (raw === undefined) return undefined;
   const unknown = unknownPlaceholders(raw);
   if (unknown.length > 0) {
@@ -199,22 +100,20 @@ export function parseUrlTemplate(raw: string | undefined, format: SiemFormat, re
     report('must not carry credentials; put the secret in Key Vault');
     return undefined;
   }
-  if (!(first.protocol === 'https:' || (first.protocol === 'http:' && isLoopback(first)))) {
+  if (!isSecureUrl(first)) {
     report(`must be https (plain http is allowed only on loopback), got "${first.protocol}//${first.host}"`);
     return undefined;
   }
-  const path = DEFAULT_PATH[format];
-  if (path !== undefined && first.pathname === '/' && !hasPlaceholders(raw) && first.search === '') {
-    return `${first.origin}${path}`;
+  if (defaultPath !== undefined && first.pathname === '/' && !hasPlaceholders(raw) && first.search === '') {
+    return `${first.origin}${defaultPath}`;
   }
   return raw;
 }
 
-type AuthMode = SiemAuth['mode'];
-
-function parseAuth(values: Settings, mode: AuthMode, report: Report): SiemAuth | undefined {
-  if (values.SIEM_FORMAT === 'sentinel' && mode !== 'entra') {
-    report('SIEM_AUTH', `must be entra for SIEM_FORMAT=sentinel (the Logs Ingestion API takes Entra tokens only), got ${quoted(mode)}`);
+function parseAuth(values: Settings, sink: SinkDefinition, mode: SiemAuthMode, report: Report): SiemAuth | undefined {
+  const required = sink.auth;
+  if (required?.onlyBecause !== undefined && mode !== required.default) {
+    report('SIEM_AUTH', `must be ${required.default} for SIEM_FORMAT=${sink.format} (${required.onlyBecause}), got ${quoted(mode)}`);
     return undefined;
   }
   if (mode === 'header') {
@@ -226,7 +125,7 @@ function parseAuth(values: Settings, mode: AuthMode, report: Report): SiemAuth |
     return { mode, header };
   }
   if (mode === 'entra') {
-    const scope = values.SIEM_ENTRA_SCOPE ?? (values.SIEM_FORMAT === 'sentinel' ? MONITOR_SCOPE : undefined);
+    const scope = values.SIEM_ENTRA_SCOPE ?? sink.auth?.entraScope;
     if (scope === undefined) {
       report('SIEM_ENTRA_SCOPE', 'is required when SIEM_AUTH=entra: the scope the SIEM accepts tokens for, such as api://my-siem/.default');
       return undefined;
@@ -239,7 +138,7 @@ function parseAuth(values: Settings, mode: AuthMode, report: Report): SiemAuth |
 const VAULT_URL = /^https:\/\/[^/]+\/?$/;
 
 /** Reports every problem with where the secret comes from; returns it only when there is none and auth is valid. */
-function parseSecretSource(values: Settings, mode: AuthMode, auth: SiemAuth | undefined, report: Report): SecretSource | undefined {
+function parseSecretSource(values: Settings, mode: SiemAuthMode, auth: SiemAuth | undefined, report: Report): SecretSource | undefined {
   const vaultUrl = values.KEY_VAULT_URL;
   const name = values.SIEM_SECRET_NAME;
   const routeNamesSecret = sendsSecret(mode) && [...values.SIEM_ROUTES.values()].some((route) => route.secretName !== undefined);
@@ -305,8 +204,8 @@ function checkSecretName(setting: SettingName, name: string, report: Report): bo
  * A tenant route that sets a URL names the secret beside it, so neither the default credential nor another
  * route's is ever sent to a tenant's endpoint.
  */
-function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, mode: AuthMode, report: Report): RouteOverrides | undefined {
-  const allowed = ROUTE_FIELDS_BY_FORMAT[format];
+function checkRoutesFor(routes: RouteOverrides, sink: SinkDefinition, mode: SiemAuthMode, report: Report): RouteOverrides | undefined {
+  const allowed = sink.routeFields;
   const checked = new Map<string, RouteOverride>();
   let valid = true;
   const problem = (message: string) => {
@@ -316,7 +215,7 @@ function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, mode: AuthMo
   for (const [key, override] of routes) {
     for (const [field, template] of Object.entries(override) as [RouteField, string][]) {
       if (!allowed.includes(field)) {
-        problem(`.${key}.${field} does not apply to SIEM_FORMAT=${format}, which routes by ${allowed.join(', ')}`);
+        problem(`.${key}.${field} does not apply to SIEM_FORMAT=${sink.format}, which routes by ${allowed.join(', ')}`);
       } else if (field === 'secretName') {
         if (!sendsSecret(mode)) problem(`.${key}.secretName does not apply to SIEM_AUTH=${mode}, which sends no secret`);
         else checkSecretName('SIEM_ROUTES', template, (_, message) => problem(`.${key}.secretName ${message}`));
@@ -324,7 +223,7 @@ function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, mode: AuthMo
         problem(`.${key}.${field} uses an unknown placeholder; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
       }
     }
-    const url = override.url === undefined ? undefined : parseUrlTemplate(override.url, format, (message) => problem(`.${key}.url ${message}`));
+    const url = override.url === undefined ? undefined : parseUrlTemplate(override.url, sink.url?.defaultPath, (message) => problem(`.${key}.url ${message}`));
     if (url !== undefined && isTenantRoute(key) && sendsSecret(mode) && override.secretName === undefined) {
       problem(`.${key}.url needs a secretName beside it: a tenant's endpoint is sent only the secret its route names`);
     }
@@ -333,7 +232,7 @@ function checkRoutesFor(routes: RouteOverrides, format: SiemFormat, mode: AuthMo
   return valid ? checked : undefined;
 }
 
-function sendsSecret(mode: AuthMode): boolean {
+function sendsSecret(mode: SiemAuthMode): boolean {
   return mode !== 'none' && mode !== 'entra';
 }
 

@@ -5,7 +5,8 @@
  */
 import { SecretValue } from '../types/secretValue.js';
 import type { SettingName, Settings } from './settings.js';
-import { isLoopback } from './siem.js';
+import { isGuid } from './guid.js';
+import { isLoopback, isSecureUrl } from './secureUrl.js';
 
 /** Application Insights; absent when no connection string is set, and then nothing is exported. */
 export interface TelemetryConfig {
@@ -21,8 +22,6 @@ export interface TelemetryConfig {
 
 type Report = (name: SettingName, message: string) => void;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function parseTelemetry(values: Settings, report: Report): TelemetryConfig | undefined {
   const text = values.APPLICATIONINSIGHTS_CONNECTION_STRING;
   // Checked even with telemetry off: the Functions host reads it too, and a typo should not wait for the day
@@ -31,13 +30,13 @@ export function parseTelemetry(values: Settings, report: Report): TelemetryConfi
   if (text === undefined) return undefined;
   const problem = (message: string) => report('APPLICATIONINSIGHTS_CONNECTION_STRING', message);
   const parts = keyValueParts(text);
-  if (!GUID.test(parts.get('instrumentationkey') ?? '')) {
+  if (!isGuid(parts.get('instrumentationkey') ?? '')) {
     problem('must hold InstrumentationKey=<GUID> (copy it from the Application Insights overview)');
   }
   const ingestion = parts.get('ingestionendpoint');
   const url = ingestion === undefined ? undefined : URL.parse(ingestion);
   const loopbackHttp = url?.protocol === 'http:' && isLoopback(url);
-  if (ingestion !== undefined && url?.protocol !== 'https:' && !loopbackHttp) {
+  if (ingestion !== undefined && !(url && isSecureUrl(url))) {
     problem(`IngestionEndpoint must be an https URL (plain http only on loopback), got "${url ? `${url.protocol}//${url.host}` : 'not a URL'}"`);
   }
   if (entra && loopbackHttp) problem('IngestionEndpoint must be https for Entra ID ingestion: a token is never sent over plain http');
@@ -64,7 +63,7 @@ function parseEntraIngestion(text: string | undefined, report: Report): Telemetr
   if (text === undefined) return undefined;
   const parts = keyValueParts(text);
   const clientId = parts.get('clientid');
-  if (parts.get('authorization')?.toUpperCase() !== 'AAD' || (clientId !== undefined && !GUID.test(clientId))) {
+  if (parts.get('authorization')?.toUpperCase() !== 'AAD' || (clientId !== undefined && !isGuid(clientId))) {
     report('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', `must be "Authorization=AAD" or "Authorization=AAD;ClientId=<GUID>", got "${text}"`);
     return undefined;
   }

@@ -1,7 +1,7 @@
 /** The parts of a request every protocol shares. */
 import { createHash } from 'node:crypto';
 import { authHeaders } from '../auth/authHeaders.js';
-import type { SiemConfig } from '../config/config.js';
+import type { SiemConfig } from '../config/siemConfig.js';
 import type { SecretValue } from '../types/secretValue.js';
 import { positionsText } from '../pipeline/positions.js';
 import type { ForwardRecord } from '../types/records.js';
@@ -9,7 +9,7 @@ import type { Router } from '../route/router.js';
 import type { Route } from '../types/route.js';
 import type { Outcome, SiemResponse } from '../types/outcome.js';
 import type { Format } from '../types/format.js';
-import type { Post, SiemRequest, Sink } from '../types/sink.js';
+import type { Confirmation, SiemRequest, Sink } from '../types/sink.js';
 
 /** What every protocol's request carries: its content type, the idempotency key and the credential. */
 export async function siemRequest(
@@ -62,7 +62,7 @@ export interface SinkParts {
   readonly url?: (route: Route) => string;
   /** Protocol headers besides content type, idempotency key and credential. */
   readonly headers?: Record<string, string>;
-  readonly wrapPost?: (post: Post) => Post;
+  readonly confirm?: Confirmation;
 }
 
 /** A sink from what makes a protocol different: its format, its reading of answers, and where it POSTs. */
@@ -78,6 +78,6 @@ export function protocolSink(siem: SiemConfig, router: Router, parts: SinkParts)
       return siemRequest(siem, { ...request, ...(parts.headers ? { headers: parts.headers } : {}) }, secret);
     },
     classify: parts.classify,
-    ...(parts.wrapPost ? { wrapPost: parts.wrapPost } : {}),
+    ...(parts.confirm ? { confirm: parts.confirm } : {}),
   };
 }

@@ -28,9 +28,13 @@ export interface Sink {
   /** `records` share one route. */
   buildRequest(category: string, records: readonly ForwardRecord[], secret: SecretValue | undefined): Promise<SiemRequest>;
   classify(response: SiemResponse, records: readonly ForwardRecord[]): Outcome;
-  /**
-   * For a protocol that confirms delivery only after it answered (Splunk indexer acknowledgement): wraps the
-   * transport so a request resolves once the SIEM confirms, and fails (to be retried) when it never does.
-   */
-  readonly wrapPost?: (post: Post) => Post;
+  /** For a protocol that confirms delivery only after it answered (Splunk indexer acknowledgement). */
+  readonly confirm?: Confirmation;
+}
+
+export interface Confirmation {
+  /** Wraps the transport so a request resolves once the SIEM confirms, and fails (to be retried) when it never does. */
+  readonly wrapPost: (post: Post) => Post;
+  /** How long after its answer a request may still wait for the confirmation. */
+  readonly withinMs: number;
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Batcher, batchRecords, maxRecordBytes } from '../../shared/batch/batch.js';
 import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
 import type { Batch } from '../../shared/types/records.js';
-import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
+import { ndjsonFormat } from '../../shared/sinks/webhook/ndjson.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { body, deviceEvent, deviceInfo, keyedRecord, recordText } from '../support/records.js';
 

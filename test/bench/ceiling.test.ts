@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { unpackBatchAndEncode } from '../../bench/ceiling.js';
 import { DefenderTraffic } from '../../bench/generate.js';
-import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
+import { ndjsonFormat } from '../../shared/sinks/webhook/ndjson.js';
 
 test('the ceiling reads every record and encodes all of its bytes, whatever the batch limits', () => {
   const traffic = new DefenderTraffic({ seed: 5, devices: 50 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
 import { sampleSettings } from '../../cli/settingsSample.js';
 import { hostSettings, settings } from '../../shared/config/settings.js';
-import { FORMAT_BYTE_LIMITS } from '../../shared/config/siem.js';
+import { ndjsonWebhook } from '../../shared/sinks/webhook/sink.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const minimal = { SIEM_URL: 'https://siem.example.com/in', SIEM_SECRET: 'token-123' };
@@ -157,7 +157,7 @@ test('local.settings.sample.json loads as it stands, for the functions app and t
   assert.equal(config.deviceDirectory.refresh, undefined, 'no directory refresh');
   assert.equal(config.telemetry, undefined, 'no telemetry');
   assert.deepEqual([config.tenants.allowed, config.categories.include, config.categories.exclude], [[], [], []], 'no filters');
-  assert.equal(config.siem.maxBatchBytes, FORMAT_BYTE_LIMITS.ndjson.default, "the format's own limit");
+  assert.equal(config.siem.maxBatchBytes, ndjsonWebhook.maxBatchBytes.default, "the format's own limit");
 });
 
 test('local.settings.sample.json lists the required settings first, marked Required, and gives examples of the rest in their descriptions', () => {

@@ -10,7 +10,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import { startDeliveries, type DeliveriesContext } from '../../shared/deliver/deliverBatches.js';
 import type { AttemptEvent } from '../../shared/types/outcome.js';
 import type { Batch } from '../../shared/types/records.js';
-import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
+import { ndjsonFormat } from '../../shared/sinks/webhook/ndjson.js';
 import type { Sink } from '../../shared/types/sink.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { ndjsonLines, startServer, type Reply, type Script } from '../support/httpServer.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { withMachineGroup } from '../../shared/enrich/enrich.js';
 import type { ForwardRecord } from '../../shared/types/records.js';
 import { jsonArrayFormat } from '../../shared/sinks/jsonArray.js';
-import { ndjsonFormat } from '../../shared/sinks/ndjson.js';
+import { ndjsonFormat } from '../../shared/sinks/webhook/ndjson.js';
 import { recordBody } from '../../shared/sinks/recordBody.js';
 
 function record(text: string): ForwardRecord {

@@ -11,6 +11,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import type { AttemptEvent } from '../../shared/types/outcome.js';
 import { forward } from '../../shared/pipeline/forward.js';
 import { type Pipeline } from '../../shared/pipeline/pipeline.js';
+import type { SinkDefinition } from '../../shared/sinks/definition.js';
 import { type ForwardSummary } from '../../shared/types/summary.js';
 
 export interface TestForwarder {
@@ -25,11 +26,13 @@ export interface TestForwarder {
 /** Fast retries, so tests that exercise them finish quickly. */
 const TEST_DEFAULTS = { SIEM_RETRY_INITIAL_MS: '1', SIEM_RETRY_MAX_MS: '20', SIEM_RETRY_SECONDS: '30' };
 
-export function startForwarder(env: Record<string, string>, vault?: { readonly ca: string }): TestForwarder {
+/** `sinks`: the protocols, when a test brings one the registry does not have. */
+export function startForwarder(env: Record<string, string>, vault?: { readonly ca: string }, sinks?: readonly SinkDefinition[]): TestForwarder {
   const deadLetterDir = mkdtempSync(join(tmpdir(), 'dsf-dead-'));
-  const config = loadConfig({ ...TEST_DEFAULTS, DEAD_LETTER_DIR: deadLetterDir, ...env }, { functionsApp: false });
+  const config = loadConfig({ ...TEST_DEFAULTS, DEAD_LETTER_DIR: deadLetterDir, ...env }, { functionsApp: false, sinks });
   const { pipeline, close } = createPipeline(config, {
     deadLetters: 'folder',
+    sinks,
     credential: () => new ManagedIdentityCredential(),
     ...(vault ? { keyVaultClientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true } } : {}),
   });

@@ -1,4 +1,10 @@
-/** Which probe a destination gets: its protocol's, or for a generic endpoint, a GET that proves it answers. */
+/**
+ * Which probe a destination gets: its protocol's, or for a generic endpoint (and a protocol without a probe of its
+ * own), a GET that proves it answers.
+ */
+import { elasticBulk } from '../../../shared/sinks/elastic/sink.js';
+import { sentinel } from '../../../shared/sinks/sentinel/sink.js';
+import { splunkHec } from '../../../shared/sinks/splunkHec/sink.js';
 import { probeElastic } from './elastic.js';
 import { answered, bareGet, note, ok, send, type DestinationFindings, type ProbeTarget } from './probe.js';
 import { probeSentinel } from './sentinel.js';
@@ -6,14 +12,13 @@ import { probeSplunkHec } from './splunkHec.js';
 
 export function probeDestination(target: ProbeTarget): Promise<DestinationFindings> {
   switch (target.siem.format) {
-    case 'splunk-hec':
+    case splunkHec.format:
       return probeSplunkHec(target);
-    case 'elastic-bulk':
+    case elasticBulk.format:
       return probeElastic(target);
-    case 'sentinel':
+    case sentinel.format:
       return probeSentinel(target);
-    case 'ndjson':
-    case 'json':
+    default:
       return probeEndpoint(target);
   }
 }

@@ -6,10 +6,11 @@
  */
 import type { SiemResponse } from '../../../shared/types/outcome.js';
 import { answered, excerpt, failed, jsonObject, note, ok, send, withCredential, type DestinationFindings, type Finding, type ProbeTarget } from './probe.js';
-import { streamUrl } from '../../../shared/sinks/sentinel/sink.js';
+import { protocolOf } from '../../../shared/sinks/definition.js';
+import { sentinel, streamUrl } from '../../../shared/sinks/sentinel/sink.js';
 
 export async function probeSentinel(target: ProbeTarget): Promise<DestinationFindings> {
-  const dcr = target.siem.sentinel?.dcrImmutableId ?? '';
+  const dcr = protocolOf(sentinel, target.siem)?.dcrImmutableId ?? '';
   const url = streamUrl(target.route, dcr);
   const request = await withCredential(target, { method: 'POST', url, body: '[]' });
   const answer = await send(target, request);

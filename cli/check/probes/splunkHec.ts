@@ -8,6 +8,8 @@ import { answered, bareGet, excerpt, failed, note, ok, send, shown, withCredenti
 import type { SiemRequest } from '../../../shared/types/sink.js';
 import { CHANNEL_HEADER, newChannel } from '../../../shared/sinks/splunkHec/ack.js';
 import { readHecAnswer } from '../../../shared/sinks/splunkHec/classify.js';
+import { protocolOf } from '../../../shared/sinks/definition.js';
+import { splunkHec } from '../../../shared/sinks/splunkHec/sink.js';
 
 const HEALTHY = 17;
 const NO_DATA = 5;
@@ -17,7 +19,7 @@ export async function probeSplunkHec(target: ProbeTarget): Promise<DestinationFi
   const healthRequest = bareGet(target, healthUrl(url));
   const health = await send(target, healthRequest);
   if ('unreachable' in health) return health.unreachable;
-  const headers = target.siem.splunk.ack ? { [CHANNEL_HEADER]: newChannel() } : undefined;
+  const headers = protocolOf(splunkHec, target.siem)?.ack ? { [CHANNEL_HEADER]: newChannel() } : undefined;
   const token = await send(target, await withCredential(target, { method: 'POST', url, ...(headers ? { headers } : {}) }));
   if ('unreachable' in token) return token.unreachable;
   return { endpoint: healthFinding(healthRequest, health.response), credential: tokenFinding(target, token.response) };

@@ -1,5 +1,5 @@
-import type { Format } from '../types/format.js';
-import { recordBody } from './recordBody.js';
+import type { Format } from '../../types/format.js';
+import { recordBody } from '../recordBody.js';
 
 // Every record ends its line, the last one too.
 const SHAPE = { open: '', between: '\n', close: '\n' };
