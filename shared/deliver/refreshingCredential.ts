@@ -1,7 +1,8 @@
 /**
  * The credential of each try: the secret, from the provider's cache, handed to the request. When the SIEM refuses
  * it (401, 403) it is read again, once for the part, and the part asks to be sent again at once; refused again,
- * the refusal is the answer, and the records wait for a later invocation.
+ * the refusal is the answer, and the records wait for a later invocation. Past the deadline it is not read again:
+ * a read then would add its own time to the request's after the deadline, beyond what the invocation keeps.
  */
 import type { SecretProvider } from '../secrets/secretProvider.js';
 import type { ForwardRecord } from '../types/records.js';
@@ -10,7 +11,11 @@ import type { SendWithSecret } from './request.js';
 import type { Tried, Unsent } from './sent.js';
 
 /** Holds whether the secret was read again: compose one per part. */
-export function refreshingCredential(send: SendWithSecret, secrets: SecretProvider): (records: readonly ForwardRecord[]) => Promise<Tried> {
+export function refreshingCredential(
+  send: SendWithSecret,
+  secrets: SecretProvider,
+  pastDeadline: () => boolean = () => false,
+): (records: readonly ForwardRecord[]) => Promise<Tried> {
   let refreshed = false;
   return async (records) => {
     let secret: SecretValue | undefined;
@@ -20,7 +25,7 @@ export function refreshingCredential(send: SendWithSecret, secrets: SecretProvid
       return unavailable(error);
     }
     const answer = await send(records, secret);
-    if (answer.kind !== 'unauthorized' || refreshed) return answer;
+    if (answer.kind !== 'unauthorized' || refreshed || pastDeadline()) return answer;
     refreshed = true;
     try {
       await secrets.refresh(secret);

@@ -37,7 +37,7 @@ export async function sendBatch(category: string, records: readonly ForwardRecor
   const policy = { ...REAL_TIME, now, backoff: context.backoff, deadline: context.deadline, signal: context.signal };
   // Composed for each part: a half has tries and a credential refresh of its own, as the whole batch had.
   const sendPart = (part: readonly ForwardRecord[]) => {
-    const tryPart = answeredItemByItem(refreshingCredential(request, context.secrets), ledger);
+    const tryPart = answeredItemByItem(refreshingCredential(request, context.secrets, () => now() >= context.deadline), ledger);
     return retrying(tryPart, policy)(part);
   };
   for await (const retried of bisect(records, sendPart)) settle(retried, ledger);

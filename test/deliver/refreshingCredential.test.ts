@@ -88,3 +88,11 @@ test('answers other than a refused credential pass as they came', async () => {
   const part = refreshingCredential(request(...answers), vault('right'));
   for (const answer of answers) assert.deepEqual(await part(forwardRecords(1)), answer);
 });
+
+test('a refusal that comes back after the deadline is the answer: the secret is not read again then', async () => {
+  const secrets = vault('stale', 'fresh');
+  const send = request(refused);
+  const part = refreshingCredential(send, secrets, () => true);
+  assert.deepEqual(await part(forwardRecords(1)), refused);
+  assert.equal(secrets.reads(), 1);
+});

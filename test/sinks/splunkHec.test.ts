@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AcknowledgementTimeoutError, newChannel, withIndexerAcknowledgement } from '../../shared/sinks/splunkHec/ack.js';
 import { epochSeconds } from '../../shared/sinks/splunkHec/epochTime.js';
+import type { Post } from '../../shared/types/sink.js';
 import { conserved, startForwarder, withForwarder, type TestForwarder } from '../support/forwarder.js';
 import { startServer } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
@@ -145,4 +147,24 @@ test('gzip bodies are accepted and smaller on the wire', async () => {
     assert.ok(request!.wireBytes < Buffer.byteLength(request!.body));
     assert.deepEqual(hec.events.map((event) => event.eventText), records);
   });
+});
+
+test('an acknowledgement poll that never answers ends at the acknowledgement timeout', { timeout: 10_000 }, async () => {
+  const hec = await startServer((request) =>
+    request.path.startsWith('/services/collector/ack') ? undefined : { status: 200, body: { text: 'Success', code: 0, ackId: 7 } },
+  );
+  const post: Post = async (request, signal) => {
+    const answer = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, ...(signal ? { signal } : {}) });
+    return { status: answer.status, headers: {}, body: await answer.text() };
+  };
+  try {
+    const sent = withIndexerAcknowledgement(post, 300)({
+      url: `${hec.url}/services/collector/event`,
+      headers: { 'x-splunk-request-channel': newChannel() },
+      body: Buffer.from('{"event":{}}'),
+    });
+    await assert.rejects(sent, AcknowledgementTimeoutError);
+  } finally {
+    await hec.close();
+  }
 });

@@ -35,7 +35,14 @@ export function withIndexerAcknowledgement(post: Post, timeoutMs: number, now: (
     if (typeof ackId !== 'number') return response;
     const giveUpAt = now() + timeoutMs;
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, MAX_POLL_MS)) {
-      if (await isIndexed(post, request, ackId, signal)) return response;
+      // A poll ends at the give-up time too, so the wait for acknowledgement never outlasts its setting.
+      const pollTimeout = AbortSignal.timeout(Math.max(1, giveUpAt - now()));
+      try {
+        if (await isIndexed(post, request, ackId, signal ? AbortSignal.any([signal, pollTimeout]) : pollTimeout)) return response;
+      } catch (error) {
+        if (pollTimeout.aborted && !signal?.aborted) throw new AcknowledgementTimeoutError(ackId, timeoutMs);
+        throw error;
+      }
       if (now() + wait >= giveUpAt) throw new AcknowledgementTimeoutError(ackId, timeoutMs);
       await sleep(wait, undefined, { signal });
     }
