@@ -63,7 +63,7 @@ interface InvocationSummary {
 async function measure(spec: MeasureSpec): Promise<Measurement> {
   if (spec.cores !== undefined) pinToCores(spec.cores);
   const pool = generateBodies(spec);
-  const poolBytes = pool.map((body) => Buffer.byteLength(body));
+  const poolBytes = pool.map((body) => body.length);
   const pick = (invocation: number) => Array.from({ length: spec.messagesPerInvocation }, (_, i) => (invocation * 17 + i) % pool.length);
   const bodiesFor = (invocation: number) => pick(invocation).map((i) => pool[i]!);
 
@@ -108,20 +108,21 @@ async function measure(spec: MeasureSpec): Promise<Measurement> {
 }
 
 /**
- * One invocation's worth of bodies plus a few, rotated, so invocations differ without holding them all. The
- * generator (its devices and column values, some 14 MB) is left behind here: the process measured holds the
- * input, as the host does, and not what made it.
+ * One invocation's worth of bodies plus a few, rotated, so invocations differ without holding them all. Each is a
+ * Buffer, as @azure/functions hands the trigger's messages over with dataType 'binary' (one Buffer.from per
+ * message of collectionBytes). The generator (its devices and column values, some 14 MB) is left behind here:
+ * the process measured holds the input, as the host does, and not what made it.
  */
-function generateBodies(spec: MeasureSpec): string[] {
+function generateBodies(spec: MeasureSpec): Buffer[] {
   const traffic = new DefenderTraffic({ seed: spec.seed });
   const random = seeded(spec.seed);
   const poolSize = spec.messagesPerInvocation + (spec.warmup + spec.invocations > 1 ? 17 : 0);
   const { min, max } = spec.messageBytes;
-  return Array.from({ length: poolSize }, () => traffic.message(min + Math.floor(random() * (max - min + 1))));
+  return Array.from({ length: poolSize }, () => Buffer.from(traffic.message(min + Math.floor(random() * (max - min + 1)))));
 }
 
 interface Runner {
-  invoke(bodies: readonly string[], invocation: number): Promise<{ records: number; outputBytes?: number }>;
+  invoke(bodies: readonly Buffer[], invocation: number): Promise<{ records: number; outputBytes?: number }>;
   close(): Promise<void>;
 }
 

@@ -39,7 +39,11 @@ export function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
       failedAt: new Date().toISOString(),
       source: summarizeSources([first.source]),
     },
-    ...(first.reason === 'invalid-json' ? { records: [], rawBody: first.raw } : { records: group.map((reject) => reject.raw) }),
+    ...(first.reason !== 'invalid-json'
+      ? { records: group.map((reject) => reject.raw) }
+      : first.rawEncoding === 'base64'
+        ? { records: [], rawBodyBase64: first.raw }
+        : { records: [], rawBody: first.raw }),
   };
 }
 

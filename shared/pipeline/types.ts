@@ -72,6 +72,8 @@ export interface RejectedInput {
   readonly detail: string;
   /** The raw text: a whole body when it could not be split, else the one record. */
   readonly raw: string;
+  /** raw is the body's bytes in base64: they are not UTF-8, so no text holds them as received. */
+  readonly rawEncoding?: 'base64';
   /** The element's position in its body's records; absent when the whole body was rejected. */
   readonly index?: number;
   readonly category?: string;

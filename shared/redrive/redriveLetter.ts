@@ -23,7 +23,7 @@ export type LetterOutcome =
 export async function redriveLetter(pipeline: Pipeline, held: HeldLetter, deadline: number): Promise<LetterOutcome> {
   const meta = readDeadLetterMeta(held.content);
   if (!meta) return { kind: 'unredrivable', why: 'not a dead letter' };
-  if (meta.rawBody !== undefined) return { kind: 'unredrivable', why: 'the body was not valid JSON; only a person can repair it' };
+  if (meta.rawBody !== undefined || meta.rawBodyBase64 !== undefined) return { kind: 'unredrivable', why: 'the body was not valid JSON; only a person can repair it' };
 
   const unpacked: Unpacked = { records: [], rejected: [] };
   unpackMessage(

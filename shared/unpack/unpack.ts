@@ -4,7 +4,7 @@
  * element that cannot be forwarded is rejected alone, as received, and the others flow.
  */
 import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../pipeline/types.js';
-import { bodyText } from './body.js';
+import { readBody } from './body.js';
 import { JsonScanner, JsonSyntaxError } from './jsonScanner.js';
 import { matchRecord } from './matchRecord.js';
 import { RepeatedValues, scanRecord } from './scanRecord.js';
@@ -28,14 +28,19 @@ export function unpackMessages(messages: Iterable<EventMessage>, options: Unpack
 
 /** `repeated` shares values that recur across the messages of one invocation (see RepeatedValues). */
 export function unpackMessage(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated = new RepeatedValues()): void {
-  const text = bodyText(message.body);
   const { source } = message;
+  const body = readBody(message.body);
+  if ('notUtf8' in body) {
+    into.rejected.push({ reason: 'invalid-json', detail: 'not valid UTF-8', raw: body.notUtf8.toString('base64'), rawEncoding: 'base64', source });
+    return;
+  }
+  const { text } = body;
   let records: ForwardRecord[] = [];
   const rejected: RejectedInput[] = [];
   let carriedIds: readonly string[] | undefined;
   try {
     const scanner = new JsonScanner(text);
-    const elementOptions = { ...options, repeated };
+    const elementOptions = { ...options, repeated, ascii: body.ascii };
     carriedIds = forEachRecordElement(scanner, (start, index) => {
       const outcome = readElement(scanner, start, index, source, elementOptions);
       if ('reason' in outcome) rejected.push(outcome);
@@ -111,7 +116,7 @@ function readElement(
   start: number,
   index: number,
   source: MessageSource,
-  options: UnpackOptions & { repeated: RepeatedValues },
+  options: UnpackOptions & { repeated: RepeatedValues; ascii: boolean },
 ): ForwardRecord | RejectedInput {
   if (scanner.peek() !== 0x7b) {
     const raw = scanner.text.slice(start, scanner.skipValue());
@@ -131,7 +136,7 @@ function readElement(
   if (typeof category !== 'string' || category === '') {
     return { reason: 'missing-category', detail: `record ${index} has no category`, raw: received, index, source };
   }
-  const bytes = Buffer.byteLength(text);
+  const bytes = options.ascii ? text.length : Buffer.byteLength(text);
   if (bytes > options.maxRecordBytes) {
     const detail = `record ${index} is ${bytes} bytes; the most one request can carry is ${options.maxRecordBytes}`;
     return { reason: 'oversize-record', detail, raw: received, index, category, source };

@@ -19,6 +19,27 @@ test('a body as a string, a Buffer or a bare array gives the same records, byte 
   }
 });
 
+test('bytes are read as the text they encode: ASCII, Latin-1 and wider characters, with or without a byte-order mark', () => {
+  const texts = [
+    body([deviceInfo('d1', 'Servers'), deviceEvent('d1', 'null')]),
+    body([deviceInfo('d1', 'Équipe à Zürich'), deviceEvent('d1', 'null')]),
+    body([deviceInfo('d1', '東京 ✓ 😀'), deviceEvent('d1', 'Ñ'), deviceInfo('d2', 'plain')]),
+  ];
+  for (const text of texts) {
+    const expected = unpackOne(text).records.map((record) => [record.text, record.bytes, record.device?.machineGroup]);
+    assert.deepEqual(expected.map(([text, bytes]) => Buffer.byteLength(text as string) === bytes), expected.map(() => true));
+    const bytes = Buffer.from(text);
+    // A view into a larger buffer, as a Uint8Array and not a Buffer.
+    const framed = Buffer.concat([Buffer.from('xx'), bytes, Buffer.from('yy')]);
+    const view = new Uint8Array(framed.buffer, framed.byteOffset + 2, bytes.length);
+    for (const payload of [bytes, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]), view]) {
+      const unpacked = unpackOne(payload);
+      assert.deepEqual(unpacked.rejected, []);
+      assert.deepEqual(unpacked.records.map((record) => [record.text, record.bytes, record.device?.machineGroup]), expected);
+    }
+  }
+});
+
 test('an already-parsed body (the host parsed it) still unpacks', () => {
   const unpacked = unpackOne({ records: [{ category: 'AdvancedHunting-DeviceInfo', properties: { DeviceId: 'x' } }] });
   assert.equal(unpacked.records.length, 1);
