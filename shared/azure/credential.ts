@@ -1,4 +1,4 @@
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 
 let shared: TokenCredential | undefined;
 
@@ -7,6 +7,15 @@ let shared: TokenCredential | undefined;
  * one), a developer's Azure CLI login locally. Created once, because it caches tokens.
  */
 export function azureCredential(): TokenCredential {
-  shared ??= new DefaultAzureCredential();
+  shared ??= credentialOnFirstUse(async () => new (await import('@azure/identity')).DefaultAzureCredential());
   return shared;
+}
+
+/**
+ * A credential made when a token is first asked of it. @azure/identity takes longer to load than anything else
+ * the app does at start (a quarter of a second or more), and a command-line run with no Azure setting never needs it.
+ */
+export function credentialOnFirstUse(make: () => Promise<TokenCredential>): TokenCredential {
+  let made: Promise<TokenCredential> | undefined;
+  return { getToken: async (scopes, options) => (await (made ??= make())).getToken(scopes, options) };
 }

@@ -2,7 +2,7 @@
  * Dead letters as blobs: one blob per failed batch, named to sort by time. Redrive claims a letter with a blob
  * lease, so several instances can redrive at once without sending a letter twice.
  */
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import type { StorageConnection } from '../azure/storageConnection.js';
 import { deadLetterName, encodeDeadLetter, readDeadLetterMeta, type DeadLetter, type DeadLetterMeta } from './entry.js';
@@ -11,22 +11,24 @@ import type { DeadLetterStore, HeldLetter } from './store.js';
 const LEASE_SECONDS = 60;
 
 export class BlobDeadLetterStore implements DeadLetterStore {
-  readonly #container: ContainerClient;
+  readonly #connection: StorageConnection;
+  readonly #containerName: string;
+  readonly #credential: () => TokenCredential;
+  #client: Promise<ContainerClient> | undefined;
   #ready: Promise<unknown> | undefined;
 
   constructor(connection: StorageConnection, containerName: string, credential: () => TokenCredential) {
-    const service =
-      connection.kind === 'identity'
-        ? new BlobServiceClient(connection.serviceUri, credential())
-        : BlobServiceClient.fromConnectionString(connection.value.reveal());
-    this.#container = service.getContainerClient(containerName);
+    this.#connection = connection;
+    this.#containerName = containerName;
+    this.#credential = credential;
   }
 
   async write(letter: DeadLetter): Promise<string> {
     const name = deadLetterName(letter);
     const content = encodeDeadLetter(letter);
+    const container = await this.#container();
     const upload = () =>
-      this.#container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
+      container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
         blobHTTPHeaders: { blobContentType: 'application/json' },
         metadata: metadataOf(letter.meta),
       });
@@ -46,11 +48,11 @@ export class BlobDeadLetterStore implements DeadLetterStore {
 
   async *list(): AsyncIterable<string> {
     await this.#ensureContainer();
-    for await (const blob of this.#container.listBlobsFlat()) yield blob.name;
+    for await (const blob of (await this.#container()).listBlobsFlat()) yield blob.name;
   }
 
   async claim(name: string, work: (letter: HeldLetter) => Promise<void>): Promise<boolean> {
-    const blob = this.#container.getBlockBlobClient(name);
+    const blob = (await this.#container()).getBlockBlobClient(name);
     const leases = blob.getBlobLeaseClient();
     try {
       await leases.acquireLease(LEASE_SECONDS);
@@ -88,8 +90,21 @@ export class BlobDeadLetterStore implements DeadLetterStore {
     }
   }
 
+  /** The SDK is loaded on first use, as every Azure SDK is (see credentialOnFirstUse). */
+  #container(): Promise<ContainerClient> {
+    this.#client ??= import('@azure/storage-blob').then(({ BlobServiceClient }) => {
+      const connection = this.#connection;
+      const service =
+        connection.kind === 'identity'
+          ? new BlobServiceClient(connection.serviceUri, this.#credential())
+          : BlobServiceClient.fromConnectionString(connection.value.reveal());
+      return service.getContainerClient(this.#containerName);
+    });
+    return this.#client;
+  }
+
   #ensureContainer(): Promise<unknown> {
-    this.#ready ??= this.#container.createIfNotExists().catch((error: unknown) => {
+    this.#ready ??= this.#container().then((container) => container.createIfNotExists()).catch((error: unknown) => {
       this.#ready = undefined;
       throw error;
     });
