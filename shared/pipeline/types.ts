@@ -47,6 +47,11 @@ export interface ForwardRecord {
    * only while `of` is still the record's text (anything that rewrites the text leaves them behind).
    */
   readonly pieces?: { readonly of: string; readonly parts: readonly string[] };
+  /**
+   * The record's UTF-8 as it arrived (a view into its message's bytes), while `of` is still its text: a body copies
+   * these bytes rather than encode the text again. Absent when the message came as a string.
+   */
+  readonly utf8?: { readonly of: string; readonly bytes: Buffer } | undefined;
   /** The text as it arrived, before enrichment: what the record's id is made from (see idOf). */
   readonly received: string;
   /** The id a dead letter carried for this record, which it keeps whatever enrichment did since. */

@@ -8,6 +8,7 @@ import { readBody } from './body.js';
 import { JsonScanner, JsonSyntaxError } from './jsonScanner.js';
 import { matchRecord } from './matchRecord.js';
 import { RepeatedValues, scanRecord } from './scanRecord.js';
+import { Utf8Cursor } from './utf8Cursor.js';
 
 export interface UnpackOptions {
   /** A record larger than this can never fit in a request, so it is rejected here. */
@@ -40,7 +41,8 @@ export function unpackMessage(message: EventMessage, options: UnpackOptions, int
   let carriedIds: readonly string[] | undefined;
   try {
     const scanner = new JsonScanner(text);
-    const elementOptions = { ...options, repeated, ascii: body.ascii };
+    const cursor = body.bytes ? new Utf8Cursor(text, body.bytes, body.ascii) : undefined;
+    const elementOptions = { ...options, repeated, cursor };
     carriedIds = forEachRecordElement(scanner, (start, index) => {
       const outcome = readElement(scanner, start, index, source, elementOptions);
       if ('reason' in outcome) rejected.push(outcome);
@@ -116,7 +118,7 @@ function readElement(
   start: number,
   index: number,
   source: MessageSource,
-  options: UnpackOptions & { repeated: RepeatedValues; ascii: boolean },
+  options: UnpackOptions & { repeated: RepeatedValues; cursor: Utf8Cursor | undefined },
 ): ForwardRecord | RejectedInput {
   if (scanner.peek() !== 0x7b) {
     const raw = scanner.text.slice(start, scanner.skipValue());
@@ -125,6 +127,7 @@ function readElement(
   const matched = matchRecord(scanner, options.repeated);
   let fields = matched ?? scanRecord(scanner, options.repeated);
   const received = scanner.text.slice(start, scanner.pos);
+  const utf8 = options.cursor?.take(start, scanner.pos);
   let text = received;
   // The patterns take no line break, so only a record the cursor read can be pretty-printed. One record must be
   // one line for line-based formats: the whitespace goes.
@@ -136,7 +139,7 @@ function readElement(
   if (typeof category !== 'string' || category === '') {
     return { reason: 'missing-category', detail: `record ${index} has no category`, raw: received, index, source };
   }
-  const bytes = options.ascii ? text.length : Buffer.byteLength(text);
+  const bytes = utf8 && text === received ? utf8.length : Buffer.byteLength(text);
   if (bytes > options.maxRecordBytes) {
     const detail = `record ${index} is ${bytes} bytes; the most one request can carry is ${options.maxRecordBytes}`;
     return { reason: 'oversize-record', detail, raw: received, index, category, source };
@@ -145,6 +148,8 @@ function readElement(
     text,
     bytes,
     received,
+    // Kept only while the text is as received; a body then copies these bytes instead of encoding the text.
+    utf8: utf8 && text === received ? { of: text, bytes: utf8 } : undefined,
     category,
     tenantId: fields.tenantId,
     time: fields.time,
