@@ -22,7 +22,8 @@ import { GZIP_LEVEL } from '../shared/deliver/compress.js';
 import { DefenderTraffic } from './generate.js';
 import { coreCount } from './cores.js';
 import type { Measurement, MeasureSpec } from './measure.js';
-import type { ReceiverMessage, ReceiverStats } from './receiver.js';
+import type { ReceiverStats } from './receiver.js';
+import { startReceiver, type Receiver } from './receiverProcess.js';
 import { median, percentile, spread } from './stats.js';
 import { checkTargets, type TargetCheck } from './targets.js';
 
@@ -79,7 +80,7 @@ const PROFILE_DIR = new URL('../../bench/results/profiles/', import.meta.url).pa
 const runStamp = new Date().toISOString().replace(/[:.]/g, '-');
 
 async function main(): Promise<void> {
-  const receiver = await startReceiver();
+  const receiver = await startReceiver(siemLatencyMs);
   const samples = new Map<string, Sample[]>(configurations.map((configuration) => [configuration.name, []]));
   const memory: Record<string, Sample[]> = {};
   try {
@@ -300,30 +301,6 @@ async function measureWith(receiver: Receiver, spec: MeasureSpec): Promise<Sampl
   });
   const after = await receiver.stats();
   return { ...measurement, wireBytes: measurement.outputBytes ?? after.bytes - (before?.bytes ?? 0) };
-}
-
-interface Receiver {
-  readonly url: string;
-  stats(): Promise<ReceiverStats>;
-  stop(): void;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const child = fork(new URL('./receiver.js', import.meta.url), [String(siemLatencyMs)]);
-  const next = () => new Promise<ReceiverMessage>((resolve) => child.once('message', (message) => resolve(message as ReceiverMessage)));
-  const started = await next();
-  if (!('url' in started)) throw new Error('the receiver did not start');
-  return {
-    url: started.url,
-    async stats() {
-      const answer = next();
-      child.send('stats');
-      const message = await answer;
-      if (!('stats' in message)) throw new Error('the receiver did not answer');
-      return message.stats;
-    },
-    stop: () => child.send('stop'),
-  };
 }
 
 function writeResults(results: object): string {

@@ -4,7 +4,7 @@
  * a connection string (BACKFILL_STORAGE) is for Azurite and local development only.
  */
 import type { TokenCredential } from '@azure/identity';
-import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import type { Readable } from 'node:stream';
 import { isSecureUrl } from '../../shared/config/secureUrl.js';
 import { quoted } from '../../shared/config/quoted.js';
@@ -30,7 +30,7 @@ const DOWNLOAD_RETRIES = 5;
 export async function listBlobFiles(input: BlobInput, access: BlobAccess): Promise<SourceFile[]> {
   const url = containerUrl(input.url);
   const base = `${url.origin}${url.pathname}`;
-  const container = containerClient(url, access);
+  const container = await containerClient(url, access);
   const files: SourceFile[] = [];
   for await (const blob of container.listBlobsFlat(input.prefix ? { prefix: input.prefix } : {})) {
     const facts = readName(blob.name);
@@ -67,7 +67,9 @@ function containerUrl(text: string): URL {
   return url;
 }
 
-function containerClient(url: URL, access: BlobAccess): ContainerClient {
+/** The SDK is loaded here, when a container is asked for, as every Azure SDK is (see credentialOnFirstUse). */
+async function containerClient(url: URL, access: BlobAccess): Promise<ContainerClient> {
+  const { BlobServiceClient, ContainerClient } = await import('@azure/storage-blob');
   if (url.searchParams.has('sig')) return new ContainerClient(url.href);
   const name = decodeURIComponent(url.pathname.split('/').pop()!);
   if (access.connectionString) return BlobServiceClient.fromConnectionString(access.connectionString.reveal()).getContainerClient(name);

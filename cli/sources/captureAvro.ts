@@ -4,7 +4,7 @@
  * in the hub, and go with it into any dead letter.
  */
 import { pipeline, type Readable } from 'node:stream';
-import avsc from 'avsc';
+import type avsc from 'avsc';
 import type { EventMessage, MessageSource } from '../../shared/types/records.js';
 
 /** The fields of Capture's EventData schema this reader uses. */
@@ -16,6 +16,8 @@ interface CapturedEvent {
 }
 
 export async function* readCapture(input: Readable, source: MessageSource): AsyncGenerator<EventMessage> {
+  // Loaded when a Capture file is read: only then is it needed.
+  const { default: avsc } = await import('avsc');
   const decoder = new avsc.streams.BlockDecoder();
   // Errors of either side surface in the iteration below; an early return destroys both.
   pipeline(input, decoder, () => undefined);

@@ -2,12 +2,14 @@
  * Files the Streaming API writes to a storage account (PT1H.json): one record a line, LF or CRLF. Lines are
  * wrapped into Event Hub-shaped bodies by concatenating their text ({"records":[line,line,...]}), so every record
  * reaches the pipeline byte for byte, exactly as if it had come through the hub. A line that is not one JSON value
- * becomes a body of its own, so unpack dead-letters that line alone and its neighbours flow.
+ * (or not UTF-8, which no text can hold as received) becomes a body of its own, so unpack dead-letters that line
+ * alone and its neighbours flow.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import type { EventMessage, MessageSource } from '../../shared/types/records.js';
 import { JsonScanner, JsonSyntaxError } from '../../shared/unpack/jsonScanner.js';
+import { readLines } from './lines.js';
 
 /**
  * Lines per body, by size. A replay chunk of 100 such bodies is ~13 MB of text (~20,000 typical records): it
@@ -18,28 +20,25 @@ export const EXPORT_BODY_BYTES = 128 * 1024;
 
 export async function* readStorageExport(input: Readable, source: MessageSource): AsyncGenerator<EventMessage> {
   let records: string[] = [];
-  let bytes = 0;
+  let size = 0;
   let firstLine = 0;
   const wrap = (): EventMessage => {
     const message = { body: `{"records":[${records.join(',')}]}`, source: { ...source, line: firstLine } };
     records = [];
-    bytes = 0;
+    size = 0;
     return message;
   };
-  let line = 0;
-  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
-    line++;
-    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (text.trim() === '') continue;
-    if (!isOneJsonValue(text)) {
+  for await (const line of readLines(input)) {
+    const text = isUtf8(line.bytes) ? line.bytes.toString('utf8') : undefined;
+    if (text === undefined || !isOneJsonValue(text)) {
       if (records.length > 0) yield wrap();
-      yield { body: text, source: { ...source, line } };
+      yield { body: text ?? line.bytes, source: { ...source, line: line.number } };
       continue;
     }
-    if (records.length > 0 && bytes + text.length > EXPORT_BODY_BYTES) yield wrap();
-    if (records.length === 0) firstLine = line;
+    if (records.length > 0 && size + text.length > EXPORT_BODY_BYTES) yield wrap();
+    if (records.length === 0) firstLine = line.number;
     records.push(text);
-    bytes += text.length + 1;
+    size += text.length + 1;
   }
   if (records.length > 0) yield wrap();
 }

@@ -1,4 +1,4 @@
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 
 let shared: TokenCredential | undefined;
 
@@ -13,10 +13,19 @@ let shared: TokenCredential | undefined;
  */
 export function azureCredential(): TokenCredential {
   const { IDENTITY_ENDPOINT, MSI_ENDPOINT, AZURE_CLIENT_ID } = process.env;
-  shared ??= IDENTITY_ENDPOINT || MSI_ENDPOINT ? managedIdentity(AZURE_CLIENT_ID) : new DefaultAzureCredential();
+  shared ??= credentialOnFirstUse(async () => {
+    const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
+    if (!IDENTITY_ENDPOINT && !MSI_ENDPOINT) return new DefaultAzureCredential();
+    return AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
+  });
   return shared;
 }
 
-function managedIdentity(clientId: string | undefined): TokenCredential {
-  return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+/**
+ * A credential made when a token is first asked of it. @azure/identity takes longer to load than anything else
+ * the app does at start (a quarter of a second or more), and a command-line run with no Azure setting never needs it.
+ */
+export function credentialOnFirstUse(make: () => Promise<TokenCredential>): TokenCredential {
+  let made: Promise<TokenCredential> | undefined;
+  return { getToken: async (scopes, options) => (await (made ??= make())).getToken(scopes, options) };
 }

@@ -3,7 +3,7 @@
  * lease, so several instances can redrive at once without sending a letter twice. Every call to Storage has a
  * time limit: a store that takes the connection and never answers fails the invocation in time to be retried.
  */
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import type { StorageConnection } from '../azure/storageConnection.js';
 import { withTimeout } from '../timeout/withTimeout.js';
@@ -26,17 +26,22 @@ export interface BlobStoreOptions {
 }
 
 export class BlobDeadLetterStore implements DeadLetterStore {
-  readonly #container: ContainerClient;
+  readonly #container: () => Promise<ContainerClient>;
   readonly #timeoutMs: number;
   #ready: Promise<unknown> | undefined;
 
   constructor(connection: StorageConnection, containerName: string, credential: () => TokenCredential, options: BlobStoreOptions = {}) {
-    const clientOptions = { retryOptions: RETRY_OPTIONS };
-    const service =
-      connection.kind === 'identity'
-        ? new BlobServiceClient(connection.serviceUri, credential(), clientOptions)
-        : BlobServiceClient.fromConnectionString(connection.value.reveal(), clientOptions);
-    this.#container = service.getContainerClient(containerName);
+    // The SDK is loaded on first use, as every Azure SDK is (see credentialOnFirstUse).
+    let client: Promise<ContainerClient> | undefined;
+    this.#container = () =>
+      (client ??= import('@azure/storage-blob').then(({ BlobServiceClient }) => {
+        const clientOptions = { retryOptions: RETRY_OPTIONS };
+        const service =
+          connection.kind === 'identity'
+            ? new BlobServiceClient(connection.serviceUri, credential(), clientOptions)
+            : BlobServiceClient.fromConnectionString(connection.value.reveal(), clientOptions);
+        return service.getContainerClient(containerName);
+      }));
     this.#timeoutMs = options.timeoutMs ?? STORE_TIMEOUT_MS;
   }
 
@@ -44,8 +49,9 @@ export class BlobDeadLetterStore implements DeadLetterStore {
     const name = deadLetterName(letter);
     const content = encodeDeadLetter(letter);
     return this.#bounded(async (abortSignal) => {
+      const container = await this.#container();
       const upload = () =>
-        this.#container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
+        container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), {
           abortSignal,
           blobHTTPHeaders: { blobContentType: 'application/json' },
           metadata: metadataOf(letter.meta),
@@ -71,7 +77,7 @@ export class BlobDeadLetterStore implements DeadLetterStore {
     do {
       // One time limit per page: a store of many letters may take longer to list than any one call should.
       const page = await this.#bounded(async (abortSignal) => {
-        const pages = this.#container.listBlobsFlat({ abortSignal }).byPage({ maxPageSize: LIST_PAGE_SIZE, ...(continuationToken ? { continuationToken } : {}) });
+        const pages = (await this.#container()).listBlobsFlat({ abortSignal }).byPage({ maxPageSize: LIST_PAGE_SIZE, ...(continuationToken ? { continuationToken } : {}) });
         return (await pages.next()).value;
       });
       for (const blob of page?.segment.blobItems ?? []) yield blob.name;
@@ -80,7 +86,7 @@ export class BlobDeadLetterStore implements DeadLetterStore {
   }
 
   async claim(name: string, work: (letter: HeldLetter) => Promise<void>): Promise<boolean> {
-    const blob = this.#container.getBlockBlobClient(name);
+    const blob = (await this.#container()).getBlockBlobClient(name);
     const leases = blob.getBlobLeaseClient();
     try {
       await this.#bounded((abortSignal) => leases.acquireLease(LEASE_SECONDS, { abortSignal }));
@@ -126,7 +132,7 @@ export class BlobDeadLetterStore implements DeadLetterStore {
   }
 
   #ensureContainer(abortSignal: AbortSignal): Promise<unknown> {
-    this.#ready ??= this.#container.createIfNotExists({ abortSignal }).catch((error: unknown) => {
+    this.#ready ??= this.#container().then((container) => container.createIfNotExists({ abortSignal })).catch((error: unknown) => {
       this.#ready = undefined;
       throw error;
     });

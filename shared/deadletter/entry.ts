@@ -49,11 +49,17 @@ export interface DeadLetter {
   readonly records: readonly string[];
   /** A body that was not valid JSON, kept as received. */
   readonly rawBody?: string;
+  /** Such a body that was not even UTF-8: its bytes, in base64. */
+  readonly rawBodyBase64?: string;
 }
 
 /** The letter as stored: its metadata, then `records`, so the document is itself a message body. */
 export function encodeDeadLetter(letter: DeadLetter): string {
-  const meta = JSON.stringify({ ...letter.meta, ...(letter.rawBody === undefined ? {} : { rawBody: letter.rawBody }) });
+  const meta = JSON.stringify({
+    ...letter.meta,
+    ...(letter.rawBody === undefined ? {} : { rawBody: letter.rawBody }),
+    ...(letter.rawBodyBase64 === undefined ? {} : { rawBodyBase64: letter.rawBodyBase64 }),
+  });
   return `${meta.slice(0, -1)},"records":[${letter.records.join(',')}]}`;
 }
 
@@ -69,6 +75,7 @@ export function deadLetterName(letter: DeadLetter): string {
   hash.update(JSON.stringify([letter.meta.reason, letter.meta.source, letter.meta.positions ?? null]));
   for (const record of letter.records) hash.update(record);
   if (letter.rawBody !== undefined) hash.update(letter.rawBody);
+  if (letter.rawBodyBase64 !== undefined) hash.update(letter.rawBodyBase64);
   const day = stamp.slice(0, 10).replaceAll('-', '/');
   return `${day}/${stamp.replace(/[:.]/g, '')}-${categoryLabel(letter.meta.category)}-${letter.meta.reason}-${hash.digest('hex').slice(0, 16)}.json`;
 }
@@ -109,7 +116,7 @@ export function summarizeSources(sources: readonly MessageSource[]): DeadLetterS
 }
 
 /** The metadata of a stored letter, or undefined when the text is not a dead letter. */
-export function readDeadLetterMeta(content: string): (DeadLetterMeta & { readonly rawBody?: string }) | undefined {
+export function readDeadLetterMeta(content: string): (DeadLetterMeta & Pick<DeadLetter, 'rawBody' | 'rawBodyBase64'>) | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(content);

@@ -44,7 +44,11 @@ export function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
       source: summarizeSources([first.source]),
       ...(whole ? {} : { positions: positionRuns(group.map((reject) => ({ source: reject.source, index: reject.index ?? 0 }))) }),
     },
-    ...(asText ? { records: [], rawBody: first.raw } : { records: group.map((reject) => reject.raw) }),
+    ...(!asText
+      ? { records: group.map((reject) => reject.raw) }
+      : first.rawEncoding === 'base64'
+        ? { records: [], rawBodyBase64: first.raw }
+        : { records: [], rawBody: first.raw }),
   };
 }
 

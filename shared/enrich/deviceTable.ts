@@ -4,7 +4,7 @@
  * fails if its ETag changed), so a caller can re-read and decide again instead of overwriting a newer group.
  */
 import { createHash } from 'node:crypto';
-import { odata, RestError, TableClient, type TableEntity, type TableServiceClientOptions, type TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableEntity, TableServiceClientOptions, TransactionAction } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { StorageConnection } from '../azure/storageConnection.js';
 import type { DeviceEntry } from './deviceDirectory.js';
@@ -53,12 +53,21 @@ const REQUESTS_IN_FLIGHT = 16;
 export const MAX_DEVICE_ID_LENGTH = 256;
 const CONFLICT_STATUSES = new Set([404, 409, 412]);
 
-export class DeviceTable {
-  readonly #client: TableClient;
-  #ready: Promise<void> | undefined;
+type TablesSdk = typeof import('@azure/data-tables');
 
-  constructor(client: TableClient) {
-    this.#client = client;
+/** The client, made once the SDK is loaded, with the SDK's helpers (the odata escaping, RestError). */
+interface Connected {
+  readonly client: TableClient;
+  readonly sdk: TablesSdk;
+}
+
+export class DeviceTable {
+  readonly #connect: (sdk: TablesSdk) => TableClient;
+  #connected: Promise<Connected> | undefined;
+
+  /** The SDK is loaded on first use, as every Azure SDK is (see credentialOnFirstUse). */
+  private constructor(connect: (sdk: TablesSdk) => TableClient) {
+    this.#connect = connect;
   }
 
   /** Connects with the app identity, or with a connection string (Azurite, local development). */
@@ -68,11 +77,11 @@ export class DeviceTable {
     credential: () => TokenCredential,
     options: TableServiceClientOptions = {},
   ): DeviceTable {
-    const client =
+    return new DeviceTable(({ TableClient }) =>
       connection.kind === 'identity'
         ? new TableClient(connection.serviceUri, tableName, credential(), options)
-        : TableClient.fromConnectionString(connection.value.reveal(), tableName, { allowInsecureConnection: true, ...options });
-    return new DeviceTable(client);
+        : TableClient.fromConnectionString(connection.value.reveal(), tableName, { allowInsecureConnection: true, ...options }),
+    );
   }
 
   /**
@@ -80,16 +89,17 @@ export class DeviceTable {
    * few devices, whole partitions for many.
    */
   async read(deviceIds: Iterable<string>, abortSignal?: AbortSignal): Promise<Map<string, StoredDevice>> {
-    await this.#ensureTable(abortSignal);
+    const { client, sdk } = await this.#ensureTable(abortSignal);
+    const { odata } = sdk;
     const wanted = new Set(deviceIds);
     const queries: string[] = [];
     for (const [partitionKey, ids] of groupByPartition(wanted, (id) => id)) {
       if (wanted.size > SCAN_ABOVE_DEVICES) queries.push(odata`PartitionKey eq ${partitionKey}`);
-      else for (const chunk of chunks(ids, ROW_KEYS_PER_QUERY)) queries.push(pointFilter(partitionKey, chunk.map(rowKeyFor)));
+      else for (const chunk of chunks(ids, ROW_KEYS_PER_QUERY)) queries.push(pointFilter(odata, partitionKey, chunk.map(rowKeyFor)));
     }
     const found = new Map<string, StoredDevice>();
     const results = await settleConcurrently(queries, REQUESTS_IN_FLIGHT, async (filter) => {
-      for await (const row of this.#client.listEntities<DeviceRow>({ queryOptions: { filter }, abortSignal })) {
+      for await (const row of client.listEntities<DeviceRow>({ queryOptions: { filter }, abortSignal })) {
         if (typeof row.MachineGroup !== 'string' || typeof row.DeviceId !== 'string' || !wanted.has(row.DeviceId)) continue;
         found.set(row.DeviceId, { entry: toEntry(row), etag: row.etag });
       }
@@ -100,7 +110,7 @@ export class DeviceTable {
 
   /** Writes in one transaction per partition and 100 rows; a transaction another writer beat comes back whole as conflicts. */
   async write(writes: readonly DeviceWrite[], abortSignal?: AbortSignal): Promise<WriteOutcome> {
-    await this.#ensureTable(abortSignal);
+    const { client, sdk } = await this.#ensureTable(abortSignal);
     const transactions: DeviceWrite[][] = [];
     for (const [, group] of groupByPartition(writes, (write) => write.entry.deviceId)) {
       transactions.push(...chunks(group, ACTIONS_PER_TRANSACTION));
@@ -109,11 +119,11 @@ export class DeviceTable {
     const conflicts: DeviceEntry[] = [];
     const results = await settleConcurrently(transactions, REQUESTS_IN_FLIGHT, async (transaction) => {
       try {
-        const response = await this.#client.submitTransaction(transaction.map(toAction), { abortSignal });
+        const response = await client.submitTransaction(transaction.map(toAction), { abortSignal });
         // Sub-responses come in the order of the actions; the SDK leaves the header line's \r on the ETag.
         transaction.forEach((write, i) => written.push({ entry: write.entry, etag: response.subResponses[i]?.etag?.trim() }));
       } catch (error) {
-        if (!(error instanceof RestError && CONFLICT_STATUSES.has(error.statusCode ?? 0))) throw error;
+        if (!(error instanceof sdk.RestError && CONFLICT_STATUSES.has(error.statusCode ?? 0))) throw error;
         for (const write of transaction) conflicts.push(write.entry);
       }
     });
@@ -123,15 +133,23 @@ export class DeviceTable {
 
   /** Removes one device's row: `defender-forwarder check` takes away the row it wrote to prove it may. */
   async remove(deviceId: string, abortSignal?: AbortSignal): Promise<void> {
-    await this.#client.deleteEntity(partitionKeyFor(deviceId), rowKeyFor(deviceId), { abortSignal });
+    const { client } = await this.#ensureTable(abortSignal);
+    await client.deleteEntity(partitionKeyFor(deviceId), rowKeyFor(deviceId), { abortSignal });
   }
 
-  #ensureTable(abortSignal?: AbortSignal): Promise<void> {
-    this.#ready ??= this.#client.createTable({ abortSignal }).catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
-    return this.#ready;
+  /** The client once its table exists (made on first use; made again after a failure, on the next call). */
+  #ensureTable(abortSignal?: AbortSignal): Promise<Connected> {
+    this.#connected ??= import('@azure/data-tables')
+      .then(async (sdk) => {
+        const client = this.#connect(sdk);
+        await client.createTable({ abortSignal });
+        return { client, sdk };
+      })
+      .catch((error: unknown) => {
+        this.#connected = undefined;
+        throw error;
+      });
+    return this.#connected;
   }
 }
 
@@ -144,7 +162,7 @@ export function rowKeyFor(deviceId: string): string {
   return deviceId.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function pointFilter(partitionKey: string, rowKeys: readonly string[]): string {
+function pointFilter(odata: TablesSdk['odata'], partitionKey: string, rowKeys: readonly string[]): string {
   const rows = rowKeys.map((rowKey) => odata`RowKey eq ${rowKey}`).join(' or ');
   return `${odata`PartitionKey eq ${partitionKey}`} and (${rows})`;
 }

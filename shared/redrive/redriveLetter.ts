@@ -29,8 +29,8 @@ export async function redriveLetter(
 ): Promise<LetterOutcome> {
   const meta = readDeadLetterMeta(held.content);
   if (!meta) return { kind: 'unredrivable', why: 'not a dead letter' };
-  if (meta.rawBody !== undefined) {
-    return { kind: 'unredrivable', why: 'the body was kept as text (not valid JSON, or unreadable); only a person can repair it' };
+  if (meta.rawBody !== undefined || meta.rawBodyBase64 !== undefined) {
+    return { kind: 'unredrivable', why: 'the body was kept as received (not valid JSON, not UTF-8, or unreadable); only a person can repair it' };
   }
 
   const unpacked: Unpacked = { records: [], rejected: [] };

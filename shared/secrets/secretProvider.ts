@@ -3,7 +3,7 @@
  * requests are refused at once, Key Vault is asked once.
  */
 import type { TokenCredential } from '@azure/identity';
-import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
 import { ENTRA_TOKEN_REUSE_MS, entraTokenReader } from './entraToken.js';
 import { SECRET_READ_TIMEOUT_MS, SecretUnavailableError, type SecretReader } from './secretReader.js';
 import type { SecretSource } from '../config/config.js';
@@ -64,12 +64,14 @@ export function keyVaultReader(
   options: SecretClientOptions = {},
   timeoutMs = SECRET_READ_TIMEOUT_MS,
 ): SecretReader {
-  const client = new SecretClient(vaultUrl, credential, options);
+  // The SDK is loaded on first use, as every Azure SDK is (see credentialOnFirstUse): the command line seldom needs it.
+  let client: Promise<SecretClient> | undefined;
+  const connected = () => (client ??= import('@azure/keyvault-secrets').then((sdk) => new sdk.SecretClient(vaultUrl, credential, options)));
   return {
     async read() {
       let value: string | undefined;
       try {
-        value = (await withTimeout(timeoutMs, 'Key Vault', (abortSignal) => client.getSecret(name, { abortSignal }))).value;
+        value = (await withTimeout(timeoutMs, 'Key Vault', async (abortSignal) => (await connected()).getSecret(name, { abortSignal }))).value;
       } catch (error) {
         // The SDK's message names the vault and secret but never the value; keep only what explains the failure.
         const status = (error as { statusCode?: number }).statusCode;

@@ -43,7 +43,8 @@ export function recordBody(records: readonly ForwardRecord[], shape: BodyShape):
 }
 
 /** Writes the record's text at `offset`; returns the bytes written. */
-function writeRecord(body: Buffer, offset: number, { text, bytes, pieces }: ForwardRecord): number {
+function writeRecord(body: Buffer, offset: number, { text, bytes, pieces, utf8 }: ForwardRecord): number {
+  if (utf8?.of === text) return utf8.bytes.copy(body, offset);
   // As many bytes as characters means every character is ASCII: a plain copy, no UTF-8 encoder needed.
   const encoding = bytes === text.length ? 'latin1' : 'utf8';
   if (pieces?.of !== text) return body.write(text, offset, encoding);

@@ -5,10 +5,10 @@
  * nothing leaves the process.
  */
 import { createRequire } from 'node:module';
-import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type * as UndiciInstrumentationModule from '@opentelemetry/instrumentation-undici';
 import type * as ApplicationInsights from 'applicationinsights';
-import { azureCredential } from '../azure/credential.js';
+import { azureCredential, credentialOnFirstUse } from '../azure/credential.js';
 import type { TelemetryConfig } from '../config/config.js';
 import { Telemetry } from './telemetry.js';
 
@@ -74,7 +74,9 @@ function startAzureMonitor(config: TelemetryConfig, options: TelemetryOptions): 
 }
 
 function entraCredential(entra: NonNullable<TelemetryConfig['entra']>): TokenCredential {
-  return entra.clientId === undefined ? azureCredential() : new ManagedIdentityCredential({ clientId: entra.clientId });
+  const { clientId } = entra;
+  if (clientId === undefined) return azureCredential();
+  return credentialOnFirstUse(async () => new (await import('@azure/identity')).ManagedIdentityCredential({ clientId }));
 }
 
 /**

@@ -49,6 +49,11 @@ export interface ForwardRecord {
    * only while `of` is still the record's text (anything that rewrites the text leaves them behind).
    */
   readonly pieces?: { readonly of: string; readonly parts: readonly string[] };
+  /**
+   * The record's UTF-8 as it arrived (a view into its message's bytes), while `of` is still its text: a body copies
+   * these bytes rather than encode the text again. Absent when the message came as a string.
+   */
+  readonly utf8?: { readonly of: string; readonly bytes: Buffer } | undefined;
   /** The text as it arrived, before enrichment: what the record's id is made from (see idOf). */
   readonly received: string;
   /** The id a dead letter carried for this record, which it keeps whatever enrichment did since. */
@@ -80,6 +85,8 @@ export interface RejectedInput {
   readonly detail: string;
   /** The raw text: a whole body when it could not be split, else the one record. */
   readonly raw: string;
+  /** raw is the body's bytes in base64: they are not UTF-8, so no text holds them as received. */
+  readonly rawEncoding?: 'base64';
   /** The element's position in its body's records; absent when the whole body was rejected. */
   readonly index?: number;
   readonly category?: string;

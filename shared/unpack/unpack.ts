@@ -5,10 +5,11 @@
  */
 import { inspect } from 'node:util';
 import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../types/records.js';
-import { bodyText } from './body.js';
+import { readBody } from './body.js';
 import { JsonScanner, JsonSyntaxError } from './jsonScanner.js';
 import { matchRecord } from './matchRecord.js';
 import { RepeatedValues, scanRecord } from './scanRecord.js';
+import { Utf8Cursor } from './utf8Cursor.js';
 
 export interface UnpackOptions {
   /** A record larger than this can never fit in a request, so it is rejected here. */
@@ -35,7 +36,7 @@ export function unpackMessages(messages: Iterable<EventMessage>, options: Unpack
 export function unpackMessage(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated = new RepeatedValues()): void {
   const kept = { records: into.records.length, rejected: into.rejected.length };
   try {
-    readBody(message, options, into, repeated);
+    readMessage(message, options, into, repeated);
   } catch (error) {
     into.records.length = kept.records;
     into.rejected.length = kept.rejected;
@@ -47,21 +48,28 @@ export function unpackMessage(message: EventMessage, options: UnpackOptions, int
 /** The body as text, or when even that fails, the closest description of what arrived. */
 function receivedText(body: unknown): string {
   try {
-    return bodyText(body);
+    const read = readBody(body);
+    return 'text' in read ? read.text : read.notUtf8.toString('base64');
   } catch {
     return inspect(body, { depth: Infinity, maxArrayLength: Infinity, maxStringLength: Infinity, breakLength: Infinity, compact: true });
   }
 }
 
-function readBody(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated: RepeatedValues): void {
-  const text = bodyText(message.body);
+function readMessage(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated: RepeatedValues): void {
   const { source } = message;
+  const body = readBody(message.body);
+  if ('notUtf8' in body) {
+    into.rejected.push({ reason: 'invalid-json', detail: 'not valid UTF-8', raw: body.notUtf8.toString('base64'), rawEncoding: 'base64', source });
+    return;
+  }
+  const { text } = body;
   let records: ForwardRecord[] = [];
   const rejected: RejectedInput[] = [];
   let carriedIds: readonly string[] | undefined;
   try {
     const scanner = new JsonScanner(text);
-    const elementOptions = { ...options, repeated };
+    const cursor = body.bytes ? new Utf8Cursor(text, body.bytes, body.ascii) : undefined;
+    const elementOptions = { ...options, repeated, cursor };
     carriedIds = forEachRecordElement(scanner, (start, index) => {
       const outcome = readElement(scanner, start, index, source, elementOptions);
       if ('reason' in outcome) rejected.push(outcome);
@@ -167,7 +175,7 @@ function readElement(
   start: number,
   index: number,
   source: MessageSource,
-  options: UnpackOptions & { repeated: RepeatedValues },
+  options: UnpackOptions & { repeated: RepeatedValues; cursor: Utf8Cursor | undefined },
 ): ForwardRecord | RejectedInput {
   if (scanner.peek() !== 0x7b) {
     const raw = scanner.text.slice(start, scanner.skipValue());
@@ -176,6 +184,7 @@ function readElement(
   const matched = matchRecord(scanner, options.repeated);
   let fields = matched ?? scanRecord(scanner, options.repeated);
   const received = scanner.text.slice(start, scanner.pos);
+  const utf8 = options.cursor?.take(start, scanner.pos);
   let text = received;
   // The patterns take no line break, so only a record the cursor read can be pretty-printed. One record must be
   // one line for line-based formats: the whitespace goes.
@@ -187,7 +196,7 @@ function readElement(
   if (typeof category !== 'string' || category === '') {
     return { reason: 'missing-category', detail: `record ${index} has no category`, raw: received, index, source };
   }
-  const bytes = Buffer.byteLength(text);
+  const bytes = utf8 && text === received ? utf8.length : Buffer.byteLength(text);
   if (bytes > options.maxRecordBytes) {
     const detail = `record ${index} is ${bytes} bytes; the most one request can carry is ${options.maxRecordBytes}`;
     return { reason: 'oversize-record', detail, raw: received, index, category, source };
@@ -196,6 +205,8 @@ function readElement(
     text,
     bytes,
     received,
+    // Kept only while the text is as received; a body then copies these bytes instead of encoding the text.
+    utf8: utf8 && text === received ? { of: text, bytes: utf8 } : undefined,
     category,
     tenantId: fields.tenantId,
     time: fields.time,

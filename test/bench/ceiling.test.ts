@@ -7,7 +7,7 @@ import { ndjsonFormat } from '../../shared/sinks/webhook/ndjson.js';
 test('the ceiling reads every record and encodes all of its bytes, whatever the batch limits', () => {
   const traffic = new DefenderTraffic({ seed: 5, devices: 50 });
   const texts = Array.from({ length: 60 }, () => traffic.record());
-  const bodies = [texts.slice(0, 25), texts.slice(25)].map((part) => `{"records":[${part.join(',')}]}`);
+  const bodies = [texts.slice(0, 25), texts.slice(25)].map((part) => Buffer.from(`{"records":[${part.join(',')}]}`));
   const expectedBytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text) + 1, 0);
   const largest = Math.max(...texts.map((text) => Buffer.byteLength(text) + 1));
 

@@ -46,6 +46,15 @@ test('a body that was not JSON is kept as a string beside an empty records array
   assert.equal(readDeadLetterMeta('{"records":[]}'), undefined, 'a body without a reason is not a dead letter');
 });
 
+test('a body that was not UTF-8 is kept as its bytes in base64, and names another letter than its text would', () => {
+  const bytes = Buffer.from([0x7b, 0xff, 0x7d]).toString('base64');
+  const text = encodeDeadLetter({ meta: letter({ reason: 'invalid-json' }).meta, records: [], rawBodyBase64: bytes });
+  assert.equal((JSON.parse(text) as { rawBodyBase64: string }).rawBodyBase64, bytes);
+  assert.equal(readDeadLetterMeta(text)?.rawBodyBase64, bytes);
+  const meta = letter({ reason: 'invalid-json' }).meta;
+  assert.notEqual(deadLetterName({ meta, records: [], rawBodyBase64: bytes }), deadLetterName({ meta, records: [], rawBodyBase64: 'e30=' }));
+});
+
 test('names sort by the time the data was enqueued, name the category and reason, and repeat for the same failure', () => {
   const name = deadLetterName(letter());
   assert.match(name, /^2026\/11\/23\/2026-11-23T090001234Z-AdvancedHunting-DeviceProcessEvents-siem-rejected-[0-9a-f]{16}\.json$/);

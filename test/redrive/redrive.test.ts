@@ -52,9 +52,9 @@ async function setup(kind: 'blob' | 'folder', settings: Record<string, string> =
 }
 
 /** Forwards while the SIEM is down, on the last attempt: everything ends in dead letters. */
-async function deadLetterWhileDown(s: Setup, bodies: readonly string[]): Promise<void> {
+async function deadLetterWhileDown(s: Setup, bodies: readonly (string | Buffer)[]): Promise<void> {
   s.script = () => ({ status: 503 });
-  const messages = bodies.map((text, i) => ({ body: text, source: { hub: 'hub', partition: '0', sequenceNumber: 100 + i } }));
+  const messages = bodies.map((payload, i) => ({ body: payload, source: { hub: 'hub', partition: '0', sequenceNumber: 100 + i } }));
   // Long enough that every batch is tried at least once (a test reads their keys) even on a loaded machine.
   const summary = await forward(s.pipeline, messages, { deadline: Date.now() + 500, finalAttempt: true });
   assert.equal(summary.forwarded, 0);
@@ -113,12 +113,16 @@ for (const kind of ['blob', 'folder'] as const) {
       assert.equal(after[0]!.letter.redrives, 1);
     });
 
-    test('a body that was not JSON cannot be redriven: it stays as it was, and is counted', async () => {
+    test('a body that was not JSON, or not UTF-8, cannot be redriven: it stays as it was, and is counted', async () => {
       const s = await setup(kind);
-      await deadLetterWhileDown(s, ['{"records":[tru']);
+      await deadLetterWhileDown(s, ['{"records":[tru', Buffer.from([0x7b, 0xff, 0x7d])]);
       const before = await storedLetters(s.pipeline.deadLetters);
+      assert.deepEqual(before.map((stored) => [stored.letter.rawBody, stored.letter.rawBodyBase64]).sort(), [
+        [undefined, 'e/99'],
+        ['{"records":[tru', undefined],
+      ]);
       const summary = await run(s);
-      assert.equal(summary.unredrivable, 1);
+      assert.equal(summary.unredrivable, 2);
       assert.deepEqual((await storedLetters(s.pipeline.deadLetters)).map((stored) => stored.content), before.map((stored) => stored.content));
     });
 

@@ -58,3 +58,14 @@ test('a record enrichment spliced into is written from its pieces, and from its 
   const rewritten = '{"properties":{"shaped":true}}';
   assert.deepEqual(ndjsonFormat.encode([{ ...enriched, text: rewritten, bytes: rewritten.length }]), Buffer.from(`${rewritten}\n`), 'stale pieces are not written');
 });
+
+test('a record read from bytes is copied from them while its text is as received, and written from its text after', () => {
+  const received = '{"properties":{"DeviceId":"d","Name":"jürgen 报表"}}';
+  const fromBytes = { ...record(received), utf8: { of: received, bytes: Buffer.from(received) } };
+  assert.deepEqual(ndjsonFormat.encode([fromBytes, record('{"next":1}')]), Buffer.from(`${received}\n{"next":1}\n`));
+  const enriched = withMachineGroup({ ...fromBytes, device: { deviceId: 'd', machineGroup: { kind: 'absent', insertAt: received.length - 2, firstMember: false } } }, 'G');
+  assert.equal(enriched.utf8?.of, received, 'the view came along with the rest of the record');
+  assert.deepEqual(ndjsonFormat.encode([enriched]), Buffer.from(`${enriched.text}\n`), 'stale bytes are not written');
+  const rewritten = '{"properties":{"shaped":true}}';
+  assert.deepEqual(ndjsonFormat.encode([{ ...fromBytes, text: rewritten, bytes: rewritten.length }]), Buffer.from(`${rewritten}\n`));
+});

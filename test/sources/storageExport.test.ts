@@ -41,6 +41,19 @@ test('a line that is not JSON is a body of its own, so only it is rejected, with
   assert.equal(unpacked.rejected[0]!.source.line, 3);
 });
 
+test('a line that is not UTF-8 is a body of its own, rejected with its bytes as received', async () => {
+  const good = [deviceEvent('d1', 'absent'), deviceEvent('d2', 'absent')];
+  // Written as Latin-1 by some tool: "ü" is the one byte 0xfc.
+  const notUtf8 = Buffer.from(deviceEvent('d3', 'Grün'), 'latin1');
+  const content = Buffer.concat([Buffer.from(`${good[0]}\r\n`), notUtf8, Buffer.from(`\r\n${good[1]}\r\n`)]);
+  const messages = await read(content);
+  assert.deepEqual(messages.map((message) => message.source.line), [1, 2, 3]);
+  const unpacked = unpackMessages(messages, { maxRecordBytes: 1 << 20 });
+  assert.deepEqual(unpacked.records.map((record) => record.text), good);
+  assert.deepEqual(unpacked.rejected.map((reject) => [reject.reason, reject.detail, reject.source.line]), [['invalid-json', 'not valid UTF-8', 2]]);
+  assert.deepEqual(Buffer.from(unpacked.rejected[0]!.raw, 'base64'), notUtf8);
+});
+
 test('a large hour is cut into bodies of bounded size, in order, losing no line', async () => {
   const padding = 'x'.repeat(10_000);
   const lines = Array.from({ length: 120 }, (_, i) => recordText({ table: 'DeviceEvents', properties: `"N":${i},"Pad":"${padding}"` }));

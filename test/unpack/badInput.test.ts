@@ -16,6 +16,24 @@ test('a body that is not JSON is rejected whole, as received', () => {
   assert.doesNotMatch(rejected[0]!.detail, /DeviceEvents/, 'the reason never quotes the content');
 });
 
+test('a body that is not UTF-8 is rejected whole, its bytes kept as received in base64; nothing from it flows', () => {
+  const record = keyedRecord('a');
+  const cases = [
+    Buffer.concat([Buffer.from(`{"records":[${record},{"x":"`), Buffer.from([0xff]), Buffer.from('"}]}')]),
+    // A UTF-16 surrogate written as UTF-8 (CESU-8), which a decoder would also turn into U+FFFD.
+    Buffer.concat([Buffer.from(`{"records":[${record.replace('"a"', '"')}`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(`${record.slice(record.indexOf('"a"') + 2)}]}`)]),
+  ];
+  for (const bytes of cases) {
+    const { records, rejected } = unpackMessages([{ body: bytes, source: { sequenceNumber: 7 } }], { maxRecordBytes: 1 << 20 });
+    assert.deepEqual(records, []);
+    assert.deepEqual(
+      rejected.map((reject) => [reject.reason, reject.detail, reject.rawEncoding, reject.index]),
+      [['invalid-json', 'not valid UTF-8', 'base64', undefined]],
+    );
+    assert.deepEqual(Buffer.from(rejected[0]!.raw, 'base64'), bytes);
+  }
+});
+
 test('text after the body makes it invalid, even when the object before it has no records', () => {
   assert.equal(unpack('{"value":[]} trailing').rejected[0]!.reason, 'invalid-json');
   assert.equal(unpack(`${body([keyedRecord('a')])}]`).rejected[0]!.reason, 'invalid-json');

@@ -19,6 +19,42 @@ test('a body as a string, a Buffer or a bare array gives the same records, byte 
   }
 });
 
+test('bytes are read as the text they encode: ASCII, Latin-1 and wider characters, with or without a byte-order mark', () => {
+  const texts = [
+    body([deviceInfo('d1', 'Servers'), deviceEvent('d1', 'null')]),
+    body([deviceInfo('d1', 'Équipe à Zürich'), deviceEvent('d1', 'null')]),
+    body([deviceInfo('d1', '東京 ✓ 😀'), deviceEvent('d1', 'Ñ'), deviceInfo('d2', 'plain')]),
+  ];
+  for (const text of texts) {
+    const expected = unpackOne(text).records.map((record) => [record.text, record.bytes, record.device?.machineGroup]);
+    assert.deepEqual(expected.map(([text, bytes]) => Buffer.byteLength(text as string) === bytes), expected.map(() => true));
+    const bytes = Buffer.from(text);
+    // A view into a larger buffer, as a Uint8Array and not a Buffer.
+    const framed = Buffer.concat([Buffer.from('xx'), bytes, Buffer.from('yy')]);
+    const view = new Uint8Array(framed.buffer, framed.byteOffset + 2, bytes.length);
+    for (const payload of [bytes, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]), view]) {
+      const unpacked = unpackOne(payload);
+      assert.deepEqual(unpacked.rejected, []);
+      assert.deepEqual(unpacked.records.map((record) => [record.text, record.bytes, record.device?.machineGroup]), expected);
+    }
+  }
+});
+
+test('records from bytes keep their UTF-8 as received, found past whatever precedes them in the body', () => {
+  const records = [deviceInfo('d1', 'Équipe ✓'), deviceEvent('d1', 'null'), deviceInfo('d2', '😀'), deviceEvent('d2', 'Ñ')];
+  const pretty = JSON.stringify(JSON.parse(deviceEvent('d3', 'Grün')), null, 1);
+  // A member before the records, a rejected element and a pretty-printed record between them, all non-ASCII.
+  const text = `{"note":"voilà ✓","records":[${records[0]}, "élément ✗" ,${records[1]},${pretty},${records[2]},\n${records[3]}]}`;
+  for (const payload of [Buffer.from(text), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])]) {
+    const unpacked = unpackOne(payload);
+    assert.deepEqual(unpacked.rejected.map((reject) => reject.reason), ['record-not-object']);
+    const views = unpacked.records.map((record) => record.utf8 && [record.utf8.of === record.text, record.utf8.bytes.toString('hex')]);
+    const expected = (record: string) => [true, Buffer.from(record).toString('hex')];
+    assert.deepEqual(views, [expected(records[0]!), expected(records[1]!), undefined, expected(records[2]!), expected(records[3]!)]);
+  }
+  assert.deepEqual(unpackOne(text).records.map((record) => record.utf8), [undefined, undefined, undefined, undefined, undefined]);
+});
+
 test('an already-parsed body (the host parsed it) still unpacks', () => {
   const unpacked = unpackOne({ records: [{ category: 'AdvancedHunting-DeviceInfo', properties: { DeviceId: 'x' } }] });
   assert.equal(unpacked.records.length, 1);
