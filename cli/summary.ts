@@ -1,6 +1,6 @@
 /** Adds up per-invocation summaries for a command-line run, and prints them for people and for scripts. */
 import { emptyCounts } from '../shared/pipeline/forward.js';
-import { type CategoryCounts, type ForwardSummary } from '../shared/types/summary.js';
+import type { CategoryCounts, ForwardSummary } from '../shared/types/summary.js';
 
 export interface RunTotals {
   messages: number;

@@ -8,7 +8,7 @@ import type { Config } from '../../shared/config/config.js';
 import { routeScope } from '../../shared/config/routes.js';
 import { tableName } from '../../shared/defender/tables.js';
 import { createRouter } from '../../shared/route/router.js';
-import { type Route } from '../../shared/types/route.js';
+import type { Route } from '../../shared/types/route.js';
 
 export interface Destination {
   /** How output names it: "SIEM_URL" or `SIEM_ROUTES "<key>"`. */

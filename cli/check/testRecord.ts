@@ -7,7 +7,7 @@ import type { Config } from '../../shared/config/config.js';
 import { maxRecordBytes } from '../../shared/batch/batch.js';
 import type { SiemResponse } from '../../shared/types/outcome.js';
 import { sendBatch } from '../../shared/deliver/sendBatch.js';
-import { type FailureReason } from '../../shared/types/outcome.js';
+import type { FailureReason } from '../../shared/types/outcome.js';
 import type { Pipeline } from '../../shared/pipeline/pipeline.js';
 import { excerpt, failed, ok, shown } from './probes/probe.js';
 import { unpackMessage, type Unpacked } from '../../shared/unpack/unpack.js';

@@ -25,7 +25,7 @@ import { routeSecrets, type RouteSecrets } from '../secrets/routeSecrets.js';
 import { createSecretProvider, type SecretCheck } from '../secrets/secretProvider.js';
 import type { SinkDefinition } from '../sinks/definition.js';
 import { createSink } from '../sinks/registry.js';
-import { type Post } from '../types/sink.js';
+import type { Post } from '../types/sink.js';
 
 export interface PipelineParts {
   readonly pipeline: Pipeline;

@@ -6,8 +6,8 @@
 import type { InvocationContext } from '@azure/functions';
 import { loggerFor, type Logger } from '../log/logger.js';
 import { forward } from '../pipeline/forward.js';
-import { type Pipeline } from '../pipeline/pipeline.js';
-import { type ForwardSummary } from '../types/summary.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { ForwardSummary } from '../types/summary.js';
 import type { EventMessage } from '../types/records.js';
 import { withInvocationTrace } from '../telemetry/invocationTrace.js';
 import { Telemetry, type InvocationLag } from '../telemetry/telemetry.js';

@@ -14,5 +14,5 @@ export function quoted(value: string): string {
  * cuts the value elsewhere, or refuses it, which is how it gets into an error): masking up to the last `@` hides
  * it however it is written, at the cost of hiding a path that holds an `@` too.
  */
-const USER_INFO = /^([a-z][a-z0-9+.-]*:[/\\]*|)[^]*@/i;
+const USER_INFO = /^([a-z][a-z0-9+.-]*:[/\\]*|)[\s\S]*@/i;
 const PAIR_VALUE = /((?:^|[?&;])[^=?&;#]*)=[^&;#]*/g;

@@ -1,7 +1,7 @@
 import type { Batch } from '../types/records.js';
 import type { RouteSecrets } from '../secrets/routeSecrets.js';
 import { sendBatch, type DeliveryContext } from './sendBatch.js';
-import { type BatchResult, type FailedRecords } from '../types/outcome.js';
+import type { BatchResult, FailedRecords } from '../types/outcome.js';
 
 /** What all batches are delivered with; each batch is sent with the secret of its own route. */
 export interface DeliveriesContext extends Omit<DeliveryContext, 'secrets'> {

@@ -2,7 +2,7 @@
  * What a SIEM's answer means for a batch, decided once, here. Delivery acts on these values; nothing else
  * looks at status codes.
  */
-import type { ItemOutcome, Outcome, SiemResponse } from '../types/outcome.js';
+import type { Outcome, SiemResponse } from '../types/outcome.js';
 
 export function classifyResponse(response: SiemResponse, now = Date.now()): Outcome {
   const { status } = response;

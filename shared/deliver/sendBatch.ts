@@ -11,7 +11,7 @@ import type { Post, Sink } from '../types/sink.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { AttemptEvent, BatchResult, FailureReason, SiemResponse } from '../types/outcome.js';
 import { bisect } from './bisect.js';
-import { BatchLedger, refusal } from './ledger.js';
+import { BatchLedger, refusal, type Failure } from './ledger.js';
 import { answeredItemByItem } from './partialAnswers.js';
 import { refreshingCredential } from './refreshingCredential.js';
 import { requestSender } from './request.js';
@@ -45,25 +45,33 @@ export async function sendBatch(category: string, records: readonly ForwardRecor
 }
 
 /** A part's last answer as the fate of its records. */
-function settle({ sent, records, attempts }: Retried, ledger: BatchLedger): void {
-  const fail = (reason: FailureReason, detail: string, retryable: boolean, response?: SiemResponse) =>
-    ledger.failed(records, { reason, detail, attempts, retryable, response });
+function settle(retried: Retried, ledger: BatchLedger): void {
+  if (retried.sent.kind === 'delivered') ledger.delivered(retried.records);
+  else ledger.failed(retried.records, failureOf(retried.sent, retried.attempts));
+}
+
+function failureOf(sent: Exclude<Retried['sent'], { readonly kind: 'delivered' }>, attempts: number): Failure {
+  const failure = (reason: FailureReason, detail: string, retryable: boolean, response?: SiemResponse): Failure => ({
+    reason,
+    detail,
+    attempts,
+    retryable,
+    response,
+  });
   switch (sent.kind) {
-    case 'delivered':
-      return ledger.delivered(records);
     case 'reject':
-      return ledger.failed(records, refusal(sent.reason, attempts, sent.response));
+      return refusal(sent.reason, attempts, sent.response);
     case 'unauthorized':
-      return fail('siem-unauthorized', `the SIEM refused the credential (HTTP ${sent.status}) after it was read again`, true, sent.response);
+      return failure('siem-unauthorized', `the SIEM refused the credential (HTTP ${sent.status}) after it was read again`, true, sent.response);
     case 'unsent':
       // A secret may be readable later; records that cannot be written as a request never will be.
-      return fail(sent.reason, sent.detail, sent.reason === 'secret-unavailable');
+      return failure(sent.reason, sent.detail, sent.reason === 'secret-unavailable');
     case 'retry':
-      return fail('siem-unavailable', unavailableUntilDeadline(sent), true, sent.response);
+      return failure('siem-unavailable', unavailableUntilDeadline(sent), true, sent.response);
     case 'pending':
-      return fail('siem-unavailable', 'records the SIEM asked to resend were still pending at the deadline', true, sent.response);
+      return failure('siem-unavailable', 'records the SIEM asked to resend were still pending at the deadline', true, sent.response);
     case 'late':
-      return fail('siem-unavailable', sent.after ? unavailableUntilDeadline(sent.after) : 'the deadline passed before the records could be sent', true);
+      return failure('siem-unavailable', sent.after ? unavailableUntilDeadline(sent.after) : 'the deadline passed before the records could be sent', true);
   }
 }
 

@@ -121,7 +121,7 @@ export class DeviceTable {
       try {
         const response = await client.submitTransaction(transaction.map(toAction), { abortSignal });
         // Sub-responses come in the order of the actions; the SDK leaves the header line's \r on the ETag.
-        transaction.forEach((write, i) => written.push({ entry: write.entry, etag: response.subResponses[i]?.etag?.trim() }));
+        for (const [i, write] of transaction.entries()) written.push({ entry: write.entry, etag: response.subResponses[i]?.etag?.trim() });
       } catch (error) {
         if (!(error instanceof sdk.RestError && CONFLICT_STATUSES.has(error.statusCode ?? 0))) throw error;
         for (const write of transaction) conflicts.push(write.entry);

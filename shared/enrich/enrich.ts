@@ -89,7 +89,7 @@ export function learnDevices(records: readonly ForwardRecord[]): Map<string, Dev
   const newest = new Map<string, { device: DeviceFields }>();
   for (const record of records) {
     const device = record.device;
-    if (!device || device.machineGroup.kind !== 'value' || typeof device.machineGroup.value !== 'string') continue;
+    if (device?.machineGroup.kind !== 'value' || typeof device.machineGroup.value !== 'string') continue;
     const known = newest.get(device.deviceId);
     if (known === undefined) newest.set(device.deviceId, { device });
     else if (compareTimestamps(device.timestamp, known.device.timestamp) >= 0) known.device = device;

@@ -9,19 +9,13 @@ import { maxRecordBytes } from '../batch/batch.js';
 import type { DeadLetter } from '../deadletter/entry.js';
 import { groupRejected, letterForFailure, letterForRejected, rejectDetail } from '../deadletter/letters.js';
 import type { DeadLetterStore } from '../deadletter/store.js';
-import type { BackoffPolicy } from '../deliver/backoff.js';
-import type { DeviceDirectory } from '../enrich/deviceDirectory.js';
 import { enrichRecords, needsGroup, type Enriched } from '../enrich/enrich.js';
-import type { CategoryCounts, CategoryCoverage, EnrichProblem, FailureNote, ForwardSummary } from '../types/summary.js';
-import type { CategoryFilter } from '../filter/categoryFilter.js';
-import type { TenantFilter } from '../filter/tenants.js';
-import type { RouteSecrets } from '../secrets/routeSecrets.js';
-import type { Sink, SiemRequest } from '../types/sink.js';
+import type { CategoryCounts, FailureNote, ForwardSummary } from '../types/summary.js';
 import { RepeatedValues } from '../unpack/scanRecord.js';
 import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
 import { Dispatch } from './dispatch.js';
 import type { InvocationOptions, Pipeline } from './pipeline.js';
-import type { EventMessage, ForwardRecord, MessageSource } from '../types/records.js';
+import type { EventMessage, ForwardRecord, } from '../types/records.js';
 
 export class DeadLetterWriteError extends Error {
   constructor(cause: unknown) {

@@ -343,3 +343,9 @@ function isDigit(code: number): boolean {
 function isHex(code: number): boolean {
   return (code >= ZERO && code <= NINE) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
 }
+
+/** Skips the scanner's next value, for where a value is read only when it has the wanted type. */
+export function skipped(scanner: JsonScanner): undefined {
+  scanner.skipValue();
+  return undefined;
+}

@@ -5,7 +5,7 @@
  * the records it can vouch for.
  */
 import type { DeviceFields, MachineGroupSlot } from '../types/records.js';
-import type { JsonScanner } from './jsonScanner.js';
+import { skipped, type JsonScanner } from './jsonScanner.js';
 
 export interface RecordFields {
   category?: unknown;
@@ -75,7 +75,7 @@ export function scanRecord(scanner: JsonScanner, repeated = new RepeatedValues()
   do {
     const key = knownKey(scanner, scanner.nextKey(), RECORD_KEYS);
     if (key === 'properties') {
-      const device = scanner.peek() === OPEN_BRACE ? scanProperties(scanner, offset, repeated) : (scanner.skipValue(), undefined);
+      const device = scanner.peek() === OPEN_BRACE ? scanProperties(scanner, offset, repeated) : skipped(scanner);
       // Of repeated properties members a JSON parser keeps the last, so only its device counts.
       if (device) fields.device = device;
       else if (fields.device) delete fields.device;

@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import type { EventMessage, ForwardRecord, MessageSource, RejectedInput } from '../types/records.js';
 import { readBody } from './body.js';
-import { JsonScanner, JsonSyntaxError } from './jsonScanner.js';
+import { JsonScanner, JsonSyntaxError, skipped } from './jsonScanner.js';
 import { matchRecord } from './matchRecord.js';
 import { RepeatedValues, scanRecord } from './scanRecord.js';
 import { Utf8Cursor } from './utf8Cursor.js';
@@ -161,7 +161,7 @@ function readIds(scanner: JsonScanner): string[] | undefined {
   const ids: string[] = [];
   let valid = true;
   scanner.forEachElement(() => {
-    const value = scanner.peek() === 0x22 ? scanner.readString() : (scanner.skipValue(), undefined);
+    const value = scanner.peek() === 0x22 ? scanner.readString() : skipped(scanner);
     if (value !== undefined && RECORD_ID.test(value)) ids.push(value);
     else valid = false;
   });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { logSummary } from '../../shared/app/eventHubHandler.js';
 import { loggerFor } from '../../shared/log/logger.js';
 import { emptyCounts } from '../../shared/pipeline/forward.js';
-import { type ForwardSummary } from '../../shared/types/summary.js';
+import type { ForwardSummary } from '../../shared/types/summary.js';
 
 test('the invocation line counts excluded records, and each unknown table gets a warning by name', () => {
   const lines: { level: string; text: string }[] = [];

@@ -42,7 +42,7 @@ test('exit 0 with one line per check when everything holds; the settings file is
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const lines = result.stdout.trim().split('\n');
   assert.match(lines[0]!, /^ok {4}settings: valid for the command line; SIEM_FORMAT=ndjson, SIEM_AUTH=bearer$/);
-  assert.ok(lines.some((line) => /^note  SIEM credential \(SIEM_URL: SIEM_SECRET\): not proven/.test(line)));
+  assert.ok(lines.some((line) => /^note {2}SIEM credential \(SIEM_URL: SIEM_SECRET\): not proven/.test(line)));
   assert.match(lines.at(-1)!, /^All \d+ checks hold\.$/);
   assert.equal(receiver.received, 0);
   assert.ok(!result.stdout.includes(TOKEN));

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { FolderDeadLetterStore } from '../../shared/deadletter/folderStore.js';
 import { SiemReceiver } from '../../cli/receiver/receiver.js';
 import { keyedRecord } from '../support/records.js';
@@ -43,7 +42,7 @@ test('defender-forwarder redrive sends the folder\'s letters, deletes them, and 
     const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { letters: number; emptied: number; recordsDelivered: number };
     assert.deepEqual([summary.letters, summary.emptied, summary.recordsDelivered], [3, 3, 6]);
     assert.equal(receiver.received, 6);
-    assert.equal((await cli({ SIEM_URL: `${url}/in`, SIEM_SECRET: 'cli-token', DEAD_LETTER_DIR: directory })).stdout.split('\n')[0], '0 letter(s) in ' + directory + ': 0 delivered and deleted, 0 kept, 0 cannot be sent, 0 held by another redrive; 0 record(s) delivered, 0 remaining');
+    assert.equal((await cli({ SIEM_URL: `${url}/in`, SIEM_SECRET: 'cli-token', DEAD_LETTER_DIR: directory })).stdout.split('\n')[0], `0 letter(s) in ${directory}: 0 delivered and deleted, 0 kept, 0 cannot be sent, 0 held by another redrive; 0 record(s) delivered, 0 remaining`);
   } finally {
     await receiver.stop();
   }

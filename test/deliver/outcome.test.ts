@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classifyNetworkError, classifyResponse, parseRetryAfter } from '../../shared/deliver/outcome.js';
-import { type SiemResponse } from '../../shared/types/outcome.js';
+import type { SiemResponse } from '../../shared/types/outcome.js';
 
 const answer = (status: number, headers: SiemResponse['headers'] = {}): SiemResponse => ({ status, headers, body: '' });
 const NOW = Date.parse('2026-11-23T09:00:00Z');

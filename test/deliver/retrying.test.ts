@@ -52,7 +52,10 @@ test('no wait ends past the deadline, and the answer before the wait that would 
   const clock = new TestClock();
   const deadline = clock.time + 1000;
   const sentAt: number[] = [];
-  const send = script(...Array.from({ length: 10 }, () => () => (sentAt.push(clock.time), busy)));
+  const send = script(...Array.from({ length: 10 }, () => () => {
+    sentAt.push(clock.time);
+    return busy;
+  }));
   const retried = await retrying(send, policy(clock, { deadline, random: () => 0.999 }))(forwardRecords(1));
   // 99 + 199 + 399 = 697 waited; the next, 799, would end past the deadline.
   assert.deepEqual(clock.waits, [99, 199, 399]);
@@ -70,7 +73,10 @@ test('nothing is sent once the deadline has passed: the result is late, no try c
 test('a try that found the deadline passed inside (a slow secret read) is not counted; late keeps why the records waited', async () => {
   const clock = new TestClock();
   const deadline = clock.time + 1000;
-  const slowRead = () => ((clock.time = deadline), { kind: 'late' } as const);
+  const slowRead = () => {
+    clock.time = deadline;
+    return { kind: 'late' } as const;
+  };
   const send = script(busy, slowRead);
   const retried = await retrying(send, policy(clock, { deadline }))(forwardRecords(1));
   assert.deepEqual([retried.sent, retried.attempts, send.calls.length], [{ kind: 'late', after: busy }, 1, 2]);

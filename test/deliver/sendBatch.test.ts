@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { loadConfig } from '../../shared/config/config.js';
 import { SecretValue } from '../../shared/types/secretValue.js';
 import { sendBatch, type DeliveryContext } from '../../shared/deliver/sendBatch.js';
-import { type AttemptEvent } from '../../shared/types/outcome.js';
+import type { AttemptEvent } from '../../shared/types/outcome.js';
 import { SiemClient } from '../../shared/deliver/siemClient.js';
 import type { ForwardRecord } from '../../shared/types/records.js';
 import { CachedSecretProvider, createSecretProvider } from '../../shared/secrets/secretProvider.js';

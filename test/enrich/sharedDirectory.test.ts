@@ -13,7 +13,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import { partitionKeyFor } from '../../shared/enrich/deviceTable.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { forward } from '../../shared/pipeline/forward.js';
-import { type ForwardSummary } from '../../shared/types/summary.js';
+import type { ForwardSummary } from '../../shared/types/summary.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { ndjsonLines, startServer, type TestServer } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';

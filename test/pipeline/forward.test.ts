@@ -7,7 +7,7 @@ import { createPipeline } from '../../shared/app/createPipeline.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { FolderDeadLetterStore } from '../../shared/deadletter/folderStore.js';
 import { DeadLetterWriteError, forward } from '../../shared/pipeline/forward.js';
-import { type Pipeline } from '../../shared/pipeline/pipeline.js';
+import type { Pipeline } from '../../shared/pipeline/pipeline.js';
 import { SettledRecords } from '../../shared/pipeline/settled.js';
 import { storedLetters } from '../support/deadLetters.js';
 import { accept, startFaultSiem, type FaultScript, type FaultSiem } from '../support/faultSiem.js';

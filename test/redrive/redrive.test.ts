@@ -6,7 +6,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { createPipeline } from '../../shared/app/createPipeline.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { forward } from '../../shared/pipeline/forward.js';
-import { type Pipeline } from '../../shared/pipeline/pipeline.js';
+import type { Pipeline } from '../../shared/pipeline/pipeline.js';
 import { redrive } from '../../shared/redrive/redrive.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { deadLetteredKeys, storedLetters } from '../support/deadLetters.js';

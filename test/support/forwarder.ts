@@ -10,9 +10,9 @@ import { createPipeline } from '../../shared/app/createPipeline.js';
 import { loadConfig } from '../../shared/config/config.js';
 import type { AttemptEvent } from '../../shared/types/outcome.js';
 import { forward } from '../../shared/pipeline/forward.js';
-import { type Pipeline } from '../../shared/pipeline/pipeline.js';
+import type { Pipeline } from '../../shared/pipeline/pipeline.js';
 import type { SinkDefinition } from '../../shared/sinks/definition.js';
-import { type ForwardSummary } from '../../shared/types/summary.js';
+import type { ForwardSummary } from '../../shared/types/summary.js';
 
 export interface TestForwarder {
   readonly pipeline: Pipeline;

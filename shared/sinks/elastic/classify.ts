@@ -3,7 +3,7 @@
  * resend), 429 and 5xx are worth another try, anything else (a mapping error) will fail again and is refused.
  */
 import { classifyResponse } from '../../deliver/outcome.js';
-import { type ItemOutcome, type Outcome, type SiemResponse } from '../../types/outcome.js';
+import type { ItemOutcome, Outcome, SiemResponse } from '../../types/outcome.js';
 
 interface BulkItemResult {
   readonly status?: number;

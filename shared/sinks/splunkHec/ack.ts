@@ -70,7 +70,7 @@ async function isIndexed(post: Post, request: SiemRequest, ackId: number, signal
 /** `.../services/collector/event` -> `.../services/collector/ack?channel=<channel>`, behind any path prefix. */
 function ackUrl(request: SiemRequest): string {
   const url = new URL(request.url);
-  url.pathname = url.pathname.replace(/\/(?:event|raw)(?:\/1\.0)?\/?$/, '') + '/ack';
+  url.pathname = `${url.pathname.replace(/\/(?:event|raw)(?:\/1\.0)?\/?$/, '')}/ack`;
   url.search = `channel=${encodeURIComponent(request.headers[CHANNEL_HEADER] ?? '')}`;
   return url.toString();
 }

@@ -3,7 +3,7 @@
  * N is bad, `invalid-event-number`: events before N were accepted, so only N on is looked at again.
  */
 import { classifyResponse } from '../../deliver/outcome.js';
-import { type ItemOutcome, type Outcome, type SiemResponse } from '../../types/outcome.js';
+import type { ItemOutcome, Outcome, SiemResponse } from '../../types/outcome.js';
 
 interface HecAnswer {
   readonly text?: string;
