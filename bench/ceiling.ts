@@ -8,7 +8,11 @@ import type { Format } from '../shared/types/format.js';
 import { unpackMessages } from '../shared/unpack/unpack.js';
 
 /** Returns the records read and the bytes of the bodies encoded, as the floor does. */
-export function unpackBatchAndEncode(bodies: readonly Buffer[], format: Format, limits: BatchLimits): { records: number; outputBytes: number } {
+export function unpackBatchAndEncode(
+  bodies: readonly Buffer[],
+  format: Format,
+  limits: BatchLimits,
+): { records: number; outputBytes: number } {
   const messages = bodies.map((body, sequenceNumber) => ({ body, source: { sequenceNumber } }));
   const { records } = unpackMessages(messages, { maxRecordBytes: maxRecordBytes(format, limits) });
   let outputBytes = 0;

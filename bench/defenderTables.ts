@@ -167,9 +167,7 @@ const COLUMNS = {
     'CertificateExpirationTime:datetime CertificateCountersignatureTime:datetime IsTrusted:bool',
     'IsRootSignerMicrosoft:bool ReportId:long',
   ],
-  AlertInfo: [
-    'Timestamp:datetime AlertId Title Category Severity ServiceSource DetectionSource AttackTechniques',
-  ],
+  AlertInfo: ['Timestamp:datetime AlertId Title Category Severity ServiceSource DetectionSource AttackTechniques'],
   AlertEvidence: [
     'Timestamp:datetime AlertId Title Categories AttackTechniques ServiceSource DetectionSource EntityType',
     'EvidenceRole EvidenceDirection FileName FolderPath SHA1 SHA256 FileSize:long ThreatFamily RemoteIP RemoteUrl',

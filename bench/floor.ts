@@ -13,7 +13,10 @@ export interface FloorOptions {
 }
 
 /** Returns the records handled and the bytes produced (which also keeps the work from being optimised away). */
-export function parseAndStringify(bodies: readonly Buffer[], options: FloorOptions): { records: number; outputBytes: number } {
+export function parseAndStringify(
+  bodies: readonly Buffer[],
+  options: FloorOptions,
+): { records: number; outputBytes: number } {
   const byCategory = new Map<string, unknown[]>();
   let records = 0;
   for (const body of bodies) {

@@ -66,16 +66,70 @@ const GROUPS = [
   'VDI pool',
 ];
 const PROGRAMS = [
-  ['svchost.exe', 'c:\\windows\\system32', 'Microsoft Corporation', 'Microsoft® Windows® Operating System', 'Host Process for Windows Services'],
-  ['powershell.exe', 'c:\\windows\\system32\\windowspowershell\\v1.0', 'Microsoft Corporation', 'Microsoft® Windows® Operating System', 'Windows PowerShell'],
-  ['cmd.exe', 'c:\\windows\\system32', 'Microsoft Corporation', 'Microsoft® Windows® Operating System', 'Windows Command Processor'],
-  ['msedge.exe', 'c:\\program files (x86)\\microsoft\\edge\\application', 'Microsoft Corporation', 'Microsoft Edge', 'Microsoft Edge'],
+  [
+    'svchost.exe',
+    'c:\\windows\\system32',
+    'Microsoft Corporation',
+    'Microsoft® Windows® Operating System',
+    'Host Process for Windows Services',
+  ],
+  [
+    'powershell.exe',
+    'c:\\windows\\system32\\windowspowershell\\v1.0',
+    'Microsoft Corporation',
+    'Microsoft® Windows® Operating System',
+    'Windows PowerShell',
+  ],
+  [
+    'cmd.exe',
+    'c:\\windows\\system32',
+    'Microsoft Corporation',
+    'Microsoft® Windows® Operating System',
+    'Windows Command Processor',
+  ],
+  [
+    'msedge.exe',
+    'c:\\program files (x86)\\microsoft\\edge\\application',
+    'Microsoft Corporation',
+    'Microsoft Edge',
+    'Microsoft Edge',
+  ],
   ['chrome.exe', 'c:\\program files\\google\\chrome\\application', 'Google LLC', 'Google Chrome', 'Google Chrome'],
-  ['OUTLOOK.EXE', 'c:\\program files\\microsoft office\\root\\office16', 'Microsoft Corporation', 'Microsoft Outlook', 'Microsoft Outlook'],
-  ['MsMpEng.exe', 'c:\\programdata\\microsoft\\windows defender\\platform\\4.18.25010.11-0', 'Microsoft Corporation', 'Microsoft® Windows® Operating System', 'Antimalware Service Executable'],
-  ['SenseNdr.exe', 'c:\\program files\\windows defender advanced threat protection', 'Microsoft Corporation', 'Microsoft® Windows® Operating System', 'Windows Defender Advanced Threat Protection'],
-  ['Teams.exe', 'c:\\users\\{user}\\appdata\\local\\microsoft\\teams\\current', 'Microsoft Corporation', 'Microsoft Teams', 'Microsoft Teams'],
-  ['wmiprvse.exe', 'c:\\windows\\system32\\wbem', 'Microsoft Corporation', 'Microsoft® Windows® Operating System', 'WMI Provider Host'],
+  [
+    'OUTLOOK.EXE',
+    'c:\\program files\\microsoft office\\root\\office16',
+    'Microsoft Corporation',
+    'Microsoft Outlook',
+    'Microsoft Outlook',
+  ],
+  [
+    'MsMpEng.exe',
+    'c:\\programdata\\microsoft\\windows defender\\platform\\4.18.25010.11-0',
+    'Microsoft Corporation',
+    'Microsoft® Windows® Operating System',
+    'Antimalware Service Executable',
+  ],
+  [
+    'SenseNdr.exe',
+    'c:\\program files\\windows defender advanced threat protection',
+    'Microsoft Corporation',
+    'Microsoft® Windows® Operating System',
+    'Windows Defender Advanced Threat Protection',
+  ],
+  [
+    'Teams.exe',
+    'c:\\users\\{user}\\appdata\\local\\microsoft\\teams\\current',
+    'Microsoft Corporation',
+    'Microsoft Teams',
+    'Microsoft Teams',
+  ],
+  [
+    'wmiprvse.exe',
+    'c:\\windows\\system32\\wbem',
+    'Microsoft Corporation',
+    'Microsoft® Windows® Operating System',
+    'WMI Provider Host',
+  ],
   ['python3.11', '/usr/bin', null, null, null],
   ['sshd', '/usr/sbin', null, null, null],
 ] as const;
@@ -83,17 +137,42 @@ const PROGRAMS = [
  * Names outside ASCII are rare in a stream but decide how V8 stores a whole body: one character beyond Latin-1
  * makes the 1 MB string two bytes a character. At these rates about half the 1 MB bodies hold one.
  */
-const LATIN1_PROGRAM = ['Übersicht-Updater.exe', 'c:\\program files\\übersicht', 'Müller & Söhne GmbH', 'Übersicht', 'Aktualisierungsdienst'] as const;
-const CJK_PROGRAM = ['报表工具.exe', 'c:\\program files\\报表工具', '示例软件有限公司', '报表工具', '报表工具'] as const;
+const LATIN1_PROGRAM = [
+  'Übersicht-Updater.exe',
+  'c:\\program files\\übersicht',
+  'Müller & Söhne GmbH',
+  'Übersicht',
+  'Aktualisierungsdienst',
+] as const;
+const CJK_PROGRAM = [
+  '报表工具.exe',
+  'c:\\program files\\报表工具',
+  '示例软件有限公司',
+  '报表工具',
+  '报表工具',
+] as const;
 const LATIN1_RATE = 0.01;
 const CJK_RATE = 0.0005;
 const USERS = ['alice', 'bob', 'carol.smith', 'dave', 'svc_backup', 'admin', 'SYSTEM', 'NETWORK SERVICE'];
 const LATIN1_USER = 'jürgen.müller';
 const ACTIONS: Readonly<Record<string, readonly string[]>> = {
   DeviceProcessEvents: ['ProcessCreated', 'OpenProcess'],
-  DeviceNetworkEvents: ['ConnectionSuccess', 'ConnectionRequest', 'InboundConnectionAccepted', 'ListeningConnectionCreated', 'ConnectionFailed'],
+  DeviceNetworkEvents: [
+    'ConnectionSuccess',
+    'ConnectionRequest',
+    'InboundConnectionAccepted',
+    'ListeningConnectionCreated',
+    'ConnectionFailed',
+  ],
   DeviceFileEvents: ['FileCreated', 'FileModified', 'FileRenamed', 'FileDeleted'],
-  DeviceEvents: ['NtAllocateVirtualMemoryApiCall', 'CreateRemoteThreadApiCall', 'AntivirusScanCompleted', 'DnsQueryResponse', 'ScriptContent', 'PnpDeviceConnected'],
+  DeviceEvents: [
+    'NtAllocateVirtualMemoryApiCall',
+    'CreateRemoteThreadApiCall',
+    'AntivirusScanCompleted',
+    'DnsQueryResponse',
+    'ScriptContent',
+    'PnpDeviceConnected',
+  ],
   DeviceRegistryEvents: ['RegistryValueSet', 'RegistryKeyCreated', 'RegistryKeyDeleted'],
   DeviceImageLoadEvents: ['ImageLoaded'],
   DeviceLogonEvents: ['LogonSuccess', 'LogonFailed', 'LogonAttempted'],
@@ -102,7 +181,8 @@ const ACTIONS: Readonly<Record<string, readonly string[]>> = {
 };
 const DEVICE_TABLE = /^Device/;
 /** Columns every row of a table fills; the others are often null, and more often on the catch-all tables. */
-const ALWAYS_SET = /^(Timestamp|DeviceId|DeviceName|ActionType|ReportId|AlertId|NetworkMessageId)$|FileName$|SHA1$|Port$|IP$/;
+const ALWAYS_SET =
+  /^(Timestamp|DeviceId|DeviceName|ActionType|ReportId|AlertId|NetworkMessageId)$|FileName$|SHA1$|Port$|IP$/;
 const SPARSE_TABLES = new Set(['DeviceEvents', 'DeviceImageLoadEvents', 'DeviceRegistryEvents']);
 
 export class DefenderTraffic {
@@ -210,7 +290,9 @@ export class DefenderTraffic {
       case 'bool':
         return random() < 0.2 ? 'null' : random() < 0.8 ? 'false' : 'true';
       case 'int':
-        return name.endsWith('Port') ? String(random() < 0.5 ? 443 : 1024 + Math.floor(random() * 64000)) : String(Math.floor(random() * 100));
+        return name.endsWith('Port')
+          ? String(random() < 0.5 ? 443 : 1024 + Math.floor(random() * 64000))
+          : String(Math.floor(random() * 100));
       case 'long':
         return this.#long(name, scene);
       case 'dynamic':
@@ -235,7 +317,8 @@ export class DefenderTraffic {
     const subject = this.#subject(name, scene);
     const account = name.startsWith('InitiatingProcess') ? scene.device.accounts[0]! : scene.account;
     if (name === 'DeviceId') return `"${scene.device.id}"`;
-    if (name.includes('RemoteSession') || name === 'AppGuardContainerId') return random() < 0.95 ? 'null' : `"${this.#ip()}"`;
+    if (name.includes('RemoteSession') || name === 'AppGuardContainerId')
+      return random() < 0.95 ? 'null' : `"${this.#ip()}"`;
     if (name === 'DeviceName') return `"${scene.device.name}"`;
     if (name === 'ActionType') return JSON.stringify(this.#pick(ACTIONS[scene.table.name] ?? ['Alert']));
     if (name.endsWith('SHA1')) return `"${subject.sha1}"`;
@@ -255,22 +338,56 @@ export class DefenderTraffic {
     if (name.endsWith('AccountUpn')) return JSON.stringify(account.upn);
     if (name.endsWith('AccountObjectId')) return JSON.stringify(account.objectId);
     if (name.endsWith('IP') || name.endsWith('IPAddress') || name === 'SenderIPv4') return `"${this.#ip()}"`;
-    if (name.endsWith('IntegrityLevel')) return random() < 0.3 ? 'null' : `"${this.#pick(['System', 'High', 'Medium', 'Low'])}"`;
-    if (name.endsWith('TokenElevation')) return `"${this.#pick(['None', 'TokenElevationTypeDefault', 'TokenElevationTypeFull'])}"`;
+    if (name.endsWith('IntegrityLevel'))
+      return random() < 0.3 ? 'null' : `"${this.#pick(['System', 'High', 'Medium', 'Low'])}"`;
+    if (name.endsWith('TokenElevation'))
+      return `"${this.#pick(['None', 'TokenElevationTypeDefault', 'TokenElevationTypeFull'])}"`;
     if (name.endsWith('UniqueId')) return `"${digits(random, 17)}"`;
-    if (name.endsWith('Url')) return random() < 0.6 ? 'null' : `"https://${this.#pick(['login.microsoftonline.com', 'cdn.contoso.com', 'updates.example.net'])}/${hex(random, 12)}?ref=${hex(random, 6)}"`;
+    if (name.endsWith('Url'))
+      return random() < 0.6
+        ? 'null'
+        : `"https://${this.#pick(['login.microsoftonline.com', 'cdn.contoso.com', 'updates.example.net'])}/${hex(random, 12)}?ref=${hex(random, 6)}"`;
     if (name.startsWith('Registry')) return this.#registry(name);
-    if (name === 'AdditionalFields' || name === 'LoggedOnUsers' || name.endsWith('Addresses') || name === 'ConnectedNetworks') {
+    if (
+      name === 'AdditionalFields' ||
+      name === 'LoggedOnUsers' ||
+      name.endsWith('Addresses') ||
+      name === 'ConnectedNetworks'
+    ) {
       return random() < 0.25 ? 'null' : JSON.stringify(JSON.stringify(this.#dynamic(scene)));
     }
-    if (name === 'Categories' || name === 'AttackTechniques') return JSON.stringify(JSON.stringify(['Execution', 'Defense Evasion (T1562)']));
+    if (name === 'Categories' || name === 'AttackTechniques')
+      return JSON.stringify(JSON.stringify(['Execution', 'Defense Evasion (T1562)']));
     if (name.endsWith('Id') || name === 'HardwareUuid') return random() < 0.3 ? 'null' : `"${this.#uuid()}"`;
     if (name === 'Subject' || name === 'Title' || name === 'EmailSubject') {
-      return JSON.stringify(random() < CJK_RATE * 50 ? '📎 Invoice 2026-11' : this.#pick(['Quarterly report', 'Re: Überweisung', 'Suspicious PowerShell command line']));
+      return JSON.stringify(
+        random() < CJK_RATE * 50
+          ? '📎 Invoice 2026-11'
+          : this.#pick(['Quarterly report', 'Re: Überweisung', 'Suspicious PowerShell command line']),
+      );
     }
-    if (name.endsWith('Address') || name === 'To' || name === 'Cc') return `"${this.#pick(USERS).replace(/[^a-z.]/g, '')}@contoso.com"`;
+    if (name.endsWith('Address') || name === 'To' || name === 'Cc')
+      return `"${this.#pick(USERS).replace(/[^a-z.]/g, '')}@contoso.com"`;
     if (name.startsWith('Is') || name.startsWith('Remote') || name.startsWith('Previous')) return 'null';
-    return random() < 0.35 ? 'null' : random() < 0.1 ? '""' : JSON.stringify(this.#pick(['Tcp', 'Private', 'Public', 'Onboarded', 'Valid', 'OsVendor', 'Workstation', 'Windows11', '10.0', 'Medium', 'Active']));
+    return random() < 0.35
+      ? 'null'
+      : random() < 0.1
+        ? '""'
+        : JSON.stringify(
+            this.#pick([
+              'Tcp',
+              'Private',
+              'Public',
+              'Onboarded',
+              'Valid',
+              'OsVendor',
+              'Workstation',
+              'Windows11',
+              '10.0',
+              'Medium',
+              'Active',
+            ]),
+          );
   }
 
   #subject(name: string, scene: Scene): Binary {
@@ -295,10 +412,16 @@ export class DefenderTraffic {
 
   #registry(name: string): string {
     const random = this.#random;
-    if (name.endsWith('Key')) return JSON.stringify(`HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\${this.#pick(['Run', 'RunOnce', 'Policies\\System', 'Explorer\\Shell Folders'])}`);
+    if (name.endsWith('Key'))
+      return JSON.stringify(
+        `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\${this.#pick(['Run', 'RunOnce', 'Policies\\System', 'Explorer\\Shell Folders'])}`,
+      );
     if (name.endsWith('ValueType')) return `"${this.#pick(['String', 'Dword', 'Binary', 'ExpandString'])}"`;
-    if (name.endsWith('ValueName')) return JSON.stringify(this.#pick(['(Default)', 'OneDrive', 'SecurityHealth', 'EnableLUA']));
-    return random() < 0.5 ? JSON.stringify(`"C:\\Program Files\\Microsoft OneDrive\\OneDrive.exe" /background`) : `"${digits(random, 1)}"`;
+    if (name.endsWith('ValueName'))
+      return JSON.stringify(this.#pick(['(Default)', 'OneDrive', 'SecurityHealth', 'EnableLUA']));
+    return random() < 0.5
+      ? JSON.stringify(`"C:\\Program Files\\Microsoft OneDrive\\OneDrive.exe" /background`)
+      : `"${digits(random, 1)}"`;
   }
 
   #dynamic(scene: Scene): unknown {
@@ -310,14 +433,23 @@ export class DefenderTraffic {
         return [{ UserName: scene.account.name, DomainName: scene.account.domain, Sid: scene.account.sid }];
       case 2:
         return {
-          InitiatingProcessPosixEffectiveUser: { Sid: scene.account.sid, Name: scene.account.name, DomainName: scene.account.domain, LogonId: 0, PosixUserId: 503 },
+          InitiatingProcessPosixEffectiveUser: {
+            Sid: scene.account.sid,
+            Name: scene.account.name,
+            DomainName: scene.account.domain,
+            LogonId: 0,
+            PosixUserId: 503,
+          },
           InitiatingProcessPosixProcessGroupId: Math.floor(random() * 90_000),
           InitiatingProcessPosixSessionId: 1,
           ProcessPosixSessionId: 1,
           InitiatingProcessCurrentWorkingDirectory: '/',
         };
       default:
-        return [{ IPAddress: this.#ip(), SubnetPrefix: 24, AddressType: 'Private' }, { IPAddress: `fe80::${hex(random, 4)}:${hex(random, 4)}`, SubnetPrefix: 64, AddressType: 'LinkLocal' }];
+        return [
+          { IPAddress: this.#ip(), SubnetPrefix: 24, AddressType: 'Private' },
+          { IPAddress: `fe80::${hex(random, 4)}:${hex(random, 4)}`, SubnetPrefix: 64, AddressType: 'LinkLocal' },
+        ];
     }
   }
 
@@ -359,7 +491,9 @@ export class DefenderTraffic {
   #ip(): string {
     const random = this.#random;
     const octet = () => Math.floor(random() * 256);
-    return random() < 0.5 ? `10.${octet()}.${octet()}.${octet()}` : `${20 + octet() % 180}.${octet()}.${octet()}.${octet()}`;
+    return random() < 0.5
+      ? `10.${octet()}.${octet()}.${octet()}`
+      : `${20 + (octet() % 180)}.${octet()}.${octet()}.${octet()}`;
   }
 
   /** Defender's times: the given number of fractional digits (Timestamp has 0 to 7, time always 7), no zone. */

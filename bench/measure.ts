@@ -64,10 +64,16 @@ async function measure(spec: MeasureSpec): Promise<Measurement> {
   if (spec.cores !== undefined) pinToCores(spec.cores);
   const pool = generateBodies(spec);
   const poolBytes = pool.map((body) => body.length);
-  const pick = (invocation: number) => Array.from({ length: spec.messagesPerInvocation }, (_, i) => (invocation * 17 + i) % pool.length);
+  const pick = (invocation: number) =>
+    Array.from({ length: spec.messagesPerInvocation }, (_, i) => (invocation * 17 + i) % pool.length);
   const bodiesFor = (invocation: number) => pick(invocation).map((i) => pool[i]!);
 
-  const run = spec.kind === 'floor' ? floorRunner(spec) : spec.kind === 'ceiling' ? ceilingRunner(spec) : await pipelineRunner(spec);
+  const run =
+    spec.kind === 'floor'
+      ? floorRunner(spec)
+      : spec.kind === 'ceiling'
+        ? ceilingRunner(spec)
+        : await pipelineRunner(spec);
   try {
     for (let i = 0; i < spec.warmup; i++) await run.invoke(bodiesFor(i), i);
     await parentReady();
@@ -118,7 +124,9 @@ function generateBodies(spec: MeasureSpec): Buffer[] {
   const random = seeded(spec.seed);
   const poolSize = spec.messagesPerInvocation + (spec.warmup + spec.invocations > 1 ? 17 : 0);
   const { min, max } = spec.messageBytes;
-  return Array.from({ length: poolSize }, () => Buffer.from(traffic.message(min + Math.floor(random() * (max - min + 1)))));
+  return Array.from({ length: poolSize }, () =>
+    Buffer.from(traffic.message(min + Math.floor(random() * (max - min + 1)))),
+  );
 }
 
 interface Runner {
@@ -185,11 +193,20 @@ async function pipelineRunner(spec: MeasureSpec): Promise<Runner> {
  * needs none of them, so they are loaded here, for the memory figures to count them as Azure does.
  */
 async function loadAzureSdks(): Promise<void> {
-  await Promise.all([import('@azure/identity'), import('@azure/data-tables'), import('@azure/storage-blob'), import('@azure/keyvault-secrets')]);
+  await Promise.all([
+    import('@azure/identity'),
+    import('@azure/data-tables'),
+    import('@azure/storage-blob'),
+    import('@azure/keyvault-secrets'),
+  ]);
 }
 
 /** The context the Functions host builds for a batch of Event Hub messages; log lines are read back here. */
-function triggerContext(messages: number, invocation: number, summaries: InvocationSummary[]): functions.InvocationContext {
+function triggerContext(
+  messages: number,
+  invocation: number,
+  summaries: InvocationSummary[],
+): functions.InvocationContext {
   const first = invocation * messages;
   return new functions.InvocationContext({
     invocationId: `bench-${invocation}`,
@@ -202,7 +219,8 @@ function triggerContext(messages: number, invocation: number, summaries: Invocat
     },
     logHandler: (_level: LogLevel, ...args: unknown[]) => {
       const line = String(args[0]);
-      if (line.startsWith('invocation ')) summaries.push(JSON.parse(line.slice('invocation '.length)) as InvocationSummary);
+      if (line.startsWith('invocation '))
+        summaries.push(JSON.parse(line.slice('invocation '.length)) as InvocationSummary);
     },
   });
 }

@@ -11,7 +11,8 @@ export interface Receiver {
 /** `latencyMs`: how long the receiver waits after each body before it answers. */
 export async function startReceiver(latencyMs = 0): Promise<Receiver> {
   const child = fork(new URL('./receiver.js', import.meta.url), [String(latencyMs)]);
-  const next = () => new Promise<ReceiverMessage>((resolve) => child.once('message', (message) => resolve(message as ReceiverMessage)));
+  const next = () =>
+    new Promise<ReceiverMessage>((resolve) => child.once('message', (message) => resolve(message as ReceiverMessage)));
   const started = await next();
   if (!('url' in started)) throw new Error('the receiver did not start');
   return {

@@ -58,8 +58,14 @@ async function main(): Promise<void> {
     await writeHistory(file, Number(options.messages));
     writeFileSync(empty, '');
     const bytes = (await stat(file)).size;
-    log(`${options.messages} Event Hub bodies of up to 1 MiB, one a line: ${(bytes / MIB).toFixed(1)} MiB. Load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}.`);
-    log(`Each process started with ${nodeArguments.length > 0 ? nodeArguments.join(' ') : 'no Node arguments'}; ${rounds} rounds, the order alternating.`);
+    log(
+      `${options.messages} Event Hub bodies of up to 1 MiB, one a line: ${(bytes / MIB).toFixed(1)} MiB. Load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}.`,
+    );
+    log(
+      `Each process started with ${nodeArguments.length > 0 ? nodeArguments.join(' ') : 'no Node arguments'}; ${rounds} rounds, the order alternating.`,
+    );
     const env = {
       PATH: process.env.PATH,
       SIEM_URL: receiver.url,
@@ -69,7 +75,17 @@ async function main(): Promise<void> {
     };
     const replayOf = (path: string, label: string) =>
       measure(
-        [...profileArguments(label), CLI, 'replay', '--json', '--settings', join(work, 'no-settings.json'), '--checkpoint', join(work, 'checkpoint'), path],
+        [
+          ...profileArguments(label),
+          CLI,
+          'replay',
+          '--json',
+          '--settings',
+          join(work, 'no-settings.json'),
+          '--checkpoint',
+          join(work, 'checkpoint'),
+          path,
+        ],
         env,
       );
     const results: Round[] = [];
@@ -96,7 +112,12 @@ async function main(): Promise<void> {
     const records = Number(results[0]!.floor.stdout.trim());
     log('');
     log(summary(results, records, bytes));
-    const resultsFile = writeResults({ messages: Number(options.messages), bytes, records, rounds: results.map(withoutOutput) });
+    const resultsFile = writeResults({
+      messages: Number(options.messages),
+      bytes,
+      records,
+      rounds: results.map(withoutOutput),
+    });
     log(`\nResults: ${resultsFile}`);
   } finally {
     receiver.stop();
@@ -138,7 +159,11 @@ async function measure(args: readonly string[], env: NodeJS.ProcessEnv): Promise
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}: ${stderr.slice(-2000)}`);
   const cpuAfter = childrenCpuMs();
-  return { wallMs, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, stdout };
+  return {
+    wallMs,
+    cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+    stdout,
+  };
 }
 
 // USER_HZ, which Linux has kept at 100 on every architecture since 2.6.
@@ -159,9 +184,14 @@ function childrenCpuMs(): number | undefined {
 /** The replay must have forwarded every record the floor read, or its time means nothing. */
 function checkEveryRecordForwarded(floor: Run, replay: Run): void {
   const records = Number(floor.stdout.trim());
-  const totals = JSON.parse(replay.stdout.trim().split('\n').at(-1) ?? '{}') as { received?: number; forwarded?: number };
+  const totals = JSON.parse(replay.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    received?: number;
+    forwarded?: number;
+  };
   if (totals.received !== records || totals.forwarded !== records) {
-    throw new Error(`the replay forwarded ${totals.forwarded} of ${totals.received} records, the floor read ${records}`);
+    throw new Error(
+      `the replay forwarded ${totals.forwarded} of ${totals.received} records, the floor read ${records}`,
+    );
   }
 }
 
@@ -171,19 +201,50 @@ function summary(results: readonly Round[], records: number, bytes: number): str
   const line = (name: string, values: readonly number[], extra = '') =>
     `${name.padEnd(22)}${seconds(median(values)).padStart(7)} s (${spread(values).map(seconds).join('–')})${extra}`;
   const ratios = (floor: readonly number[], replay: readonly number[]) => floor.map((ms, i) => ms / replay[i]!);
-  const wallRatios = ratios(wall((round) => round.floor), wall((round) => round.replay));
-  const cpuRatios = ratios(cpu((round) => round.floor), cpu((round) => round.replay));
-  const rate = (ms: number) => `, ${Math.round(records / (ms / 1000)).toLocaleString('en-US')} records/s, ${(bytes / MIB / (ms / 1000)).toFixed(0)} MiB/s`;
+  const wallRatios = ratios(
+    wall((round) => round.floor),
+    wall((round) => round.replay),
+  );
+  const cpuRatios = ratios(
+    cpu((round) => round.floor),
+    cpu((round) => round.replay),
+  );
+  const rate = (ms: number) =>
+    `, ${Math.round(records / (ms / 1000)).toLocaleString('en-US')} records/s, ${(bytes / MIB / (ms / 1000)).toFixed(0)} MiB/s`;
   return [
     `${records.toLocaleString('en-US')} records, medians over ${results.length} rounds (spread):`,
-    line('floor, wall', wall((round) => round.floor), rate(median(wall((round) => round.floor)))),
-    line('replay, wall', wall((round) => round.replay), rate(median(wall((round) => round.replay)))),
-    line('replay of nothing', wall((round) => round.startup)),
-    line('floor, CPU', cpu((round) => round.floor)),
-    line('replay, CPU', cpu((round) => round.replay)),
-    line('replay of nothing, CPU', cpu((round) => round.startup)),
-    `replay × floor: wall ${median(wallRatios).toFixed(2)} (rounds ${spread(wallRatios).map((n) => n.toFixed(2)).join('–')}),` +
-      ` CPU ${median(cpuRatios).toFixed(2)} (rounds ${spread(cpuRatios).map((n) => n.toFixed(2)).join('–')})`,
+    line(
+      'floor, wall',
+      wall((round) => round.floor),
+      rate(median(wall((round) => round.floor))),
+    ),
+    line(
+      'replay, wall',
+      wall((round) => round.replay),
+      rate(median(wall((round) => round.replay))),
+    ),
+    line(
+      'replay of nothing',
+      wall((round) => round.startup),
+    ),
+    line(
+      'floor, CPU',
+      cpu((round) => round.floor),
+    ),
+    line(
+      'replay, CPU',
+      cpu((round) => round.replay),
+    ),
+    line(
+      'replay of nothing, CPU',
+      cpu((round) => round.startup),
+    ),
+    `replay × floor: wall ${median(wallRatios).toFixed(2)} (rounds ${spread(wallRatios)
+      .map((n) => n.toFixed(2))
+      .join('–')}),` +
+      ` CPU ${median(cpuRatios).toFixed(2)} (rounds ${spread(cpuRatios)
+        .map((n) => n.toFixed(2))
+        .join('–')})`,
   ].join('\n');
 }
 

@@ -74,7 +74,9 @@ const allConfigurations: Configuration[] = [
   { name: 'floor + gzip', kind: 'floor', format: 'ndjson', gzip: true },
   ...FORMATS.map((format) => ({ name: `${format} + gzip`, kind: 'pipeline' as const, format, gzip: true })),
 ];
-const configurations = allConfigurations.filter((configuration) => options.only === undefined || options.only.includes(configuration.name));
+const configurations = allConfigurations.filter(
+  (configuration) => options.only === undefined || options.only.includes(configuration.name),
+);
 const PROFILE_DIR = new URL('../../bench/results/profiles/', import.meta.url).pathname;
 // Names the results file and the profiles of one run alike.
 const runStamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -85,9 +87,16 @@ async function main(): Promise<void> {
   const memory: Record<string, Sample[]> = {};
   try {
     log(`Invocations of ${messagesPerInvocation} messages (host.json maxEventBatchSize), bodies of 256 KB to 1 MB;`);
-    log(`${warmup} warm-up + ${invocations} measured invocations per process, ${reps} rounds. Load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}.`);
-    log(`Each measured process started with ${nodeArguments.length > 0 ? nodeArguments.join(' ') : 'no Node arguments'}.`);
-    if (cores !== undefined) log(`Each measured process on ${cores} of this machine's ${cpus().length} cores (taskset).`);
+    log(
+      `${warmup} warm-up + ${invocations} measured invocations per process, ${reps} rounds. Load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}.`,
+    );
+    log(
+      `Each measured process started with ${nodeArguments.length > 0 ? nodeArguments.join(' ') : 'no Node arguments'}.`,
+    );
+    if (cores !== undefined)
+      log(`Each measured process on ${cores} of this machine's ${cpus().length} cores (taskset).`);
     if (siemLatencyMs > 0) log(`The receiver answers ${siemLatencyMs} ms after each body.`);
     for (let round = 1; round <= reps; round++) {
       for (const configuration of configurations) {
@@ -95,13 +104,17 @@ async function main(): Promise<void> {
         const spec = specFor(configuration, receiver.url, shape, `round ${round}`);
         const sample = await measureWith(receiver, spec);
         samples.get(configuration.name)!.push(sample);
-        log(`  round ${round}: ${configuration.name.padEnd(14)} ${rate(sample.records, sample.invocationMs).toFixed(0)} records/s`);
+        log(
+          `  round ${round}: ${configuration.name.padEnd(14)} ${rate(sample.records, sample.invocationMs).toFixed(0)} records/s`,
+        );
       }
     }
     // The same input every time: what differs from run to run is when V8 collects, which moves the peak by
     // tens of MB, so the peak is measured as often as the throughput and shown with its range.
     for (let round = 1; round <= reps; round++) {
-      for (const configuration of configurations.filter((candidate) => candidate.kind === 'pipeline' && candidate.format === 'ndjson')) {
+      for (const configuration of configurations.filter(
+        (candidate) => candidate.kind === 'pipeline' && candidate.format === 'ndjson',
+      )) {
         const shape = { seed: 7, warmup: 0, invocations: 1, messageBytes: { min: MB, max: MB } };
         const spec = specFor(configuration, receiver.url, shape, `memory ${round}`);
         (memory[configuration.name] ??= []).push(await measureWith(receiver, spec));
@@ -118,7 +131,9 @@ async function main(): Promise<void> {
   if (Object.keys(memory).length > 0) log(`\n${formatMemory(memory)}`);
   log('');
   log(formatLevels(levels));
-  const peakRssMb = Object.fromEntries(Object.entries(memory).map(([name, runs]) => [name, runs.map((run) => run.peakRssBytes / MB)]));
+  const peakRssMb = Object.fromEntries(
+    Object.entries(memory).map(([name, runs]) => [name, runs.map((run) => run.peakRssBytes / MB)]),
+  );
   // The goals compare with the floor, which sends nothing: they hold for an instant receiver only.
   const targets = siemLatencyMs > 0 ? [] : checkTargets(report, peakRssMb);
   if (targets.length > 0) log(`\n${formatTargets(targets)}`);
@@ -175,7 +190,8 @@ interface Row {
 function summarize(samples: ReadonlyMap<string, readonly Sample[]>): Row[] {
   return configurations.map((configuration) => {
     const runs = samples.get(configuration.name)!;
-    const floorRuns = configuration.kind === 'floor' ? undefined : samples.get(configuration.gzip ? 'floor + gzip' : 'floor');
+    const floorRuns =
+      configuration.kind === 'floor' ? undefined : samples.get(configuration.gzip ? 'floor + gzip' : 'floor');
     const floor = floorRuns && floorRuns.length === runs.length ? floorRuns : undefined;
     const times = runs.flatMap((run) => run.invocationMs);
     const records = runs.reduce((sum, run) => sum + run.records, 0);
@@ -187,9 +203,12 @@ function summarize(samples: ReadonlyMap<string, readonly Sample[]>): Row[] {
       mbPerSecond: runs.reduce((sum, run) => sum + run.inputBytes, 0) / MB / seconds,
       ...(floor
         ? {
-            vsFloor: runs.map((run, i) => rate(run.records, run.invocationMs) / rate(floor[i]!.records, floor[i]!.invocationMs)),
+            vsFloor: runs.map(
+              (run, i) => rate(run.records, run.invocationMs) / rate(floor[i]!.records, floor[i]!.invocationMs),
+            ),
             cpuVsFloor: runs.map((run, i) => floor[i]!.cpuMs / floor[i]!.records / (run.cpuMs / run.records)),
-            bestVsFloor: Math.max(...recordsPerSecond) / Math.max(...floor.map((run) => rate(run.records, run.invocationMs))),
+            bestVsFloor:
+              Math.max(...recordsPerSecond) / Math.max(...floor.map((run) => rate(run.records, run.invocationMs))),
           }
         : {}),
       p50Ms: percentile(times, 50),
@@ -197,18 +216,34 @@ function summarize(samples: ReadonlyMap<string, readonly Sample[]>): Row[] {
       invocationsMeasured: times.length,
       peakRssMb: median(runs.map((run) => run.peakRssBytes)) / MB,
       cpuSecondsPerMillion: (runs.reduce((sum, run) => sum + run.cpuMs, 0) / 1000 / records) * 1e6,
-      wireMb: median(runs.map((run) => run.wireBytes / run.records)) * 1e6 / MB,
+      wireMb: (median(runs.map((run) => run.wireBytes / run.records)) * 1e6) / MB,
     };
   });
 }
 
 function formatThroughput(rows: readonly Row[]): string {
-  const header = ['', 'records/s (spread)', 'MB/s', '× floor (spread)', 'best × best', 'CPU × floor', 'p50 ms', 'p99 ms', 'peak RSS MB', 'CPU s/M rec', 'out MB/M rec'];
+  const header = [
+    '',
+    'records/s (spread)',
+    'MB/s',
+    '× floor (spread)',
+    'best × best',
+    'CPU × floor',
+    'p50 ms',
+    'p99 ms',
+    'peak RSS MB',
+    'CPU s/M rec',
+    'out MB/M rec',
+  ];
   const lines = rows.map((row) => [
     row.name,
     `${fmt(median(row.recordsPerSecond))} (${spread(row.recordsPerSecond).map(fmt).join('–')})`,
     row.mbPerSecond.toFixed(0),
-    row.vsFloor ? `${median(row.vsFloor).toFixed(2)} (${spread(row.vsFloor).map((n) => n.toFixed(2)).join('–')})` : '',
+    row.vsFloor
+      ? `${median(row.vsFloor).toFixed(2)} (${spread(row.vsFloor)
+          .map((n) => n.toFixed(2))
+          .join('–')})`
+      : '',
     row.bestVsFloor === undefined ? '' : row.bestVsFloor.toFixed(2),
     row.cpuVsFloor ? median(row.cpuVsFloor).toFixed(2) : '',
     row.p50Ms.toFixed(0),
@@ -228,11 +263,17 @@ function formatMemory(memory: Readonly<Record<string, readonly Sample[]>>): stri
       name,
       String(runs[0]!.records),
       (median(runs.map((run) => run.inputRssBytes)) / MB).toFixed(0),
-      `${median(peaks).toFixed(0)} (${spread(peaks).map((n) => n.toFixed(0)).join('–')})`,
+      `${median(peaks).toFixed(0)} (${spread(peaks)
+        .map((n) => n.toFixed(0))
+        .join('–')})`,
       median(runs.map((run) => run.invocationMs[0]!)).toFixed(0),
     ];
   });
-  const note = Object.values(memory).flat().every((sample) => sample.peakFromInput) ? '' : ' (peak includes generating the input)';
+  const note = Object.values(memory)
+    .flat()
+    .every((sample) => sample.peakFromInput)
+    ? ''
+    : ' (peak includes generating the input)';
   const title = `Memory: one invocation of ${messagesPerInvocation} bodies of 1 MB, ${reps} run${reps === 1 ? '' : 's'} each (medians; peak with its range)${note}`;
   return `${title}\n${table([['', 'records', 'RSS with input MB', 'peak RSS MB', 'ms'], ...lines])}`;
 }
@@ -278,7 +319,11 @@ function gzipLevels(): LevelFigures[] {
 }
 
 function formatLevels(levels: readonly LevelFigures[]): string {
-  const lines = levels.map((figures) => [String(figures.level), figures.mbPerSecond.toFixed(0), `${figures.ratio.toFixed(2)}×`]);
+  const lines = levels.map((figures) => [
+    String(figures.level),
+    figures.mbPerSecond.toFixed(0),
+    `${figures.ratio.toFixed(2)}×`,
+  ]);
   return `gzip levels: MB in per CPU second, best of 3 (chosen: ${GZIP_LEVEL})\n${table([['level', 'MB/s', 'ratio'], ...lines])}`;
 }
 
@@ -297,7 +342,9 @@ async function measureWith(receiver: Receiver, spec: MeasureSpec): Promise<Sampl
       }, reject);
     });
     child.on('error', reject);
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`measurement exited with ${code}: ${JSON.stringify(spec)}`))));
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`measurement exited with ${code}: ${JSON.stringify(spec)}`)),
+    );
   });
   const after = await receiver.stats();
   return { ...measurement, wireBytes: measurement.outputBytes ?? after.bytes - (before?.bytes ?? 0) };
@@ -309,7 +356,14 @@ function writeResults(results: object): string {
   const file = new URL(`${runStamp}.json`, directory);
   const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg() };
   const processes = { nodeArguments, cores: cores ?? cpus().length };
-  writeFileSync(file, JSON.stringify({ command: process.argv.slice(2), machine, processes, reps, invocations, warmup, ...results }, null, 1));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { command: process.argv.slice(2), machine, processes, reps, invocations, warmup, ...results },
+      null,
+      1,
+    ),
+  );
   return file.pathname;
 }
 
@@ -340,7 +394,13 @@ function fmt(n: number): string {
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 function log(line: string): void {

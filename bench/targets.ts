@@ -37,7 +37,9 @@ export function checkTargets(
     const ratio = median(row.vsFloor);
     checks.push({
       goal: `${goal.name} at least ${goal.atLeast.toFixed(1)}× its floor`,
-      measured: `median ${ratio.toFixed(2)}× (rounds ${spread(row.vsFloor).map((n) => n.toFixed(2)).join('–')}), best × best ${row.bestVsFloor?.toFixed(2) ?? '–'}`,
+      measured: `median ${ratio.toFixed(2)}× (rounds ${spread(row.vsFloor)
+        .map((n) => n.toFixed(2))
+        .join('–')}), best × best ${row.bestVsFloor?.toFixed(2) ?? '–'}`,
       met: ratio >= goal.atLeast,
     });
   }
@@ -47,7 +49,14 @@ export function checkTargets(
     const total = runs.reduce((sum, [, peaks]) => sum + peaks.length, 0);
     checks.push({
       goal: `peak RSS under ${MEMORY_LIMIT_MB} MB for 100 bodies of 1 MB`,
-      measured: `${runs.map(([name, peaks]) => `${name} ${spread(peaks).map((n) => n.toFixed(2)).join('–')} MB`).join(', ')}; under in ${under} of ${total} runs`,
+      measured: `${runs
+        .map(
+          ([name, peaks]) =>
+            `${name} ${spread(peaks)
+              .map((n) => n.toFixed(2))
+              .join('–')} MB`,
+        )
+        .join(', ')}; under in ${under} of ${total} runs`,
       met: under === total,
     });
   }

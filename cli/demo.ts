@@ -39,7 +39,9 @@ export async function demo(outDir: string, stdout: Writable): Promise<number> {
     for (const [category, count] of [...receiver.counts].sort()) stdout.write(`  ${category.padEnd(36)} ${count}\n`);
     stdout.write(`\n${await machineGroupCoverage(join(outDir, 'received'), [...receiver.counts.keys()])}\n`);
     if (totals.deadLettered > 0) {
-      stdout.write(`${totals.deadLettered} input(s) could not be forwarded (the broken message) and are in ${join(outDir, 'dead-letter')}\n`);
+      stdout.write(
+        `${totals.deadLettered} input(s) could not be forwarded (the broken message) and are in ${join(outDir, 'dead-letter')}\n`,
+      );
     }
     return receiver.received === totals.forwarded ? 0 : 1;
   } finally {
@@ -54,7 +56,8 @@ async function machineGroupCoverage(receivedDir: string, categories: string[]): 
     const text = await readFile(join(receivedDir, `${category.replace(/[^A-Za-z0-9_-]/g, '_')}.ndjson`), 'utf8');
     for (const line of text.split('\n')) {
       if (!line) continue;
-      const properties = (JSON.parse(line) as { properties?: { DeviceId?: unknown; MachineGroup?: unknown } }).properties;
+      const properties = (JSON.parse(line) as { properties?: { DeviceId?: unknown; MachineGroup?: unknown } })
+        .properties;
       if (!properties?.DeviceId) continue;
       withDevice++;
       if (typeof properties.MachineGroup === 'string') withGroup++;

@@ -27,5 +27,7 @@ export function commandLineEnvironment(env: Environment, settingsFile?: string):
 /** Why the file cannot be used, without quoting it: JSON.parse's message shows the text, which holds secrets. */
 function unreadable(error: unknown): string {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'no such file';
-  return error instanceof SyntaxError ? 'not valid JSON' : `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  return error instanceof SyntaxError
+    ? 'not valid JSON'
+    : `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
 }

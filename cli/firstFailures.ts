@@ -43,9 +43,15 @@ export class FirstFailures {
       this.#say(siemKey('siem-unavailable', cause), `The SIEM could not take a batch (${cause}): ${fix}. ${retries}`);
       this.#said.add(siemKey('siem-unavailable'));
     } else if (outcome === 'unauthorized') {
-      this.#say(siemKey('siem-unauthorized', status), `The SIEM refused the credential (HTTP ${status}): ${statusFix(status)}.`);
+      this.#say(
+        siemKey('siem-unauthorized', status),
+        `The SIEM refused the credential (HTTP ${status}): ${statusFix(status)}.`,
+      );
     } else if (outcome === 'reject') {
-      const answer = event.reason === undefined || event.reason === `HTTP ${status}` ? `HTTP ${status}` : `HTTP ${status}, ${event.reason}`;
+      const answer =
+        event.reason === undefined || event.reason === `HTTP ${status}`
+          ? `HTTP ${status}`
+          : `HTTP ${status}, ${event.reason}`;
       this.#say(siemKey('siem-rejected', status), `The SIEM refused a batch (${answer}): ${statusFix(status)}.`);
     }
   }
@@ -58,7 +64,8 @@ export class FirstFailures {
   #note(note: Failure): void {
     switch (note.reason) {
       case 'siem-unavailable':
-        if (!this.#said.has(siemKey('siem-unavailable'))) this.#say(siemKey('siem-unavailable'), `Not delivered: ${note.detail}.`);
+        if (!this.#said.has(siemKey('siem-unavailable')))
+          this.#say(siemKey('siem-unavailable'), `Not delivered: ${note.detail}.`);
         return;
       case 'siem-unauthorized':
       case 'siem-rejected':
@@ -71,10 +78,16 @@ export class FirstFailures {
         );
         return;
       case 'tenant-not-allowed':
-        this.#say(`${note.reason} ${note.detail}`, `Not delivered: ${note.detail}; add the tenant there if its records belong in this SIEM.`);
+        this.#say(
+          `${note.reason} ${note.detail}`,
+          `Not delivered: ${note.detail}; add the tenant there if its records belong in this SIEM.`,
+        );
         return;
       case 'missing-tenant':
-        this.#say(note.reason, `Not delivered: ${note.detail}; take {tenantId} out of the destination, or send records that carry one.`);
+        this.#say(
+          note.reason,
+          `Not delivered: ${note.detail}; take {tenantId} out of the destination, or send records that carry one.`,
+        );
         return;
       default: {
         // Bad input: said once per file and reason, where a person finds it. An invalid body's detail has the line.

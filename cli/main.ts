@@ -61,7 +61,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (positionals.length === 0 && blobs.length === 0) return usage('replay needs a PATH or --from-blob');
       const since = values.since === undefined ? undefined : parseTime(values.since);
       const until = values.until === undefined ? undefined : parseTime(values.until);
-      if (since === null || until === null) return usage('--since and --until take an ISO 8601 time, e.g. 2026-07-01 or 2026-07-01T12:00Z');
+      if (since === null || until === null)
+        return usage('--since and --until take an ISO 8601 time, e.g. 2026-07-01 or 2026-07-01T12:00Z');
       const inputs = { paths: positionals, blobs, ...(since ? { since } : {}), ...(until ? { until } : {}) };
       const result = await replay({
         ...inputs,

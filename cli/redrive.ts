@@ -23,10 +23,16 @@ export interface RedriveCommandOptions {
 
 export async function redriveCommand(options: RedriveCommandOptions): Promise<RedriveSummary> {
   const config = loadConfig(options.env, { functionsApp: false });
-  const { pipeline, close } = createPipeline(config, { ...options.pipeline, deadLetters: options.blob ? 'blob' : 'folder' });
+  const { pipeline, close } = createPipeline(config, {
+    ...options.pipeline,
+    deadLetters: options.blob ? 'blob' : 'folder',
+  });
   const where = options.blob ? `container ${config.deadLetter.blob?.container}` : config.deadLetter.directory;
   const failures = options.failures
-    ? new FirstFailures(options.failures, { retrySeconds: config.delivery.retryBudgetMs / 1000, afterRetries: 'then the letter is kept and the run stops' })
+    ? new FirstFailures(options.failures, {
+        retrySeconds: config.delivery.retryBudgetMs / 1000,
+        afterRetries: 'then the letter is kept and the run stops',
+      })
     : undefined;
   let summary: RedriveSummary;
   try {
@@ -36,8 +42,14 @@ export async function redriveCommand(options: RedriveCommandOptions): Promise<Re
       ...(options.signal ? { signal: options.signal } : {}),
       ...(failures ? { onAttempt: (event: AttemptEvent) => failures.attempt(event) } : {}),
       onLetter: (name, outcome) => {
-        if (outcome.kind === 'kept' && outcome.failure) failures?.failures([{ ...outcome.failure, source: { file: name } }]);
-        const what = outcome.kind === 'delivered' ? `delivered ${outcome.records}` : outcome.kind === 'kept' ? `kept ${outcome.remaining} of ${outcome.remaining + outcome.delivered}` : `cannot be sent: ${outcome.why}`;
+        if (outcome.kind === 'kept' && outcome.failure)
+          failures?.failures([{ ...outcome.failure, source: { file: name } }]);
+        const what =
+          outcome.kind === 'delivered'
+            ? `delivered ${outcome.records}`
+            : outcome.kind === 'kept'
+              ? `kept ${outcome.remaining} of ${outcome.remaining + outcome.delivered}`
+              : `cannot be sent: ${outcome.why}`;
         options.stdout.write(`${name}: ${what}\n`);
       },
     });

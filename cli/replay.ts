@@ -60,21 +60,30 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   });
   const files = listed.filter((file) => !checkpoint.isDone(file.key));
   if (checkpoint.resuming) {
-    options.progress?.write(`Resuming from ${checkpoint.path}: ${listed.length - files.length} of ${listed.length} file(s) already done\n`);
+    options.progress?.write(
+      `Resuming from ${checkpoint.path}: ${listed.length - files.length} of ${listed.length} file(s) already done\n`,
+    );
   }
 
   const telemetry = startTelemetry(config.telemetry);
   const { pipeline, close } = createPipeline(config, { ...options.pipeline, deadLetters: 'folder' });
   const totals = emptyTotals();
   const progress = options.progress
-    ? new ReplayProgress(options.progress, { files: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) }, options.progressIntervalMs ?? PROGRESS_INTERVAL_MS)
+    ? new ReplayProgress(
+        options.progress,
+        { files: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) },
+        options.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
+      )
     : undefined;
   const items = replayItems(files, checkpoint, {
     onBytes: (bytes) => progress?.addBytes(bytes),
     onFileRead: () => progress?.fileRead(),
   });
   const failures = options.failures
-    ? new FirstFailures(options.failures, { retrySeconds: config.delivery.retryBudgetMs / 1000, afterRetries: 'then dead-lettered' })
+    ? new FirstFailures(options.failures, {
+        retrySeconds: config.delivery.retryBudgetMs / 1000,
+        afterRetries: 'then dead-lettered',
+      })
     : undefined;
   const started = performance.now();
   let completed = true;
@@ -117,7 +126,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   }
   const resume = checkpoint.path ? ` to resume (checkpoint ${checkpoint.path})` : '';
   if (completed) await checkpoint.remove();
-  else if (unreadable) options.failures?.write(`${unreadable.message}\nThe run stopped at this file: repair or remove it, then run the same command again${resume}\n`);
+  else if (unreadable)
+    options.failures?.write(
+      `${unreadable.message}\nThe run stopped at this file: repair or remove it, then run the same command again${resume}\n`,
+    );
   else if (checkpoint.path) options.progress?.write(`Stopped. Run the same command again${resume}\n`);
 
   const seconds = (performance.now() - started) / 1000;

@@ -6,7 +6,8 @@
  */
 import { describeSettings, hostSettings } from '../shared/config/settings.js';
 
-const secretNeeded = (other: string) => `Required with ${other}, unless SIEM_SECRET is set (local only) or SIEM_AUTH is none or entra.`;
+const secretNeeded = (other: string) =>
+  `Required with ${other}, unless SIEM_SECRET is set (local only) or SIEM_AUTH is none or entra.`;
 
 /** The required settings, in the order they appear, and what the mark says. */
 const REQUIRED: Readonly<Record<string, string>> = {
@@ -36,12 +37,18 @@ export function sampleSettings(): string {
     ...describeSettings().map((setting) => {
       const value = REQUIRED[setting.name] ? setting.example : (setting.defaultText ?? '');
       const example = setting.example !== '' && setting.example !== value ? ` Example: ${setting.example}` : '';
-      return { name: setting.name, value, description: `${setting.secret ? '(secret: Key Vault in Azure) ' : ''}${setting.description}${example}` };
+      return {
+        name: setting.name,
+        value,
+        description: `${setting.secret ? '(secret: Key Vault in Azure) ' : ''}${setting.description}${example}`,
+      };
     }),
   ];
   const required = Object.keys(REQUIRED).map((name) => rows.find((row) => row.name === name)!);
   const ordered = [...required, ...rows.filter((row) => !REQUIRED[row.name])];
   const values = Object.fromEntries(ordered.map((row) => [row.name, row.value]));
-  const descriptions = Object.fromEntries(ordered.map((row) => [row.name, REQUIRED[row.name] ? `${REQUIRED[row.name]} ${row.description}` : row.description]));
+  const descriptions = Object.fromEntries(
+    ordered.map((row) => [row.name, REQUIRED[row.name] ? `${REQUIRED[row.name]} ${row.description}` : row.description]),
+  );
   return `${JSON.stringify({ IsEncrypted: false, Values: values, Descriptions: descriptions }, null, 2)}\n`;
 }

@@ -14,7 +14,16 @@ export interface RunTotals {
 }
 
 export function emptyTotals(): RunTotals {
-  return { messages: 0, received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, categories: new Map(), deadLetterNames: [] };
+  return {
+    messages: 0,
+    received: 0,
+    forwarded: 0,
+    deadLettered: 0,
+    pending: 0,
+    excluded: 0,
+    categories: new Map(),
+    deadLetterNames: [],
+  };
 }
 
 export function addSummary(totals: RunTotals, summary: ForwardSummary): void {
@@ -42,12 +51,35 @@ export function formatTable(totals: RunTotals, seconds: number): string {
     line(['-'.repeat(width), '--', '---', '-------', '-----', '----', '--------']),
   ];
   for (const [category, counts] of rows) {
-    out.push(line([category, counts.received, counts.forwarded, counts.batches, counts.bytes.toLocaleString('en'), counts.deadLettered, counts.excluded]));
+    out.push(
+      line([
+        category,
+        counts.received,
+        counts.forwarded,
+        counts.batches,
+        counts.bytes.toLocaleString('en'),
+        counts.deadLettered,
+        counts.excluded,
+      ]),
+    );
   }
   const sum = (key: keyof CategoryCounts) => rows.reduce((total, [, counts]) => total + counts[key], 0);
-  out.push(line(['total', totals.received, totals.forwarded, sum('batches'), sum('bytes').toLocaleString('en'), totals.deadLettered, totals.excluded]));
+  out.push(
+    line([
+      'total',
+      totals.received,
+      totals.forwarded,
+      sum('batches'),
+      sum('bytes').toLocaleString('en'),
+      totals.deadLettered,
+      totals.excluded,
+    ]),
+  );
   const rate = seconds > 0 ? Math.round(totals.forwarded / seconds) : totals.forwarded;
-  out.push('', `${totals.messages} message(s), ${totals.received} record(s) in ${seconds.toFixed(2)} s (${rate} records/s)`);
+  out.push(
+    '',
+    `${totals.messages} message(s), ${totals.received} record(s) in ${seconds.toFixed(2)} s (${rate} records/s)`,
+  );
   return out.join('\n');
 }
 

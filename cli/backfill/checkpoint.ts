@@ -53,7 +53,9 @@ export class ReplayCheckpoint {
     }
     const [header, ...lines] = text.split('\n');
     if (header !== JSON.stringify(COUNTING)) {
-      throw new Error(`checkpoint ${path} was written by a version that counts messages differently; delete it to replay from the start`);
+      throw new Error(
+        `checkpoint ${path} was written by a version that counts messages differently; delete it to replay from the start`,
+      );
     }
     for (const line of lines) {
       const entry = parseEntry(line);
@@ -85,7 +87,9 @@ export class ReplayCheckpoint {
   async record(positions: Iterable<FilePosition>): Promise<void> {
     const entries: Entry[] = [];
     for (const position of positions) {
-      entries.push(position.done ? { file: position.file, done: true } : { file: position.file, settled: position.settled });
+      entries.push(
+        position.done ? { file: position.file, done: true } : { file: position.file, settled: position.settled },
+      );
     }
     for (const entry of entries) this.#apply(entry);
     if (this.path !== undefined && entries.length > 0) {
@@ -114,7 +118,8 @@ function parseEntry(line: string): Entry | undefined {
     const entry = JSON.parse(line) as Partial<{ file: unknown; settled: unknown; done: unknown }>;
     if (typeof entry.file !== 'string') return undefined;
     if (entry.done === true) return { file: entry.file, done: true };
-    if (typeof entry.settled === 'number' && Number.isSafeInteger(entry.settled)) return { file: entry.file, settled: entry.settled };
+    if (typeof entry.settled === 'number' && Number.isSafeInteger(entry.settled))
+      return { file: entry.file, settled: entry.settled };
   } catch {
     // torn or foreign line: see the note at the top
   }

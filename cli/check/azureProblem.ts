@@ -27,21 +27,35 @@ const IDENTITY_ERRORS = new Set(['CredentialUnavailableError', 'AuthenticationEr
 export function explainAzureError(error: unknown, target: AzureTarget): Explained {
   const connection = connectionProblem(error);
   if (connection) {
-    return { detail: connection.what, fix: `check ${target.setting}, and that this machine may reach ${target.resource} (its firewall, a private endpoint)` };
+    return {
+      detail: connection.what,
+      fix: `check ${target.setting}, and that this machine may reach ${target.resource} (its firewall, a private endpoint)`,
+    };
   }
   const identityError = findCause(error, (cause) => IDENTITY_ERRORS.has(cause.name));
   if (identityError) {
-    return { detail: `no Azure identity: ${firstLine(identityError.message)}`, fix: 'sign in with az login (locally), or run where the managed identity is' };
+    return {
+      detail: `no Azure identity: ${firstLine(identityError.message)}`,
+      fix: 'sign in with az login (locally), or run where the managed identity is',
+    };
   }
   // The SDK's RestError, under any wrapper of ours.
-  const answer = findCause(error, (cause) => typeof (cause as { statusCode?: unknown }).statusCode === 'number') ?? error;
+  const answer =
+    findCause(error, (cause) => typeof (cause as { statusCode?: unknown }).statusCode === 'number') ?? error;
   const { statusCode: status, code } = answer as { statusCode?: number; code?: string };
   const said = `${status === undefined ? '' : `HTTP ${status} `}${code ? `${code}: ` : ''}${firstLine(answer instanceof Error ? answer.message : String(answer))}`;
   if (status === 404 && target.missing) return { detail: `not found (${said})`, fix: target.missing };
   if (status === 401 || status === 403) {
-    if (target.connectionString) return { detail: `refused (${said})`, fix: `check the account name and key in the connection string for ${target.resource}` };
+    if (target.connectionString)
+      return {
+        detail: `refused (${said})`,
+        fix: `check the account name and key in the connection string for ${target.resource}`,
+      };
     if (/firewall|AuthorizationFailure|not authorized to perform this operation/i.test(said)) {
-      return { detail: `refused by the network rules (${said})`, fix: `allow this machine's address in the networking settings of ${target.resource}, or run from a network that may reach it` };
+      return {
+        detail: `refused by the network rules (${said})`,
+        fix: `allow this machine's address in the networking settings of ${target.resource}, or run from a network that may reach it`,
+      };
     }
     return { detail: `refused (${said})`, fix: `${target.grant} (a new role assignment can take minutes to apply)` };
   }

@@ -33,7 +33,9 @@ export function destinations(config: Config): Destination[] {
   const router = createRouter(config.siem.destination, config.siem.routes);
   const table = sampleTable(config);
   const tenant = sampleTenant(config);
-  const found: Destination[] = [{ label: 'SIEM_URL', urlSetting: 'SIEM_URL', route: router.route(routable(table, tenant)) }];
+  const found: Destination[] = [
+    { label: 'SIEM_URL', urlSetting: 'SIEM_URL', route: router.route(routable(table, tenant)) },
+  ];
   for (const [key, override] of config.siem.routes) {
     if (override.url === undefined && override.secretName === undefined && override.stream === undefined) continue;
     const scope = routeScope(key);

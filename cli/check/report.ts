@@ -6,7 +6,8 @@ const LABELS: Readonly<Record<FindingStatus, string>> = { ok: 'ok  ', failed: 'F
 
 export function formatText(report: CheckReport): string {
   const lines = report.results.map((checked) => {
-    const fix = checked.fix && checked.status === 'failed' ? `. Fix: ${checked.fix}` : checked.fix ? `. ${checked.fix}` : '';
+    const fix =
+      checked.fix && checked.status === 'failed' ? `. Fix: ${checked.fix}` : checked.fix ? `. ${checked.fix}` : '';
     const problems = checked.problems?.map((problem) => `\n       - ${problem}`).join('') ?? '';
     return `${LABELS[checked.status]}  ${checked.subject}: ${checked.detail}${fix}${problems}`;
   });

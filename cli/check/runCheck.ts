@@ -43,25 +43,43 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     config = loadConfig(options.env, { functionsApp });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const problems = result('settings', 'settings', failed(`${error.problems.length} problem(s)`, 'correct the settings named'));
+    const problems = result(
+      'settings',
+      'settings',
+      failed(`${error.problems.length} problem(s)`, 'correct the settings named'),
+    );
     return { results: [{ ...problems, problems: error.problems }], exitCode: 2 };
   }
 
   const credential = options.credential ?? azureCredential;
   // One retry, not the SDK's three with growing waits: a probe answers within its time limit.
-  const keyVaultClientOptions: SecretClientOptions = { retryOptions: { maxRetries: 1 }, ...options.keyVaultClientOptions };
+  const keyVaultClientOptions: SecretClientOptions = {
+    retryOptions: { maxRetries: 1 },
+    ...options.keyVaultClientOptions,
+  };
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder', credential, keyVaultClientOptions });
-  const storage = { credential, ...(options.tableClientOptions ? { tableClientOptions: options.tableClientOptions } : {}) };
+  const storage = {
+    credential,
+    ...(options.tableClientOptions ? { tableClientOptions: options.tableClientOptions } : {}),
+  };
   const { timeoutMs } = options;
   const results: CheckResult[] = [
-    result('settings', 'settings', ok(`valid for the ${functionsApp ? 'functions app (EVENT_HUB_NAMES is set)' : 'command line'}; SIEM_FORMAT=${config.siem.format}, SIEM_AUTH=${config.siem.auth.mode}`)),
+    result(
+      'settings',
+      'settings',
+      ok(
+        `valid for the ${functionsApp ? 'functions app (EVENT_HUB_NAMES is set)' : 'command line'}; SIEM_FORMAT=${config.siem.format}, SIEM_AUTH=${config.siem.auth.mode}`,
+      ),
+    ),
   ];
   if (usesIdentity(config)) {
     results.push(
       result(
         'identity',
         'Azure identity',
-        note("Azure calls run as DefaultAzureCredential: here your environment's credential or Azure CLI login, in Azure the app's managed identity; a right the app lacks can still pass here"),
+        note(
+          "Azure calls run as DefaultAzureCredential: here your environment's credential or Azure CLI login, in Azure the app's managed identity; a right the app lacks can still pass here",
+        ),
       ),
     );
   }

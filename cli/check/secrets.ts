@@ -29,7 +29,12 @@ interface SecretToCheck {
   readonly describe: (value: string) => Finding;
 }
 
-const vault = (missing: string): AzureTarget => ({ resource: 'the vault', setting: 'KEY_VAULT_URL', grant: 'give the identity the Key Vault Secrets User role on the vault', missing });
+const vault = (missing: string): AzureTarget => ({
+  resource: 'the vault',
+  setting: 'KEY_VAULT_URL',
+  grant: 'give the identity the Key Vault Secrets User role on the vault',
+  missing,
+});
 
 /** Where a route's credential comes from, as fixes and output name it. */
 export function secretLabel(config: Config, secretName: string | undefined): string {
@@ -47,7 +52,12 @@ export function secretLabel(config: Config, secretName: string | undefined): str
   }
 }
 
-export async function checkSecrets(config: Config, pipeline: Pipeline, parts: SecretParts, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkSecrets(
+  config: Config,
+  pipeline: Pipeline,
+  parts: SecretParts,
+  timeoutMs: number,
+): Promise<CheckResult[]> {
   return Promise.all(secretsOf(config, pipeline, parts).map((secret) => checkSecret(secret, timeoutMs)));
 }
 
@@ -60,7 +70,11 @@ function secretsOf(config: Config, pipeline: Pipeline, parts: SecretParts): Secr
       provider: pipeline.secrets.of({}),
       from:
         source.kind === 'entra'
-          ? { resource: 'Microsoft Entra ID', setting: 'SIEM_ENTRA_SCOPE', grant: 'check SIEM_ENTRA_SCOPE and what the SIEM grants this identity' }
+          ? {
+              resource: 'Microsoft Entra ID',
+              setting: 'SIEM_ENTRA_SCOPE',
+              grant: 'check SIEM_ENTRA_SCOPE and what the SIEM grants this identity',
+            }
           : vault('create the secret in the vault, or correct SIEM_SECRET_NAME'),
       describe: source.kind === 'entra' ? () => ok('a token was issued') : fingerprint,
     });
@@ -90,7 +104,11 @@ function secretsOf(config: Config, pipeline: Pipeline, parts: SecretParts): Secr
 async function checkSecret(secret: SecretToCheck, timeoutMs: number): Promise<CheckResult> {
   try {
     const value = await within(timeoutMs, () => secret.provider.get());
-    return result('secret', secret.subject, value === undefined ? failed('no value', 'set the secret') : secret.describe(value.reveal()));
+    return result(
+      'secret',
+      secret.subject,
+      value === undefined ? failed('no value', 'set the secret') : secret.describe(value.reveal()),
+    );
   } catch (error) {
     // Read, but not usable (an mtls secret without its key): the message says what was found, never the value.
     if (error instanceof SecretUnavailableError && error.cause === undefined) {
@@ -102,7 +120,9 @@ async function checkSecret(secret: SecretToCheck, timeoutMs: number): Promise<Ch
 }
 
 function fingerprint(value: string): Finding {
-  return ok(`readable: ${value.length} character(s), SHA-256 ${createHash('sha256').update(value).digest('hex').slice(0, 8)}…`);
+  return ok(
+    `readable: ${value.length} character(s), SHA-256 ${createHash('sha256').update(value).digest('hex').slice(0, 8)}…`,
+  );
 }
 
 /** A CA bundle: how many certificates parse, never their text. */
@@ -115,6 +135,12 @@ function certificates(pem: string): Finding {
       return false;
     }
   }).length;
-  if (valid === 0) return failed('readable, but holds no PEM certificate that parses', "store the SIEM's CA certificate(s) in PEM in the secret");
-  return ok(`readable: ${valid} certificate(s) in PEM${valid < blocks.length ? `; ${blocks.length - valid} more do not parse` : ''}`);
+  if (valid === 0)
+    return failed(
+      'readable, but holds no PEM certificate that parses',
+      "store the SIEM's CA certificate(s) in PEM in the secret",
+    );
+  return ok(
+    `readable: ${valid} certificate(s) in PEM${valid < blocks.length ? `; ${blocks.length - valid} more do not parse` : ''}`,
+  );
 }

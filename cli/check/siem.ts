@@ -12,11 +12,18 @@ import { secretLabel } from './secrets.js';
 import { within } from './timeLimit.js';
 
 export async function checkSiem(config: Config, pipeline: Pipeline, timeoutMs: number): Promise<CheckResult[]> {
-  const checked = await Promise.all(destinations(config).map((destination) => checkDestination(config, pipeline, destination, timeoutMs)));
+  const checked = await Promise.all(
+    destinations(config).map((destination) => checkDestination(config, pipeline, destination, timeoutMs)),
+  );
   return checked.flat();
 }
 
-async function checkDestination(config: Config, pipeline: Pipeline, destination: Destination, timeoutMs: number): Promise<CheckResult[]> {
+async function checkDestination(
+  config: Config,
+  pipeline: Pipeline,
+  destination: Destination,
+  timeoutMs: number,
+): Promise<CheckResult[]> {
   const { route } = destination;
   const label = secretLabel(config, route.secretName);
   const findings = await probe(config, pipeline, destination, label, timeoutMs);
@@ -26,10 +33,19 @@ async function checkDestination(config: Config, pipeline: Pipeline, destination:
   ];
 }
 
-async function probe(config: Config, pipeline: Pipeline, destination: Destination, label: string, timeoutMs: number): Promise<DestinationFindings> {
+async function probe(
+  config: Config,
+  pipeline: Pipeline,
+  destination: Destination,
+  label: string,
+  timeoutMs: number,
+): Promise<DestinationFindings> {
   const { route } = destination;
   if (route.problem?.reason === 'missing-tenant') {
-    const skipped = note('its URL or stream names {tenantId}, and no tenant is known to fill it in', 'list the tenants in ALLOWED_TENANT_IDS to probe it for the first');
+    const skipped = note(
+      'its URL or stream names {tenantId}, and no tenant is known to fill it in',
+      'list the tenants in ALLOWED_TENANT_IDS to probe it for the first',
+    );
     return { endpoint: skipped, credential: skipped };
   }
   if (route.problem) return notTried(`its destination cannot be written: ${route.problem.detail}`);
@@ -41,7 +57,15 @@ async function probe(config: Config, pipeline: Pipeline, destination: Destinatio
   }
   try {
     return await within(timeoutMs, (signal) =>
-      probeDestination({ siem: config.siem, route, urlSetting: destination.urlSetting, secretLabel: label, secret, post: pipeline.post, signal }),
+      probeDestination({
+        siem: config.siem,
+        route,
+        urlSetting: destination.urlSetting,
+        secretLabel: label,
+        secret,
+        post: pipeline.post,
+        signal,
+      }),
     );
   } catch (error) {
     // SIEM_CA_CERT or an mtls certificate that could not be read or used: its own line says why.
@@ -49,7 +73,10 @@ async function probe(config: Config, pipeline: Pipeline, destination: Destinatio
     // The time limit, where the request did not stop by itself.
     const problem = connectionProblem(error);
     if (problem) return unreachable(problem, shown(route.url), destination.urlSetting);
-    return { ...notTried('the endpoint probe failed'), endpoint: failed(`the probe failed: ${(error as Error).message}`, `check ${destination.urlSetting}`) };
+    return {
+      ...notTried('the endpoint probe failed'),
+      endpoint: failed(`the probe failed: ${(error as Error).message}`, `check ${destination.urlSetting}`),
+    };
   }
 }
 

@@ -26,35 +26,50 @@ export interface StorageParts {
 }
 
 /** The Blob container when storage is configured; the command line's folder when these are not the app's settings. */
-export async function checkDeadLetterStores(config: Config, functionsApp: boolean, parts: StorageParts, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkDeadLetterStores(
+  config: Config,
+  functionsApp: boolean,
+  parts: StorageParts,
+  timeoutMs: number,
+): Promise<CheckResult[]> {
   const checks: Promise<CheckResult>[] = [];
   const blob = config.deadLetter.blob;
   if (blob) {
     const store = new BlobDeadLetterStore(blob.connection, blob.container, parts.credential);
     checks.push(
-      checkStore(`dead-letter container "${blob.container}" at ${where(blob.connection)}`, () => probeStore(store, timeoutMs), (error) => {
-        const explained = explainAzureError(error, {
-          resource: 'the dead-letter storage account',
-          setting: 'DEAD_LETTER_STORAGE__blobServiceUri (or the host storage, AzureWebJobsStorage)',
-          grant: 'give the identity the Storage Blob Data Contributor role on the storage account',
-          connectionString: blob.connection.kind === 'connection-string',
-        });
-        return failed(explained.detail, explained.fix);
-      }),
+      checkStore(
+        `dead-letter container "${blob.container}" at ${where(blob.connection)}`,
+        () => probeStore(store, timeoutMs),
+        (error) => {
+          const explained = explainAzureError(error, {
+            resource: 'the dead-letter storage account',
+            setting: 'DEAD_LETTER_STORAGE__blobServiceUri (or the host storage, AzureWebJobsStorage)',
+            grant: 'give the identity the Storage Blob Data Contributor role on the storage account',
+            connectionString: blob.connection.kind === 'connection-string',
+          });
+          return failed(explained.detail, explained.fix);
+        },
+      ),
     );
   }
   if (!functionsApp) {
     const directory = config.deadLetter.directory;
     checks.push(
-      checkStore(`dead-letter folder ${directory}`, () => probeFolder(directory, timeoutMs), (error) =>
-        failed((error as Error).message, 'make DEAD_LETTER_DIR a folder this user may write to'),
+      checkStore(
+        `dead-letter folder ${directory}`,
+        () => probeFolder(directory, timeoutMs),
+        (error) => failed((error as Error).message, 'make DEAD_LETTER_DIR a folder this user may write to'),
       ),
     );
   }
   return Promise.all(checks);
 }
 
-async function checkStore(subject: string, probe: () => Promise<string>, explain: (error: unknown) => Finding): Promise<CheckResult> {
+async function checkStore(
+  subject: string,
+  probe: () => Promise<string>,
+  explain: (error: unknown) => Finding,
+): Promise<CheckResult> {
   try {
     return result('dead-letter-store', subject, ok(await probe()));
   } catch (error) {
@@ -90,7 +105,8 @@ function probeLetter(): DeadLetter {
   return {
     meta: {
       reason: 'check-probe',
-      detail: 'written by defender-forwarder check to prove the store writable, and deleted at once; it holds no records',
+      detail:
+        'written by defender-forwarder check to prove the store writable, and deleted at once; it holds no records',
       attempts: 0,
       failedAt: new Date().toISOString(),
       source: { files: [`defender-forwarder-check-${randomUUID()}`] },

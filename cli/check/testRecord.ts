@@ -31,19 +31,23 @@ export async function sendTestRecord(config: Config, pipeline: Pipeline, timeout
     backoff: pipeline.backoff,
     deadline: Date.now() + timeoutMs,
   });
-  const said = answer ? `the SIEM answered HTTP ${answer.status} ${excerpt(answer.body)}`.trim() : 'the SIEM never answered';
+  const said = answer
+    ? `the SIEM answered HTTP ${answer.status} ${excerpt(answer.body)}`.trim()
+    : 'the SIEM never answered';
   const failure = outcome.failed[0];
   if (!failure) return result('test-record', subject, ok(`sent one synthetic record; ${said}`));
   return result('test-record', subject, failed(`${failure.detail}; ${said}`, FIXES[failure.reason]));
 }
 
 const FIXES: Readonly<Record<FailureReason, string>> = {
-  'siem-rejected': "the SIEM refused the record: its answer says why (index, stream, mapping); fix that on the SIEM's side or in the settings",
+  'siem-rejected':
+    "the SIEM refused the record: its answer says why (index, stream, mapping); fix that on the SIEM's side or in the settings",
   'siem-unavailable': 'see the SIEM endpoint check above',
   'siem-unauthorized': 'see the SIEM credential check above',
   'secret-unavailable': 'see the secret check above',
   'missing-tenant': 'list the tenants in ALLOWED_TENANT_IDS',
-  unroutable: 'the record cannot be written into the destination URL or stream: check the templates in SIEM_URL, SIEM_ROUTES and SENTINEL_STREAM',
+  unroutable:
+    'the record cannot be written into the destination URL or stream: check the templates in SIEM_URL, SIEM_ROUTES and SENTINEL_STREAM',
   unencodable: 'the request could not be built: its detail says why',
 };
 
@@ -58,7 +62,9 @@ function testRecord(config: Config, pipeline: Pipeline, table: string) {
       Timestamp: time,
       DeviceName: TEST_DEVICE_NAME,
       ActionType: TEST_ACTION_TYPE,
-      AdditionalFields: JSON.stringify({ note: 'synthetic record sent by defender-forwarder check --send-test-record; not Defender data' }),
+      AdditionalFields: JSON.stringify({
+        note: 'synthetic record sent by defender-forwarder check --send-test-record; not Defender data',
+      }),
     },
   };
   const unpacked: Unpacked = { records: [], rejected: [] };

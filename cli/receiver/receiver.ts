@@ -85,7 +85,10 @@ export class SiemReceiver {
       this.batches.push({ category, records, headers: request.headers });
       this.counts.set(category, (this.counts.get(category) ?? 0) + records.length);
       if (this.#options.outDir) {
-        await appendFile(join(this.#options.outDir, `${category.replace(/[^A-Za-z0-9_-]/g, '_')}.ndjson`), `${records.join('\n')}\n`);
+        await appendFile(
+          join(this.#options.outDir, `${category.replace(/[^A-Za-z0-9_-]/g, '_')}.ndjson`),
+          `${records.join('\n')}\n`,
+        );
       }
     }
     reply(response, 200, { accepted: texts.length });

@@ -38,7 +38,13 @@ export function sampleMessages(options: SampleOptions): string[] {
 }
 
 type Device = { id: string; name: string; group: string };
-type Table = 'DeviceInfo' | 'DeviceProcessEvents' | 'DeviceNetworkEvents' | 'DeviceFileEvents' | 'AlertEvidence' | 'EmailEvents';
+type Table =
+  | 'DeviceInfo'
+  | 'DeviceProcessEvents'
+  | 'DeviceNetworkEvents'
+  | 'DeviceFileEvents'
+  | 'AlertEvidence'
+  | 'EmailEvents';
 
 function pickTable(random: () => number): Table {
   const roll = random();
@@ -100,7 +106,9 @@ function sampleRecord(table: Table, device: Device, when: number, tenantId: stri
 
 /** ISO time with 7 fractional digits, as Defender writes it. */
 function ticks(ms: number, random: () => number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, millis: string) => `.${millis}${String(Math.floor(random() * 1e4)).padStart(4, '0')}Z`);
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.(\d{3})Z$/, (_, millis: string) => `.${millis}${String(Math.floor(random() * 1e4)).padStart(4, '0')}Z`);
 }
 
 export function hex(random: () => number, length: number): string {

@@ -44,7 +44,9 @@ export async function listBlobFiles(input: BlobInput, access: BlobAccess): Promi
       window: facts.window ?? { start: written, end: written + 1 },
       source: { blob: key },
       open: async () => {
-        const response = await container.getBlobClient(blob.name).download(0, undefined, { maxRetryRequests: DOWNLOAD_RETRIES });
+        const response = await container
+          .getBlobClient(blob.name)
+          .download(0, undefined, { maxRetryRequests: DOWNLOAD_RETRIES });
         return response.readableStreamBody as Readable;
       },
     });
@@ -57,12 +59,17 @@ function containerUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`--from-blob needs a container URL such as https://<account>.blob.core.windows.net/<container>, got ${quoted(text)}`);
+    throw new Error(
+      `--from-blob needs a container URL such as https://<account>.blob.core.windows.net/<container>, got ${quoted(text)}`,
+    );
   }
   if (!isSecureUrl(url)) {
-    throw new Error(`--from-blob must be https (plain http is allowed only on loopback), got "${url.protocol}//${url.host}"`);
+    throw new Error(
+      `--from-blob must be https (plain http is allowed only on loopback), got "${url.protocol}//${url.host}"`,
+    );
   }
-  if (url.pathname.replace(/\/+$/, '') === '') throw new Error(`--from-blob needs the container in the URL: ${url.origin}/<container>`);
+  if (url.pathname.replace(/\/+$/, '') === '')
+    throw new Error(`--from-blob needs the container in the URL: ${url.origin}/<container>`);
   url.pathname = url.pathname.replace(/\/+$/, '');
   return url;
 }
@@ -72,6 +79,7 @@ async function containerClient(url: URL, access: BlobAccess): Promise<ContainerC
   const { BlobServiceClient, ContainerClient } = await import('@azure/storage-blob');
   if (url.searchParams.has('sig')) return new ContainerClient(url.href);
   const name = decodeURIComponent(url.pathname.split('/').pop()!);
-  if (access.connectionString) return BlobServiceClient.fromConnectionString(access.connectionString.reveal()).getContainerClient(name);
+  if (access.connectionString)
+    return BlobServiceClient.fromConnectionString(access.connectionString.reveal()).getContainerClient(name);
   return new ContainerClient(url.href, access.credential());
 }

@@ -44,7 +44,8 @@ async function* decoded(decoder: avsc.streams.BlockDecoder): AsyncGenerator<Capt
     throw message === 'invalid magic bytes' ? new Error('not an Avro container file', { cause: error }) : error;
   }
   const unread = unreadBytes(decoder);
-  if (unread !== 0) throw new Error('cut short: its end is not a whole Avro block (a copy broken off, or a file still being written)');
+  if (unread !== 0)
+    throw new Error('cut short: its end is not a whole Avro block (a copy broken off, or a file still being written)');
 }
 
 /**

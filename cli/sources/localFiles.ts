@@ -19,7 +19,9 @@ export async function listLocalFiles(paths: readonly string[]): Promise<SourceFi
       files.push(await localFile(path));
       continue;
     }
-    const entries = (await readdir(path, { recursive: true })).filter((entry) => readName(slashes(entry)) !== undefined).sort();
+    const entries = (await readdir(path, { recursive: true }))
+      .filter((entry) => readName(slashes(entry)) !== undefined)
+      .sort();
     for (const entry of entries) {
       const full = join(path, entry);
       if ((await stat(full)).isFile()) files.push(await localFile(full));

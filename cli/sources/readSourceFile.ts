@@ -16,7 +16,10 @@ const READERS: Record<FileShape, Reader> = {
   capture: readCapture,
 };
 
-export async function* readSourceFile(file: SourceFile, onBytes: (bytes: number) => void): AsyncGenerator<EventMessage> {
+export async function* readSourceFile(
+  file: SourceFile,
+  onBytes: (bytes: number) => void,
+): AsyncGenerator<EventMessage> {
   // A file named explicitly is read even when its name is none of the shapes: as one message body.
   const facts = readName(file.name) ?? { shape: 'event-hub-body' as const };
   const metered = new Transform({
@@ -26,6 +29,10 @@ export async function* readSourceFile(file: SourceFile, onBytes: (bytes: number)
     },
   });
   pipeline(await file.open(), metered, () => undefined);
-  const source = { ...file.source, ...(facts.hub ? { hub: facts.hub } : {}), ...(facts.partition ? { partition: facts.partition } : {}) };
+  const source = {
+    ...file.source,
+    ...(facts.hub ? { hub: facts.hub } : {}),
+    ...(facts.partition ? { partition: facts.partition } : {}),
+  };
   yield* READERS[facts.shape](metered, source);
 }

@@ -71,7 +71,9 @@ export function createPipeline(config: Config, options: PipelineOptions): Pipeli
     limits: { maxBytes: config.siem.maxBatchBytes, maxRecords: config.siem.maxBatchRecords },
     concurrency: config.siem.concurrency,
     backoff: config.delivery.backoff,
-    ...(config.enrich.defaultMachineGroup === undefined ? {} : { defaultMachineGroup: config.enrich.defaultMachineGroup }),
+    ...(config.enrich.defaultMachineGroup === undefined
+      ? {}
+      : { defaultMachineGroup: config.enrich.defaultMachineGroup }),
     filter: createCategoryFilter(config.categories),
     tenants: createTenantFilter(config.tenants.allowed),
     parseDynamicFields: config.shape.parseDynamicFields,
@@ -101,7 +103,10 @@ function siemSecrets(
   const defaultSecret = createSecretProvider(config.secret, credential, keyVault, check);
   const defaultName = config.secret.kind === 'key-vault' ? config.secret.name : undefined;
   const named = new Map(
-    [...config.siem.routeSecrets].map(([name, source]) => [name, name === defaultName ? defaultSecret : createSecretProvider(source, credential, keyVault, check)]),
+    [...config.siem.routeSecrets].map(([name, source]) => [
+      name,
+      name === defaultName ? defaultSecret : createSecretProvider(source, credential, keyVault, check),
+    ]),
   );
   return routeSecrets(defaultSecret, named);
 }
@@ -110,7 +115,9 @@ function deadLetterStore(config: Config, options: PipelineOptions, credential: (
   const blob = config.deadLetter.blob;
   if (options.deadLetters === 'folder') return new FolderDeadLetterStore(config.deadLetter.directory);
   if (!blob) throw new Error('dead-letter blob storage is not configured');
-  return new BlobDeadLetterStore(blob.connection, blob.container, credential, { timeoutMs: options.deadLetterTimeoutMs });
+  return new BlobDeadLetterStore(blob.connection, blob.container, credential, {
+    timeoutMs: options.deadLetterTimeoutMs,
+  });
 }
 
 /** The table every instance shares when storage is configured; a per-process directory otherwise (command line). */

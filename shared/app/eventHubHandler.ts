@@ -46,7 +46,8 @@ export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSetti
     const hub = events[0]?.source.hub ?? 'unknown';
     const kinds = countKinds(events);
     telemetry.bodies(hub, kinds);
-    if (!bodiesAnnounced) logger.info(`event bodies arrive as ${[...kinds.keys()].join(' and ')}`, Object.fromEntries(kinds));
+    if (!bodiesAnnounced)
+      logger.info(`event bodies arrive as ${[...kinds.keys()].join(' and ')}`, Object.fromEntries(kinds));
     bodiesAnnounced = true;
     const parsed = kinds.get('parsed');
     if (parsed) {
@@ -116,7 +117,11 @@ export function logSummary(
     lagRecordMaxMs: extra.lagRecordMaxMs,
   });
   for (const [category, records] of summary.unknownTables) {
-    logger.warn('unknown table', { category, records, detail: 'not a table Defender is known to stream; forwarded unless filtered out' });
+    logger.warn('unknown table', {
+      category,
+      records,
+      detail: 'not a table Defender is known to stream; forwarded unless filtered out',
+    });
   }
   for (const problem of summary.enrichProblems) {
     logger.warn('device directory unavailable; MachineGroup left unfilled where only the directory knew it', {

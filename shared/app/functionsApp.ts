@@ -22,7 +22,10 @@ export interface ForwarderApp {
   /** Present when REDRIVE_SCHEDULE is set. */
   readonly redrive?: { readonly schedule: string; readonly handler: ReturnType<typeof createRedriveHandler> };
   /** The timer that seeds the device directory from Defender; undefined when DEVICE_DIRECTORY_REFRESH_SCHEDULE is empty. */
-  readonly directoryRefresh?: { readonly schedule: string; readonly handler: ReturnType<typeof createDirectoryRefreshHandler> };
+  readonly directoryRefresh?: {
+    readonly schedule: string;
+    readonly handler: ReturnType<typeof createDirectoryRefreshHandler>;
+  };
 }
 
 const HOST_JSON = new URL('../../../host.json', import.meta.url);

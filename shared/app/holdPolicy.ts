@@ -69,6 +69,10 @@ export class PartitionHolds {
     // Settled records matter only while the same events will come again: while the invocation keeps failing.
     const retried = outcome === undefined || outcome.pending > 0;
     if (failingSince === undefined && !retried) this.#partitions.delete(partition);
-    else this.#partitions.set(partition, { settled: retried ? decision.settled : new SettledRecords(), ...(failingSince === undefined ? {} : { failingSince }) });
+    else
+      this.#partitions.set(partition, {
+        settled: retried ? decision.settled : new SettledRecords(),
+        ...(failingSince === undefined ? {} : { failingSince }),
+      });
   }
 }

@@ -20,7 +20,8 @@ export function createRedriveHandler(pipeline: Pipeline, store: DeadLetterStore,
       letterBudgetMs: settings.letterBudgetMs,
       onLetter: (name, outcome) => {
         if (outcome.kind === 'delivered') logger.info('redrive letter delivered', { name, records: outcome.records });
-        else if (outcome.kind === 'kept') logger.warn('redrive letter kept', { name, delivered: outcome.delivered, remaining: outcome.remaining });
+        else if (outcome.kind === 'kept')
+          logger.warn('redrive letter kept', { name, delivered: outcome.delivered, remaining: outcome.remaining });
         else logger.warn('redrive letter cannot be sent', { name, why: outcome.why });
       },
     });

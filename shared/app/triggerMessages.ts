@@ -57,7 +57,8 @@ export function hostLong(value: unknown): number | undefined {
     const { low, high } = value as { low: number; high: number };
     return high * 2 ** 32 + (low >>> 0);
   }
-  const number = typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint' ? Number(value) : NaN;
+  const number =
+    typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint' ? Number(value) : NaN;
   return Number.isFinite(number) ? number : undefined;
 }
 
@@ -67,6 +68,8 @@ const HOST_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2
 export function hostUtcTime(value: unknown): string {
   const text = value instanceof Date ? value.toISOString() : String(value);
   const parts = HOST_TIME.exec(text);
-  const date = parts ? new Date(`${parts[1]}.${(parts[2] ?? '').padEnd(3, '0').slice(0, 3)}${parts[3] ?? 'Z'}`) : new Date(text);
+  const date = parts
+    ? new Date(`${parts[1]}.${(parts[2] ?? '').padEnd(3, '0').slice(0, 3)}${parts[3] ?? 'Z'}`)
+    : new Date(text);
   return Number.isNaN(date.getTime()) ? text : date.toISOString();
 }

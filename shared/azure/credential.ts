@@ -16,7 +16,9 @@ export function azureCredential(): TokenCredential {
   shared ??= credentialOnFirstUse(async () => {
     const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
     if (!IDENTITY_ENDPOINT && !MSI_ENDPOINT) return new DefaultAzureCredential();
-    return AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
+    return AZURE_CLIENT_ID
+      ? new ManagedIdentityCredential({ clientId: AZURE_CLIENT_ID })
+      : new ManagedIdentityCredential();
   });
   return shared;
 }

@@ -22,7 +22,8 @@ export function resolveStorage(
   if (own.serviceUri) return { kind: 'identity', serviceUri: own.serviceUri };
   if (own.connectionString) return { kind: 'connection-string', value: own.connectionString };
   if (host.serviceUri) return { kind: 'identity', serviceUri: host.serviceUri };
-  if (host.accountName) return { kind: 'identity', serviceUri: `https://${host.accountName}.${service}.core.windows.net` };
+  if (host.accountName)
+    return { kind: 'identity', serviceUri: `https://${host.accountName}.${service}.core.windows.net` };
   if (host.connectionString) return { kind: 'connection-string', value: host.connectionString };
   return undefined;
 }

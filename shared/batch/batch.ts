@@ -56,7 +56,10 @@ export class Batcher {
     if (!byTenant) this.#open.set(key, (byTenant = new Map()));
     const size = this.#format.recordBytes(record);
     let current = byTenant.get(tenant);
-    if (current && (current.records.length >= this.#limits.maxRecords || current.bytes + size > this.#limits.maxBytes)) {
+    if (
+      current &&
+      (current.records.length >= this.#limits.maxRecords || current.bytes + size > this.#limits.maxBytes)
+    ) {
       this.#close(current);
       current = undefined;
     }
@@ -76,7 +79,8 @@ export class Batcher {
 
   #close(current: OpenBatch): void {
     this.#opened.delete(current);
-    if (current.records.length > 0) this.#onBatch({ category: current.category, records: current.records, bytes: current.bytes });
+    if (current.records.length > 0)
+      this.#onBatch({ category: current.category, records: current.records, bytes: current.bytes });
   }
 }
 

@@ -119,7 +119,12 @@ const STORAGE_ENDPOINTS = [
   ['DEVICE_DIRECTORY__tableServiceUri', 'table'],
 ] as const;
 
-function buildConfig(values: AllSettings, functionsApp: boolean, sinks: readonly SinkDefinition[], problems: string[]): Config | undefined {
+function buildConfig(
+  values: AllSettings,
+  functionsApp: boolean,
+  sinks: readonly SinkDefinition[],
+  problems: string[],
+): Config | undefined {
   const problem = (name: string, message: string) => problems.push(`${name} ${message}`);
 
   if (functionsApp && values.EVENT_HUB_NAMES.length === 0) {
@@ -134,27 +139,46 @@ function buildConfig(values: AllSettings, functionsApp: boolean, sinks: readonly
     'blob',
   );
   if (functionsApp && !deadLetterStorage) {
-    problem('DEAD_LETTER_STORAGE__blobServiceUri', 'is required (or host storage AzureWebJobsStorage__accountName) for dead letters');
+    problem(
+      'DEAD_LETTER_STORAGE__blobServiceUri',
+      'is required (or host storage AzureWebJobsStorage__accountName) for dead letters',
+    );
   }
   if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(values.DEAD_LETTER_CONTAINER)) {
-    problem('DEAD_LETTER_CONTAINER', `must be a blob container name (3-63 lowercase letters, digits, dashes), got ${quoted(values.DEAD_LETTER_CONTAINER)}`);
+    problem(
+      'DEAD_LETTER_CONTAINER',
+      `must be a blob container name (3-63 lowercase letters, digits, dashes), got ${quoted(values.DEAD_LETTER_CONTAINER)}`,
+    );
   }
   const notTenantIds = values.ALLOWED_TENANT_IDS.filter((id) => !isGuid(id));
   if (notTenantIds.length > 0) {
-    problem('ALLOWED_TENANT_IDS', `must be tenant ids (GUIDs such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32), got ${quoted(notTenantIds.join('", "'))}`);
+    problem(
+      'ALLOWED_TENANT_IDS',
+      `must be tenant ids (GUIDs such as 4b8c18bd-2f9f-4227-af55-9f1061cf9c32), got ${quoted(notTenantIds.join('", "'))}`,
+    );
   }
 
   for (const [name, service] of STORAGE_ENDPOINTS) {
     const uri = values[name];
-    if (uri !== undefined && !isSecureText(uri)) problem(name, `must be an https URL such as https://myaccount.${service}.core.windows.net, got ${quoted(uri)}`);
+    if (uri !== undefined && !isSecureText(uri))
+      problem(name, `must be an https URL such as https://myaccount.${service}.core.windows.net, got ${quoted(uri)}`);
   }
   const account = values.AzureWebJobsStorage__accountName;
   if (account !== undefined && !/^[a-z0-9]{3,24}$/.test(account)) {
-    problem('AzureWebJobsStorage__accountName', `must be a storage account name (3-24 lowercase letters and digits), got ${quoted(account)}`);
+    problem(
+      'AzureWebJobsStorage__accountName',
+      `must be a storage account name (3-24 lowercase letters and digits), got ${quoted(account)}`,
+    );
   }
   if (values.REDRIVE_SCHEDULE !== undefined && !isNcrontab(values.REDRIVE_SCHEDULE)) {
-    const hint = parseTimeSpan(values.REDRIVE_SCHEDULE) === undefined ? '' : ' (an interval such as "00:15:00" works only on an App Service plan, not Flex Consumption)';
-    problem('REDRIVE_SCHEDULE', `must be an NCRONTAB expression of six fields, seconds first ("0 */15 * * * *")${hint}, got ${quoted(values.REDRIVE_SCHEDULE)}`);
+    const hint =
+      parseTimeSpan(values.REDRIVE_SCHEDULE) === undefined
+        ? ''
+        : ' (an interval such as "00:15:00" works only on an App Service plan, not Flex Consumption)';
+    problem(
+      'REDRIVE_SCHEDULE',
+      `must be an NCRONTAB expression of six fields, seconds first ("0 */15 * * * *")${hint}, got ${quoted(values.REDRIVE_SCHEDULE)}`,
+    );
   }
 
   const parsed = parseSiem(values, sinks, problem);
@@ -173,7 +197,9 @@ function buildConfig(values: AllSettings, functionsApp: boolean, sinks: readonly
       outageHoldMs: values.SIEM_OUTAGE_HOLD_MINUTES * 60_000,
     },
     deadLetter: {
-      ...(deadLetterStorage ? { blob: { connection: deadLetterStorage, container: values.DEAD_LETTER_CONTAINER } } : {}),
+      ...(deadLetterStorage
+        ? { blob: { connection: deadLetterStorage, container: values.DEAD_LETTER_CONTAINER } }
+        : {}),
       directory: values.DEAD_LETTER_DIR,
     },
     redrive: values.REDRIVE_SCHEDULE === undefined ? {} : { schedule: values.REDRIVE_SCHEDULE },
@@ -192,7 +218,13 @@ function isSecureText(raw: string): boolean {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof URL) && !(value instanceof SecretValue) && !(value instanceof Map)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    !(value instanceof URL) &&
+    !(value instanceof SecretValue) &&
+    !(value instanceof Map)
+  ) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

@@ -18,7 +18,11 @@ export interface DeviceDirectoryConfig {
 
 type Report = (name: SettingName, message: string) => void;
 
-export function parseDeviceDirectory(values: Settings, functionsApp: boolean, report: Report): DeviceDirectoryConfig | undefined {
+export function parseDeviceDirectory(
+  values: Settings,
+  functionsApp: boolean,
+  report: Report,
+): DeviceDirectoryConfig | undefined {
   let valid = true;
   const problem: Report = (name, message) => {
     valid = false;
@@ -31,19 +35,31 @@ export function parseDeviceDirectory(values: Settings, functionsApp: boolean, re
   );
   // Instances scale out one per partition; a per-process directory would leave most of them knowing nothing.
   if (functionsApp && !connection) {
-    problem('DEVICE_DIRECTORY__tableServiceUri', 'is required (or host storage AzureWebJobsStorage__accountName or __tableServiceUri) for the device directory');
+    problem(
+      'DEVICE_DIRECTORY__tableServiceUri',
+      'is required (or host storage AzureWebJobsStorage__accountName or __tableServiceUri) for the device directory',
+    );
   }
   const name = values.DEVICE_DIRECTORY_TABLE;
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
-    problem('DEVICE_DIRECTORY_TABLE', `must be a table name (3-63 letters and digits, starting with a letter), got ${quoted(name)}`);
+    problem(
+      'DEVICE_DIRECTORY_TABLE',
+      `must be a table name (3-63 letters and digits, starting with a letter), got ${quoted(name)}`,
+    );
   }
   const schedule = values.DEVICE_DIRECTORY_REFRESH_SCHEDULE;
   if (schedule !== undefined && !isNcrontab(schedule)) {
-    problem('DEVICE_DIRECTORY_REFRESH_SCHEDULE', `must be an NCRONTAB expression with six fields (second minute hour day month weekday), got ${quoted(schedule)}`);
+    problem(
+      'DEVICE_DIRECTORY_REFRESH_SCHEDULE',
+      `must be an NCRONTAB expression with six fields (second minute hour day month weekday), got ${quoted(schedule)}`,
+    );
   }
   const apiUrl = URL.parse(values.DEFENDER_API_URL);
   if (!apiUrl || apiUrl.username || apiUrl.password || !isSecureUrl(apiUrl)) {
-    problem('DEFENDER_API_URL', `must be an https URL without credentials (plain http is allowed only on loopback), got ${quoted(values.DEFENDER_API_URL)}`);
+    problem(
+      'DEFENDER_API_URL',
+      `must be an https URL without credentials (plain http is allowed only on loopback), got ${quoted(values.DEFENDER_API_URL)}`,
+    );
   }
   if (!valid || !apiUrl) return undefined;
   return {
@@ -55,5 +71,9 @@ export function parseDeviceDirectory(values: Settings, functionsApp: boolean, re
 
 /** The host's storage (AzureWebJobsStorage), with the endpoint of the service a store falls back to. */
 export function hostStorage(values: Settings, serviceUri: string | undefined) {
-  return { serviceUri, accountName: values.AzureWebJobsStorage__accountName, connectionString: values.AzureWebJobsStorage };
+  return {
+    serviceUri,
+    accountName: values.AzureWebJobsStorage__accountName,
+    connectionString: values.AzureWebJobsStorage,
+  };
 }

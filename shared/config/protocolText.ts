@@ -9,7 +9,10 @@ type Sinks = readonly SinkDefinition[];
 
 /** "ndjson (one record a line), json (an array) or sentinel (...)". */
 export function formatsText(sinks: Sinks): string {
-  return listed(sinks.map((sink) => `${sink.format} (${sink.about})`), 'or');
+  return listed(
+    sinks.map((sink) => `${sink.format} (${sink.about})`),
+    'or',
+  );
 }
 
 /** " For splunk-hec and elastic-bulk a bare host gets the protocol path; for sentinel it is ...", or nothing. */
@@ -41,13 +44,16 @@ export function batchBytesText(sinks: Sinks): string {
 
 /** " Default for sentinel: https://monitor.azure.com/.default.", or nothing. */
 export function entraScopesText(sinks: Sinks): string {
-  return sinks.map((sink) => (sink.auth?.entraScope === undefined ? '' : ` Default for ${sink.format}: ${sink.auth.entraScope}.`)).join('');
+  return sinks
+    .map((sink) => (sink.auth?.entraScope === undefined ? '' : ` Default for ${sink.format}: ${sink.auth.entraScope}.`))
+    .join('');
 }
 
 /** "splunk-hec and sentinel 1000000, elastic-bulk 10485760": formats grouped by their default byte limit. */
 function byValue(sinks: Sinks): string {
   const groups = new Map<number, string[]>();
-  for (const sink of sinks) groups.set(sink.maxBatchBytes.default, [...(groups.get(sink.maxBatchBytes.default) ?? []), sink.format]);
+  for (const sink of sinks)
+    groups.set(sink.maxBatchBytes.default, [...(groups.get(sink.maxBatchBytes.default) ?? []), sink.format]);
   return [...groups].map(([bytes, formats]) => `${listed(formats, 'and')} ${bytes}`).join(', ');
 }
 

@@ -48,7 +48,9 @@ export function routesFor(routes: RouteOverrides, table: string, tenantId: strin
 
 export function checkRoutes(value: unknown): RouteOverrides {
   if (!isObject(value)) {
-    throw new SettingProblem('must be a JSON object of table, tenant:<tenantId> or tenant:<tenantId>/<table> -> {url, secretName, sourcetype, index, stream}');
+    throw new SettingProblem(
+      'must be a JSON object of table, tenant:<tenantId> or tenant:<tenantId>/<table> -> {url, secretName, sourcetype, index, stream}',
+    );
   }
   const routes = new Map<string, RouteOverride>();
   for (const [key, override] of Object.entries(value)) {
@@ -60,7 +62,8 @@ export function checkRoutes(value: unknown): RouteOverrides {
       if (!(ROUTE_FIELDS as readonly string[]).includes(field)) {
         throw new SettingProblem(`.${key} has "${field}"; a route may set ${ROUTE_FIELDS.join(', ')}`);
       }
-      if (typeof text !== 'string' || text.trim() === '') throw new SettingProblem(`.${key}.${field} must be a non-empty string`);
+      if (typeof text !== 'string' || text.trim() === '')
+        throw new SettingProblem(`.${key}.${field} must be a non-empty string`);
       fields[field as RouteField] = text.trim();
     }
     routes.set(route, fields);
@@ -84,7 +87,9 @@ function routeKeyOf(key: string): string {
 function checkedTable(text: string, key: string): string {
   const table = tableName(text);
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(table)) {
-    throw new SettingProblem(`has "${key}", which is not a table name, "tenant:<tenantId>" or "tenant:<tenantId>/<table>"`);
+    throw new SettingProblem(
+      `has "${key}", which is not a table name, "tenant:<tenantId>" or "tenant:<tenantId>/<table>"`,
+    );
   }
   return table;
 }

@@ -22,7 +22,8 @@ export function headerValueProblem(value: string): string | undefined {
   if (!found) return undefined;
   const code = found[0].charCodeAt(0);
   if (code === 0x0a || code === 0x0d) return 'it holds a line break (CR or LF) before its end';
-  if (code > 0xff) return 'it holds a character beyond Latin-1 (above U+00FF, such as a typographic quote, a dash or a byte-order mark)';
+  if (code > 0xff)
+    return 'it holds a character beyond Latin-1 (above U+00FF, such as a typographic quote, a dash or a byte-order mark)';
   return 'it holds a control character';
 }
 

@@ -72,7 +72,9 @@ export function secret(options: Common): SettingSpec<SecretValue | undefined> {
 export function integer(options: Common & { default: number; min: number; max?: number }): SettingSpec<number>;
 /** Without a default, unset stays undefined: the value then comes from elsewhere (e.g. the SIEM format's limit). */
 export function integer(options: Common & { min: number; max?: number }): SettingSpec<number | undefined>;
-export function integer(options: Common & { default?: number; min: number; max?: number }): SettingSpec<number | undefined> {
+export function integer(
+  options: Common & { default?: number; min: number; max?: number },
+): SettingSpec<number | undefined> {
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
   return {
     description: options.description,
@@ -107,7 +109,9 @@ export function flag(options: Common & { default: boolean }): SettingSpec<boolea
 export function choice<const T extends string>(options: Common & { values: readonly T[]; default: T }): SettingSpec<T>;
 /** Without a default, unset stays undefined: the value then follows from other settings. */
 export function choice<const T extends string>(options: Common & { values: readonly T[] }): SettingSpec<T | undefined>;
-export function choice<const T extends string>(options: Common & { values: readonly T[]; default?: T }): SettingSpec<T | undefined> {
+export function choice<const T extends string>(
+  options: Common & { values: readonly T[]; default?: T },
+): SettingSpec<T | undefined> {
   return {
     description: options.description,
     example: options.example ?? options.default ?? '',
@@ -116,7 +120,8 @@ export function choice<const T extends string>(options: Common & { values: reado
       if (!present(raw)) return options.default;
       const value = raw.trim().toLowerCase();
       const found = options.values.find((candidate) => candidate === value);
-      if (found === undefined) throw new SettingProblem(`must be one of ${options.values.join(', ')}, got ${quoted(raw)}`);
+      if (found === undefined)
+        throw new SettingProblem(`must be one of ${options.values.join(', ')}, got ${quoted(raw)}`);
       return found;
     },
   };
@@ -127,7 +132,12 @@ export function list(options: Common & { required?: boolean }): SettingSpec<read
     description: options.description,
     example: options.example ?? '',
     parse(raw) {
-      const items = present(raw) ? raw.split(',').map((item) => item.trim()).filter((item) => item !== '') : [];
+      const items = present(raw)
+        ? raw
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== '')
+        : [];
       if (options.required && items.length === 0) throw new SettingProblem('is required: a comma-separated list');
       return items;
     },

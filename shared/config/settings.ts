@@ -7,7 +7,18 @@ import type { SinkDefinition } from '../sinks/definition.js';
 import { SINKS } from '../sinks/registry.js';
 import { authDefaultsText, batchBytesText, entraScopesText, formatsText, urlText } from './protocolText.js';
 import { checkRoutes, type RouteOverrides } from './routes.js';
-import { choice, flag, integer, json, list, localOnly, secret, text, type SettingRows, type SettingSpec } from './settingTypes.js';
+import {
+  choice,
+  flag,
+  integer,
+  json,
+  list,
+  localOnly,
+  secret,
+  text,
+  type SettingRows,
+  type SettingSpec,
+} from './settingTypes.js';
 import { SIEM_AUTH_MODES } from './siemConfig.js';
 
 type Sinks = readonly SinkDefinition[];
@@ -16,7 +27,8 @@ type Sinks = readonly SinkDefinition[];
 function leadingSettings(sinks: Sinks) {
   return {
     EVENT_HUB_NAMES: list({
-      description: 'Event Hubs to read, comma-separated: one hub, or one per Defender table (insights-logs-advancedhunting-<table>). Required for the functions app.',
+      description:
+        'Event Hubs to read, comma-separated: one hub, or one per Defender table (insights-logs-advancedhunting-<table>). Required for the functions app.',
       example: 'insights-logs-advancedhunting',
     }),
     EVENT_HUB_CONSUMER_GROUP: text({ description: 'Consumer group the triggers read with.', default: '$Default' }),
@@ -36,20 +48,41 @@ function leadingSettings(sinks: Sinks) {
       values: SIEM_AUTH_MODES,
       example: 'bearer',
     }),
-    SIEM_AUTH_HEADER: text({ description: 'Header that carries the secret when SIEM_AUTH=header.', example: 'X-Api-Key' }),
+    SIEM_AUTH_HEADER: text({
+      description: 'Header that carries the secret when SIEM_AUTH=header.',
+      example: 'X-Api-Key',
+    }),
     SIEM_MAX_BATCH_BYTES: integer({
       description: `Largest request body, in bytes before compression.${batchBytesText(sinks)}`,
       min: 1024,
       max: 100 * 1024 * 1024,
       example: '1048576',
     }),
-    SIEM_MAX_BATCH_RECORDS: integer({ description: 'Most records in one request.', default: 500, min: 1, max: 100_000 }),
+    SIEM_MAX_BATCH_RECORDS: integer({
+      description: 'Most records in one request.',
+      default: 500,
+      min: 1,
+      max: 100_000,
+    }),
     SIEM_TIMEOUT_SECONDS: integer({ description: 'Time allowed for one SIEM request.', default: 30, min: 1, max: 600 }),
-    SIEM_MAX_CONCURRENCY: integer({ description: 'Requests in flight at once per instance.', default: 4, min: 1, max: 64 }),
+    SIEM_MAX_CONCURRENCY: integer({
+      description: 'Requests in flight at once per instance.',
+      default: 4,
+      min: 1,
+      max: 64,
+    }),
 
-    KEY_VAULT_URL: text({ description: 'Key Vault holding the SIEM secret.', example: 'https://my-vault.vault.azure.net' }),
-    SIEM_SECRET_NAME: text({ description: 'Name of the SIEM secret in KEY_VAULT_URL. A route may name its own (secretName in SIEM_ROUTES).', example: 'siem-token' }),
-    SIEM_SECRET: localOnly(secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' })),
+    KEY_VAULT_URL: text({
+      description: 'Key Vault holding the SIEM secret.',
+      example: 'https://my-vault.vault.azure.net',
+    }),
+    SIEM_SECRET_NAME: text({
+      description: 'Name of the SIEM secret in KEY_VAULT_URL. A route may name its own (secretName in SIEM_ROUTES).',
+      example: 'siem-token',
+    }),
+    SIEM_SECRET: localOnly(
+      secret({ description: 'Local development only: the SIEM secret itself. Key Vault wins when both are set.' }),
+    ),
     SECRET_CACHE_MINUTES: integer({
       description: 'How long a secret read from Key Vault is reused before it is read again.',
       default: 60,
@@ -63,22 +96,35 @@ function leadingSettings(sinks: Sinks) {
       min: 1,
       max: 3600,
     }),
-    SIEM_RETRY_INITIAL_MS: integer({ description: 'First retry waits up to this long (full jitter).', default: 500, min: 1, max: 60_000 }),
+    SIEM_RETRY_INITIAL_MS: integer({
+      description: 'First retry waits up to this long (full jitter).',
+      default: 500,
+      min: 1,
+      max: 60_000,
+    }),
     SIEM_RETRY_MAX_MS: integer({ description: 'Longest wait between retries.', default: 30_000, min: 1, max: 600_000 }),
     SIEM_OUTAGE_HOLD_MINUTES: integer({
-      description: 'While the SIEM cannot take records, a partition is held (no checkpoint) this long, measured from the first failure, before what the SIEM cannot take is dead-lettered. 0: dead-letter at once.',
+      description:
+        'While the SIEM cannot take records, a partition is held (no checkpoint) this long, measured from the first failure, before what the SIEM cannot take is dead-lettered. 0: dead-letter at once.',
       default: 60,
       min: 0,
       max: 7 * 24 * 60,
     }),
 
     // SIEM protocols, credentials and routing (formats, auth and routing).
-    SIEM_GZIP: flag({ description: 'Compress request bodies with gzip (Content-Encoding: gzip). Batch limits still count uncompressed bytes.', default: false }),
+    SIEM_GZIP: flag({
+      description:
+        'Compress request bodies with gzip (Content-Encoding: gzip). Batch limits still count uncompressed bytes.',
+      default: false,
+    }),
     SIEM_ENTRA_SCOPE: text({
       description: `Scope of the Entra token for SIEM_AUTH=entra, from the app identity.${entraScopesText(sinks)}`,
       example: 'api://my-siem/.default',
     }),
-    SIEM_CA_CERT: text({ description: 'Name of a Key Vault secret holding extra CA certificates (PEM) the SIEM\'s certificate chains to.', example: 'siem-ca' }),
+    SIEM_CA_CERT: text({
+      description: "Name of a Key Vault secret holding extra CA certificates (PEM) the SIEM's certificate chains to.",
+      example: 'siem-ca',
+    }),
     SIEM_ROUTES: json<RouteOverrides>({
       description:
         'Overrides per table, per tenant and per tenant and table, one JSON object: table, tenant:<tenantId> or tenant:<tenantId>/<table> -> {url, secretName, sourcetype, index, stream}; the most specific wins. Checked at start-up.',
@@ -86,25 +132,41 @@ function leadingSettings(sinks: Sinks) {
       default: new Map(),
       check: checkRoutes,
     }),
-    CATEGORIES_INCLUDE: list({ description: 'Forward only these tables (comma-separated, with or without AdvancedHunting-). Unset forwards all.', example: '' }),
-    CATEGORIES_EXCLUDE: list({ description: 'Never forward these tables. Excluded records are counted, not sent.', example: '' }),
+    CATEGORIES_INCLUDE: list({
+      description: 'Forward only these tables (comma-separated, with or without AdvancedHunting-). Unset forwards all.',
+      example: '',
+    }),
+    CATEGORIES_EXCLUDE: list({
+      description: 'Never forward these tables. Excluded records are counted, not sent.',
+      example: '',
+    }),
   } satisfies SettingRows;
 }
 
 /** The rows after the protocols' own. */
 const trailingSettings = {
   DEAD_LETTER_STORAGE__blobServiceUri: text({
-    description: 'Blob endpoint of the dead-letter account, reached with the app identity. Falls back to the host storage.',
+    description:
+      'Blob endpoint of the dead-letter account, reached with the app identity. Falls back to the host storage.',
     example: 'https://myaccount.blob.core.windows.net',
   }),
-  DEAD_LETTER_STORAGE: localOnly(secret({ description: 'Local development only: a connection string for the dead-letter account (Azurite).' })),
+  DEAD_LETTER_STORAGE: localOnly(
+    secret({ description: 'Local development only: a connection string for the dead-letter account (Azurite).' }),
+  ),
   DEAD_LETTER_CONTAINER: text({ description: 'Blob container for dead letters.', default: 'dead-letter' }),
-  DEAD_LETTER_DIR: localOnly(text({ description: 'Folder for dead letters written by the command line.', default: './dead-letter' })),
-  AzureWebJobsStorage__blobServiceUri: text({ description: 'Host storage blob endpoint (identity-based); dead-letter fallback.' }),
-  AzureWebJobsStorage__accountName: text({ description: 'Host storage account name (identity-based); dead-letter fallback.' }),
+  DEAD_LETTER_DIR: localOnly(
+    text({ description: 'Folder for dead letters written by the command line.', default: './dead-letter' }),
+  ),
+  AzureWebJobsStorage__blobServiceUri: text({
+    description: 'Host storage blob endpoint (identity-based); dead-letter fallback.',
+  }),
+  AzureWebJobsStorage__accountName: text({
+    description: 'Host storage account name (identity-based); dead-letter fallback.',
+  }),
   AzureWebJobsStorage: localOnly(
     secret({
-      description: 'Host storage. Locally a connection string (UseDevelopmentStorage=true for Azurite); dead-letter fallback.',
+      description:
+        'Host storage. Locally a connection string (UseDevelopmentStorage=true for Azurite); dead-letter fallback.',
       example: 'UseDevelopmentStorage=true',
     }),
   ),
@@ -115,16 +177,20 @@ const trailingSettings = {
     example: '0 */15 * * * *',
   }),
 
-  MACHINE_GROUP_DEFAULT: text({ description: 'MachineGroup given to devices no one knows; unset leaves them as they came.' }),
+  MACHINE_GROUP_DEFAULT: text({
+    description: 'MachineGroup given to devices no one knows; unset leaves them as they came.',
+  }),
 
   ALLOWED_TENANT_IDS: list({
-    description: 'Tenant ids whose records may be forwarded, comma-separated. Records of any other tenant are dead-lettered (tenant-not-allowed). Unset: every tenant.',
+    description:
+      'Tenant ids whose records may be forwarded, comma-separated. Records of any other tenant are dead-lettered (tenant-not-allowed). Unset: every tenant.',
     example: '',
   }),
 
   BACKFILL_STORAGE: localOnly(
     secret({
-      description: 'Local development only: a connection string (Azurite) for replay --from-blob. Unset, replay reads blobs with your identity.',
+      description:
+        'Local development only: a connection string (Azurite) for replay --from-blob. Unset, replay reads blobs with your identity.',
     }),
   ),
 
@@ -138,18 +204,25 @@ const trailingSettings = {
       'Entra ID ingestion, for Application Insights with local authentication disabled: "Authorization=AAD" (the app identity), or "Authorization=AAD;ClientId=<id>" for a user-assigned identity.',
   }),
   TELEMETRY_TRACE_SAMPLING_PERCENTAGE: integer({
-    description: 'Percentage of traces (SIEM dependency calls) sent to Application Insights. Metrics are never sampled.',
+    description:
+      'Percentage of traces (SIEM dependency calls) sent to Application Insights. Metrics are never sampled.',
     default: 100,
     min: 0,
     max: 100,
   }),
 
   DEVICE_DIRECTORY__tableServiceUri: text({
-    description: 'Table endpoint of the device directory every instance shares, reached with the app identity. Falls back to the host storage.',
+    description:
+      'Table endpoint of the device directory every instance shares, reached with the app identity. Falls back to the host storage.',
     example: 'https://myaccount.table.core.windows.net',
   }),
-  DEVICE_DIRECTORY: localOnly(secret({ description: 'Local development only: a connection string for the device directory (Azurite).' })),
-  DEVICE_DIRECTORY_TABLE: text({ description: 'Table holding the device directory (DeviceId -> MachineGroup).', default: 'devicedirectory' }),
+  DEVICE_DIRECTORY: localOnly(
+    secret({ description: 'Local development only: a connection string for the device directory (Azurite).' }),
+  ),
+  DEVICE_DIRECTORY_TABLE: text({
+    description: 'Table holding the device directory (DeviceId -> MachineGroup).',
+    default: 'devicedirectory',
+  }),
   DEVICE_DIRECTORY_CACHE_SIZE: integer({
     description: 'Devices each instance keeps in memory in front of the directory table.',
     default: 100_000,
@@ -157,26 +230,33 @@ const trailingSettings = {
     max: 2_000_000,
   }),
   DEVICE_DIRECTORY_CACHE_MINUTES: integer({
-    description: 'How long an instance reuses a device group before reading the table again (how soon it sees a change another instance learned).',
+    description:
+      'How long an instance reuses a device group before reading the table again (how soon it sees a change another instance learned).',
     default: 10,
     min: 1,
     max: 24 * 60,
   }),
   DEVICE_DIRECTORY_REFRESH_SCHEDULE: text({
-    description: 'NCRONTAB schedule (six fields) for seeding the directory from the Defender for Endpoint machines API; empty turns it off.',
+    description:
+      'NCRONTAB schedule (six fields) for seeding the directory from the Defender for Endpoint machines API; empty turns it off.',
     example: '0 0 */6 * * *',
   }),
   DEFENDER_API_URL: text({
-    description: 'Defender for Endpoint API the directory refresh reads machines from (regional or government endpoints work too).',
+    description:
+      'Defender for Endpoint API the directory refresh reads machines from (regional or government endpoints work too).',
     default: 'https://api.securitycenter.microsoft.com',
   }),
   DEFENDER_API_SCOPE: text({
-    description: 'Token scope for DEFENDER_API_URL; the app identity needs the WindowsDefenderATP application permission Machine.Read.All.',
+    description:
+      'Token scope for DEFENDER_API_URL; the app identity needs the WindowsDefenderATP application permission Machine.Read.All.',
     default: 'https://api.securitycenter.microsoft.com/.default',
   }),
-  AzureWebJobsStorage__tableServiceUri: text({ description: 'Host storage table endpoint (identity-based); device directory fallback.' }),
+  AzureWebJobsStorage__tableServiceUri: text({
+    description: 'Host storage table endpoint (identity-based); device directory fallback.',
+  }),
   PARSE_DYNAMIC_FIELDS: flag({
-    description: 'true turns JSON-in-a-string columns of the Device* tables and AlertEvidence (AdditionalFields, ...) into JSON. Off keeps records byte for byte.',
+    description:
+      'true turns JSON-in-a-string columns of the Device* tables and AlertEvidence (AdditionalFields, ...) into JSON. Off keeps records byte for byte.',
     default: false,
   }),
 } satisfies SettingRows;
@@ -191,7 +271,8 @@ export function settingsTable(sinks: Sinks): SharedRows {
   const leading = leadingSettings(sinks);
   const protocolRows: Record<string, SettingSpec<unknown>> = {};
   for (const [name, spec] of sinks.flatMap((sink) => Object.entries(sink.settings))) {
-    if (name in leading || name in protocolRows || name in trailingSettings) throw new Error(`the settings table has ${name} twice`);
+    if (name in leading || name in protocolRows || name in trailingSettings)
+      throw new Error(`the settings table has ${name} twice`);
     protocolRows[name] = spec;
   }
   return { ...leading, ...protocolRows, ...trailingSettings };
@@ -224,7 +305,8 @@ export const hostSettings = {
     example: NODE_WORKER_ARGUMENTS,
   },
   FUNCTIONS_WORKER_RUNTIME: {
-    description: 'Always "node". Local only: on Flex Consumption the runtime is part of the app (infra/), not a setting.',
+    description:
+      'Always "node". Local only: on Flex Consumption the runtime is part of the app (infra/), not a setting.',
     example: 'node',
     localOnly: true,
   },
@@ -238,13 +320,31 @@ export const hostSettings = {
   },
 
   // Identity-based connections in Azure (infra/ sets them); empty locally, where your Azure CLI login is used.
-  EventHubConnection__credential: { description: 'In Azure "managedidentity": the triggers sign in as the app identity.', example: '' },
-  EventHubConnection__clientId: { description: 'In Azure the client id of the app identity, for the triggers.', example: '' },
-  AzureWebJobsStorage__credential: { description: 'In Azure "managedidentity": the host reaches its storage as the app identity.', example: '' },
-  AzureWebJobsStorage__clientId: { description: 'In Azure the client id of the app identity, for the host storage.', example: '' },
+  EventHubConnection__credential: {
+    description: 'In Azure "managedidentity": the triggers sign in as the app identity.',
+    example: '',
+  },
+  EventHubConnection__clientId: {
+    description: 'In Azure the client id of the app identity, for the triggers.',
+    example: '',
+  },
+  AzureWebJobsStorage__credential: {
+    description: 'In Azure "managedidentity": the host reaches its storage as the app identity.',
+    example: '',
+  },
+  AzureWebJobsStorage__clientId: {
+    description: 'In Azure the client id of the app identity, for the host storage.',
+    example: '',
+  },
 } as const satisfies Record<string, { description: string; example: string; localOnly?: true }>;
 
-export function describeSettings(): { name: string; description: string; example: string; defaultText?: string; secret: boolean }[] {
+export function describeSettings(): {
+  name: string;
+  description: string;
+  example: string;
+  defaultText?: string;
+  secret: boolean;
+}[] {
   return Object.entries(settings).map(([name, spec]: [string, SettingSpec<unknown>]) => ({
     name,
     description: spec.description,

@@ -11,7 +11,14 @@ import { isTenantRoute, type RouteField, type RouteOverride, type RouteOverrides
 import { secretHeaderProblem, trimSecret } from './secretText.js';
 import { isSecureUrl } from './secureUrl.js';
 import type { AllSettings, SettingName, Settings } from './settings.js';
-import { DEFAULT_AUTH_MODE, type KeyVaultSecret, type SecretSource, type SiemAuth, type SiemAuthMode, type SiemConfig } from './siemConfig.js';
+import {
+  DEFAULT_AUTH_MODE,
+  type KeyVaultSecret,
+  type SecretSource,
+  type SiemAuth,
+  type SiemAuthMode,
+  type SiemConfig,
+} from './siemConfig.js';
 import { SecretValue } from '../types/secretValue.js';
 
 type Report = (name: SettingName, message: string) => void;
@@ -35,13 +42,17 @@ export function parseSiem(
   const limits = sink.maxBatchBytes;
   const maxBatchBytes = values.SIEM_MAX_BATCH_BYTES ?? limits.default;
   if (maxBatchBytes > limits.max) {
-    report('SIEM_MAX_BATCH_BYTES', `must not exceed ${limits.max} for SIEM_FORMAT=${format} (the protocol's limit), got ${maxBatchBytes}`);
+    report(
+      'SIEM_MAX_BATCH_BYTES',
+      `must not exceed ${limits.max} for SIEM_FORMAT=${format} (the protocol's limit), got ${maxBatchBytes}`,
+    );
   }
   const protocol = sink.parse ? sink.parse(values, report) : {};
   const destination = { url: url ?? '', ...sink.destination?.(values) };
   // Every protocol's templates, not only the chosen one's: a misspelt placeholder is a mistake whatever the format.
   for (const definition of sinks) {
-    for (const [name, spec] of Object.entries(definition.settings)) if (spec.template) checkPlaceholders(name, values[name], report);
+    for (const [name, spec] of Object.entries(definition.settings))
+      if (spec.template) checkPlaceholders(name, values[name], report);
   }
   if (!url || !auth || !secret || caCertificate === null || !routes || protocol === undefined) return undefined;
   return {
@@ -65,14 +76,19 @@ export function parseSiem(
 
 function checkPlaceholders(name: string, template: unknown, report: ReportAny): void {
   const unknown = typeof template === 'string' ? unknownPlaceholders(template) : [];
-  if (unknown.length > 0) report(name, `uses {${unknown.join('}, {')}}; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
+  if (unknown.length > 0)
+    report(name, `uses {${unknown.join('}, {')}}; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
 }
 
 /**
  * Checks a URL template by expanding it twice with different values: both must be valid https (or loopback
  * http) URLs on the same origin, so a placeholder can pick a path or query but never the host.
  */
-export function parseUrlTemplate(raw: string | undefined, defaultPath: string | undefined, report: (message: string) => void): string | undefined {
+export function parseUrlTemplate(
+  raw: string | undefined,
+  defaultPath: string | undefined,
+  report: (message: string) => void,
+): string | undefined {
   if (raw === undefined) return undefined;
   const unknown = unknownPlaceholders(raw);
   if (unknown.length > 0) {
@@ -113,7 +129,10 @@ export function parseUrlTemplate(raw: string | undefined, defaultPath: string | 
 function parseAuth(values: Settings, sink: SinkDefinition, mode: SiemAuthMode, report: Report): SiemAuth | undefined {
   const required = sink.auth;
   if (required?.onlyBecause !== undefined && mode !== required.default) {
-    report('SIEM_AUTH', `must be ${required.default} for SIEM_FORMAT=${sink.format} (${required.onlyBecause}), got ${quoted(mode)}`);
+    report(
+      'SIEM_AUTH',
+      `must be ${required.default} for SIEM_FORMAT=${sink.format} (${required.onlyBecause}), got ${quoted(mode)}`,
+    );
     return undefined;
   }
   if (mode === 'header') {
@@ -127,7 +146,10 @@ function parseAuth(values: Settings, sink: SinkDefinition, mode: SiemAuthMode, r
   if (mode === 'entra') {
     const scope = values.SIEM_ENTRA_SCOPE ?? sink.auth?.entraScope;
     if (scope === undefined) {
-      report('SIEM_ENTRA_SCOPE', 'is required when SIEM_AUTH=entra: the scope the SIEM accepts tokens for, such as api://my-siem/.default');
+      report(
+        'SIEM_ENTRA_SCOPE',
+        'is required when SIEM_AUTH=entra: the scope the SIEM accepts tokens for, such as api://my-siem/.default',
+      );
       return undefined;
     }
     return { mode, scope };
@@ -138,10 +160,16 @@ function parseAuth(values: Settings, sink: SinkDefinition, mode: SiemAuthMode, r
 const VAULT_URL = /^https:\/\/[^/]+\/?$/;
 
 /** Reports every problem with where the secret comes from; returns it only when there is none and auth is valid. */
-function parseSecretSource(values: Settings, mode: SiemAuthMode, auth: SiemAuth | undefined, report: Report): SecretSource | undefined {
+function parseSecretSource(
+  values: Settings,
+  mode: SiemAuthMode,
+  auth: SiemAuth | undefined,
+  report: Report,
+): SecretSource | undefined {
   const vaultUrl = values.KEY_VAULT_URL;
   const name = values.SIEM_SECRET_NAME;
-  const routeNamesSecret = sendsSecret(mode) && [...values.SIEM_ROUTES.values()].some((route) => route.secretName !== undefined);
+  const routeNamesSecret =
+    sendsSecret(mode) && [...values.SIEM_ROUTES.values()].some((route) => route.secretName !== undefined);
   const needsVault = name !== undefined || values.SIEM_CA_CERT !== undefined || routeNamesSecret;
   let valid = !needsVault || checkVaultUrl(vaultUrl, report);
   if (vaultUrl !== undefined && !needsVault) {
@@ -156,13 +184,17 @@ function parseSecretSource(values: Settings, mode: SiemAuthMode, auth: SiemAuth 
   } else if (name !== undefined) {
     valid = checkSecretName('SIEM_SECRET_NAME', name, report) && valid;
   } else if (!values.SIEM_SECRET) {
-    report('SIEM_AUTH', `${mode} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`);
+    report(
+      'SIEM_AUTH',
+      `${mode} needs a secret: set KEY_VAULT_URL and SIEM_SECRET_NAME (or SIEM_SECRET for local development), or SIEM_AUTH=none`,
+    );
     valid = false;
   }
   if (!valid || !auth) return undefined;
   if (auth.mode === 'entra') return { kind: 'entra', scope: auth.scope };
   if (auth.mode === 'none') return { kind: 'none' };
-  if (name !== undefined) return { kind: 'key-vault', vaultUrl: vaultUrl!, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
+  if (name !== undefined)
+    return { kind: 'key-vault', vaultUrl: vaultUrl!, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
   const value = trimSecret(values.SIEM_SECRET!.reveal());
   const problem = value === '' ? 'holds nothing but line breaks' : secretHeaderProblem(mode, value);
   if (problem !== undefined) {
@@ -177,7 +209,8 @@ function parseCaCertificate(values: Settings, report: Report): KeyVaultSecret | 
   const name = values.SIEM_CA_CERT;
   const vaultUrl = values.KEY_VAULT_URL;
   if (name === undefined) return undefined;
-  if (!checkSecretName('SIEM_CA_CERT', name, report) || vaultUrl === undefined || !VAULT_URL.test(vaultUrl)) return null;
+  if (!checkSecretName('SIEM_CA_CERT', name, report) || vaultUrl === undefined || !VAULT_URL.test(vaultUrl))
+    return null;
   return { kind: 'key-vault', vaultUrl, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 };
 }
 
@@ -204,7 +237,12 @@ function checkSecretName(setting: SettingName, name: string, report: Report): bo
  * A tenant route that sets a URL names the secret beside it, so neither the default credential nor another
  * route's is ever sent to a tenant's endpoint.
  */
-function checkRoutesFor(routes: RouteOverrides, sink: SinkDefinition, mode: SiemAuthMode, report: Report): RouteOverrides | undefined {
+function checkRoutesFor(
+  routes: RouteOverrides,
+  sink: SinkDefinition,
+  mode: SiemAuthMode,
+  report: Report,
+): RouteOverrides | undefined {
   const allowed = sink.routeFields;
   const checked = new Map<string, RouteOverride>();
   let valid = true;
@@ -217,13 +255,17 @@ function checkRoutesFor(routes: RouteOverrides, sink: SinkDefinition, mode: Siem
       if (!allowed.includes(field)) {
         problem(`.${key}.${field} does not apply to SIEM_FORMAT=${sink.format}, which routes by ${allowed.join(', ')}`);
       } else if (field === 'secretName') {
-        if (!sendsSecret(mode)) problem(`.${key}.secretName does not apply to SIEM_AUTH=${mode}, which sends no secret`);
+        if (!sendsSecret(mode))
+          problem(`.${key}.secretName does not apply to SIEM_AUTH=${mode}, which sends no secret`);
         else checkSecretName('SIEM_ROUTES', template, (_, message) => problem(`.${key}.secretName ${message}`));
       } else if (field !== 'url' && unknownPlaceholders(template).length > 0) {
         problem(`.${key}.${field} uses an unknown placeholder; templates may use {${TEMPLATE_VARIABLES.join('}, {')}}`);
       }
     }
-    const url = override.url === undefined ? undefined : parseUrlTemplate(override.url, sink.url?.defaultPath, (message) => problem(`.${key}.url ${message}`));
+    const url =
+      override.url === undefined
+        ? undefined
+        : parseUrlTemplate(override.url, sink.url?.defaultPath, (message) => problem(`.${key}.url ${message}`));
     if (url !== undefined && isTenantRoute(key) && sendsSecret(mode) && override.secretName === undefined) {
       problem(`.${key}.url needs a secretName beside it: a tenant's endpoint is sent only the secret its route names`);
     }
@@ -240,7 +282,13 @@ function sendsSecret(mode: SiemAuthMode): boolean {
 function routeSecrets(routes: RouteOverrides, values: Settings): ReadonlyMap<string, KeyVaultSecret> {
   const secrets = new Map<string, KeyVaultSecret>();
   for (const { secretName: name } of routes.values()) {
-    if (name !== undefined) secrets.set(name, { kind: 'key-vault', vaultUrl: values.KEY_VAULT_URL!, name, cacheMs: values.SECRET_CACHE_MINUTES * 60_000 });
+    if (name !== undefined)
+      secrets.set(name, {
+        kind: 'key-vault',
+        vaultUrl: values.KEY_VAULT_URL!,
+        name,
+        cacheMs: values.SECRET_CACHE_MINUTES * 60_000,
+      });
   }
   return secrets;
 }

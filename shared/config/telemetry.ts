@@ -37,9 +37,12 @@ export function parseTelemetry(values: Settings, report: Report): TelemetryConfi
   const url = ingestion === undefined ? undefined : URL.parse(ingestion);
   const loopbackHttp = url?.protocol === 'http:' && isLoopback(url);
   if (ingestion !== undefined && !(url && isSecureUrl(url))) {
-    problem(`IngestionEndpoint must be an https URL (plain http only on loopback), got "${url ? `${url.protocol}//${url.host}` : 'not a URL'}"`);
+    problem(
+      `IngestionEndpoint must be an https URL (plain http only on loopback), got "${url ? `${url.protocol}//${url.host}` : 'not a URL'}"`,
+    );
   }
-  if (entra && loopbackHttp) problem('IngestionEndpoint must be https for Entra ID ingestion: a token is never sent over plain http');
+  if (entra && loopbackHttp)
+    problem('IngestionEndpoint must be https for Entra ID ingestion: a token is never sent over plain http');
   return {
     connectionString: new SecretValue(text),
     ...(url && loopbackHttp ? { loopbackHttpIngestion: `${url.origin}${url.pathname.replace(/\/$/, '')}` } : {}),
@@ -64,7 +67,10 @@ function parseEntraIngestion(text: string | undefined, report: Report): Telemetr
   const parts = keyValueParts(text);
   const clientId = parts.get('clientid');
   if (parts.get('authorization')?.toUpperCase() !== 'AAD' || (clientId !== undefined && !isGuid(clientId))) {
-    report('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', `must be "Authorization=AAD" or "Authorization=AAD;ClientId=<GUID>", got "${text}"`);
+    report(
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      `must be "Authorization=AAD" or "Authorization=AAD;ClientId=<GUID>", got "${text}"`,
+    );
     return undefined;
   }
   return clientId === undefined ? {} : { clientId };

@@ -7,7 +7,14 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import type { StorageConnection } from '../azure/storageConnection.js';
 import { withTimeout } from '../timeout/withTimeout.js';
-import { categoryLabel, deadLetterName, encodeDeadLetter, readDeadLetterMeta, type DeadLetter, type DeadLetterMeta } from './entry.js';
+import {
+  categoryLabel,
+  deadLetterName,
+  encodeDeadLetter,
+  readDeadLetterMeta,
+  type DeadLetter,
+  type DeadLetterMeta,
+} from './entry.js';
 import type { DeadLetterStore, HeldLetter } from './store.js';
 
 const LEASE_SECONDS = 60;
@@ -30,7 +37,12 @@ export class BlobDeadLetterStore implements DeadLetterStore {
   readonly #timeoutMs: number;
   #ready: Promise<unknown> | undefined;
 
-  constructor(connection: StorageConnection, containerName: string, credential: () => TokenCredential, options: BlobStoreOptions = {}) {
+  constructor(
+    connection: StorageConnection,
+    containerName: string,
+    credential: () => TokenCredential,
+    options: BlobStoreOptions = {},
+  ) {
     // The SDK is loaded on first use, as every Azure SDK is (see credentialOnFirstUse).
     let client: Promise<ContainerClient> | undefined;
     this.#container = () =>
@@ -77,7 +89,9 @@ export class BlobDeadLetterStore implements DeadLetterStore {
     do {
       // One time limit per page: a store of many letters may take longer to list than any one call should.
       const page = await this.#bounded(async (abortSignal) => {
-        const pages = (await this.#container()).listBlobsFlat({ abortSignal }).byPage({ maxPageSize: LIST_PAGE_SIZE, ...(continuationToken ? { continuationToken } : {}) });
+        const pages = (await this.#container())
+          .listBlobsFlat({ abortSignal })
+          .byPage({ maxPageSize: LIST_PAGE_SIZE, ...(continuationToken ? { continuationToken } : {}) });
         return (await pages.next()).value;
       });
       for (const blob of page?.segment.blobItems ?? []) yield blob.name;
@@ -97,10 +111,15 @@ export class BlobDeadLetterStore implements DeadLetterStore {
     }
     const conditions = { leaseId: leases.leaseId };
     // Keep the lease while the work runs: a redrive of a large letter against a slow SIEM can outlast one lease.
-    const renew = setInterval(() => void this.#bounded((abortSignal) => leases.renewLease({ abortSignal })).catch(() => undefined), (LEASE_SECONDS * 1000) / 3);
+    const renew = setInterval(
+      () => void this.#bounded((abortSignal) => leases.renewLease({ abortSignal })).catch(() => undefined),
+      (LEASE_SECONDS * 1000) / 3,
+    );
     let deleted = false;
     try {
-      const content = (await this.#bounded((abortSignal) => blob.downloadToBuffer(0, undefined, { abortSignal, conditions }))).toString('utf8');
+      const content = (
+        await this.#bounded((abortSignal) => blob.downloadToBuffer(0, undefined, { abortSignal, conditions }))
+      ).toString('utf8');
       await work({
         name,
         content,
@@ -132,10 +151,12 @@ export class BlobDeadLetterStore implements DeadLetterStore {
   }
 
   #ensureContainer(abortSignal: AbortSignal): Promise<unknown> {
-    this.#ready ??= this.#container().then((container) => container.createIfNotExists({ abortSignal })).catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
+    this.#ready ??= this.#container()
+      .then((container) => container.createIfNotExists({ abortSignal }))
+      .catch((error: unknown) => {
+        this.#ready = undefined;
+        throw error;
+      });
     return this.#ready;
   }
 }

@@ -94,16 +94,21 @@ export function categoryLabel(category: string | undefined): string {
 export function summarizeSources(sources: readonly MessageSource[]): DeadLetterSource {
   const first = sources[0];
   const distinct = <T>(pick: (source: MessageSource) => T | undefined): T[] => [
-    ...new Set(sources.flatMap((source) => {
-      const value = pick(source);
-      return value === undefined ? [] : [value];
-    })),
+    ...new Set(
+      sources.flatMap((source) => {
+        const value = pick(source);
+        return value === undefined ? [] : [value];
+      }),
+    ),
   ];
   const sequenceNumbers = distinct((source) => source.sequenceNumber);
   const files = distinct((source) => source.file);
   const blobs = distinct((source) => source.blob);
   const lines = distinct((source) => source.line);
-  const enqueued = sources.map((source) => source.enqueuedTime).filter((time): time is string => time !== undefined).sort()[0];
+  const enqueued = sources
+    .map((source) => source.enqueuedTime)
+    .filter((time): time is string => time !== undefined)
+    .sort()[0];
   return {
     ...(first?.hub ? { hub: first.hub } : {}),
     ...(first?.partition ? { partition: first.partition } : {}),
@@ -116,14 +121,17 @@ export function summarizeSources(sources: readonly MessageSource[]): DeadLetterS
 }
 
 /** The metadata of a stored letter, or undefined when the text is not a dead letter. */
-export function readDeadLetterMeta(content: string): (DeadLetterMeta & Pick<DeadLetter, 'rawBody' | 'rawBodyBase64'>) | undefined {
+export function readDeadLetterMeta(
+  content: string,
+): (DeadLetterMeta & Pick<DeadLetter, 'rawBody' | 'rawBodyBase64'>) | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(content);
   } catch {
     return undefined;
   }
-  if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as { records?: unknown }).records)) return undefined;
+  if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as { records?: unknown }).records))
+    return undefined;
   const { records: _records, ...meta } = parsed as DeadLetterMeta & { records: unknown };
   if (typeof meta.reason !== 'string' || typeof meta.attempts !== 'number') return undefined;
   return meta;

@@ -94,7 +94,8 @@ export class FolderDeadLetterStore implements DeadLetterStore {
 
   #path(name: string): string {
     const path = join(this.directory, ...name.split('/'));
-    if (relative(this.directory, path).startsWith('..')) throw new Error(`dead letter name escapes the folder: ${name}`);
+    if (relative(this.directory, path).startsWith('..'))
+      throw new Error(`dead letter name escapes the folder: ${name}`);
     return path;
   }
 }

@@ -25,7 +25,10 @@ export function groupRejected(rejected: readonly RejectedInput[]): RejectedInput
 const DETAILS_SHOWN = 10;
 
 export function rejectDetail(group: readonly RejectedInput[]): string {
-  const shown = group.slice(0, DETAILS_SHOWN).map((reject) => reject.detail).join('; ');
+  const shown = group
+    .slice(0, DETAILS_SHOWN)
+    .map((reject) => reject.detail)
+    .join('; ');
   return group.length > DETAILS_SHOWN ? `${shown}; and ${group.length - DETAILS_SHOWN} more` : shown;
 }
 
@@ -42,7 +45,9 @@ export function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
       attempts: 0,
       failedAt: new Date().toISOString(),
       source: summarizeSources([first.source]),
-      ...(whole ? {} : { positions: positionRuns(group.map((reject) => ({ source: reject.source, index: reject.index ?? 0 }))) }),
+      ...(whole
+        ? {}
+        : { positions: positionRuns(group.map((reject) => ({ source: reject.source, index: reject.index ?? 0 }))) }),
     },
     ...(!asText
       ? { records: group.map((reject) => reject.raw) }
@@ -53,7 +58,10 @@ export function letterForRejected(group: readonly RejectedInput[]): DeadLetter {
 }
 
 /** Records set aside whole, after delivery or before it: a SIEM failure, or a tenant that is not allowed. */
-export type SetAside = Pick<FailedRecords, 'category' | 'records' | 'detail' | 'attempts' | 'status' | 'responseExcerpt'> & { readonly reason: string };
+export type SetAside = Pick<
+  FailedRecords,
+  'category' | 'records' | 'detail' | 'attempts' | 'status' | 'responseExcerpt'
+> & { readonly reason: string };
 
 export function letterForFailure(failure: SetAside): DeadLetter {
   return {

@@ -80,7 +80,8 @@ async function getPage(url: URL, settings: Required<Omit<MachinesApiOptions, 'pa
       answer = await withTimeout(settings.timeoutMs, 'the Defender API', (signal) => ask(url, settings, signal));
     } catch (error) {
       if (error instanceof MachinesApiError) throw error;
-      if (attempt >= settings.maxAttempts) throw new MachinesApiError(`${url.pathname}: ${(error as Error).message}`, undefined, { cause: error });
+      if (attempt >= settings.maxAttempts)
+        throw new MachinesApiError(`${url.pathname}: ${(error as Error).message}`, undefined, { cause: error });
       await settings.wait(backoffDelay(attempt, settings.backoff));
       continue;
     }
@@ -97,10 +98,17 @@ async function getPage(url: URL, settings: Required<Omit<MachinesApiOptions, 'pa
 /** A page's text, or the answer that was not one (its body already let go). */
 type Answer = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly response: Response };
 
-async function ask(url: URL, settings: Required<Omit<MachinesApiOptions, 'pageSize'>>, signal: AbortSignal): Promise<Answer> {
+async function ask(
+  url: URL,
+  settings: Required<Omit<MachinesApiOptions, 'pageSize'>>,
+  signal: AbortSignal,
+): Promise<Answer> {
   const token = await settings.credential.getToken(settings.scope, { abortSignal: signal });
   if (!token) throw new MachinesApiError(`no token for ${settings.scope} from the app identity`);
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' }, signal });
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' },
+    signal,
+  });
   if (response.ok) return { ok: true, text: await response.text() };
   await response.body?.cancel();
   return { ok: false, response };
@@ -111,7 +119,10 @@ function failure(response: Response, url: URL, attempts: number): MachinesApiErr
     response.status === 401 || response.status === 403
       ? ': the app identity needs the WindowsDefenderATP application permission Machine.Read.All (see docs/enrichment.md)'
       : '';
-  return new MachinesApiError(`GET ${url.pathname} answered ${response.status} after ${attempts} attempt(s)${hint}`, response.status);
+  return new MachinesApiError(
+    `GET ${url.pathname} answered ${response.status} after ${attempts} attempt(s)${hint}`,
+    response.status,
+  );
 }
 
 function parsePage(text: string, url: URL): Page {

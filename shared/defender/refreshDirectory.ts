@@ -36,7 +36,8 @@ export async function refreshDirectory(
 
 function toEntry(machine: Machine, asOf: string): DeviceEntry | undefined {
   const { id, rbacGroupName, computerDnsName } = machine;
-  if (typeof id !== 'string' || id === '' || typeof rbacGroupName !== 'string' || rbacGroupName === '') return undefined;
+  if (typeof id !== 'string' || id === '' || typeof rbacGroupName !== 'string' || rbacGroupName === '')
+    return undefined;
   return {
     deviceId: id,
     machineGroup: rbacGroupName,

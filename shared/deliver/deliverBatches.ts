@@ -17,7 +17,11 @@ export interface Deliveries {
 }
 
 /** Sends all batches, at most `concurrency` at a time; every record comes back delivered or failed. */
-export function deliverBatches(batches: readonly Batch[], context: DeliveriesContext, concurrency: number): Promise<BatchResult> {
+export function deliverBatches(
+  batches: readonly Batch[],
+  context: DeliveriesContext,
+  concurrency: number,
+): Promise<BatchResult> {
   const deliveries = startDeliveries(context, concurrency);
   for (const batch of batches) deliveries.send(batch);
   return deliveries.finish();
@@ -71,7 +75,10 @@ async function deliverBatch(batch: Batch, context: DeliveriesContext): Promise<B
   const route = context.sink.route(batch.records[0]!);
   if (route.problem) {
     const { reason, detail } = route.problem;
-    return { delivered: [], failed: [{ category: batch.category, records: batch.records, reason, detail, attempts: 0, retryable: false }] };
+    return {
+      delivered: [],
+      failed: [{ category: batch.category, records: batch.records, reason, detail, attempts: 0, retryable: false }],
+    };
   }
   return sendBatch(batch.category, batch.records, { ...context, secrets: context.secrets.of(route) });
 }

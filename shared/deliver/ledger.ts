@@ -18,7 +18,13 @@ export interface Failure {
 
 /** The SIEM refused the records themselves: final, no later try would do better. */
 export function refusal(why: string, attempts: number, response: SiemResponse | undefined): Failure {
-  return { reason: 'siem-rejected', detail: `the SIEM refused the records: ${why}`, attempts, retryable: false, response };
+  return {
+    reason: 'siem-rejected',
+    detail: `the SIEM refused the records: ${why}`,
+    attempts,
+    retryable: false,
+    response,
+  };
 }
 
 export class BatchLedger {
@@ -61,7 +67,9 @@ export class BatchLedger {
 function mergeAlike(failures: readonly FailedRecords[]): FailedRecords[] {
   const merged = new Map<string, FailedRecords>();
   for (const failure of failures) {
-    const key = failure.retryable ? failure.reason : JSON.stringify([failure.reason, failure.status, failure.responseExcerpt]);
+    const key = failure.retryable
+      ? failure.reason
+      : JSON.stringify([failure.reason, failure.status, failure.responseExcerpt]);
     const earlier = merged.get(key);
     if (!earlier) {
       merged.set(key, failure);
@@ -69,7 +77,11 @@ function mergeAlike(failures: readonly FailedRecords[]): FailedRecords[] {
     }
     // Keep the SIEM's answer when only one side has one (a part cut off by the deadline before it was sent has none).
     const answer = earlier.status === undefined ? failure : earlier;
-    merged.set(key, { ...answer, records: [...earlier.records, ...failure.records], attempts: Math.max(earlier.attempts, failure.attempts) });
+    merged.set(key, {
+      ...answer,
+      records: [...earlier.records, ...failure.records],
+      attempts: Math.max(earlier.attempts, failure.attempts),
+    });
   }
   return [...merged.values()];
 }

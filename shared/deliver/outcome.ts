@@ -11,7 +11,13 @@ export function classifyResponse(response: SiemResponse, now = Date.now()): Outc
   const hint = misdirectionHint(response);
   if (status === 408 || status === 429 || status >= 500 || hint !== undefined) {
     const retryAfterMs = parseRetryAfter(header(response, 'retry-after'), now);
-    return { kind: 'retry', reason: `HTTP ${status}`, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), ...(hint === undefined ? {} : { hint }) };
+    return {
+      kind: 'retry',
+      reason: `HTTP ${status}`,
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(hint === undefined ? {} : { hint }),
+    };
   }
   if (status === 413) return { kind: 'reject', reason: 'payload too large', status, split: true };
   if (status === 400) return { kind: 'reject', reason: 'bad request', status, split: true };
@@ -24,7 +30,8 @@ const LOCATION_SHOWN_CHARS = 200;
 /** For a redirect or a 404: what the answer says about the destination and what to fix; undefined for any other. */
 function misdirectionHint(response: SiemResponse): string | undefined {
   const { status } = response;
-  if (status === 404) return `the SIEM answered Not Found: the address is wrong or the endpoint moved; ${FIX_THE_ADDRESS}`;
+  if (status === 404)
+    return `the SIEM answered Not Found: the address is wrong or the endpoint moved; ${FIX_THE_ADDRESS}`;
   if (status < 300 || status >= 400) return undefined;
   const location = header(response, 'location');
   const to = location === undefined ? '' : ` to ${withoutQuery(location).slice(0, LOCATION_SHOWN_CHARS)}`;

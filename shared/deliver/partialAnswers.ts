@@ -7,7 +7,10 @@ import type { ForwardRecord } from '../types/records.js';
 import { refusal, type BatchLedger } from './ledger.js';
 import type { Send, Tried } from './sent.js';
 
-export function answeredItemByItem(send: (records: readonly ForwardRecord[]) => Promise<Tried>, ledger: BatchLedger): Send {
+export function answeredItemByItem(
+  send: (records: readonly ForwardRecord[]) => Promise<Tried>,
+  ledger: BatchLedger,
+): Send {
   return async (records, attempt) => {
     const answer = await send(records);
     if (answer.kind !== 'partial') return answer;

@@ -20,7 +20,10 @@ export interface RequestContext {
   readonly onAttempt?: (event: AttemptEvent) => void;
 }
 
-export type SendWithSecret = (records: readonly ForwardRecord[], secret: SecretValue | undefined) => Promise<Answer | Unsent | Late>;
+export type SendWithSecret = (
+  records: readonly ForwardRecord[],
+  secret: SecretValue | undefined,
+) => Promise<Answer | Unsent | Late>;
 
 export function requestSender(category: string, context: RequestContext): SendWithSecret {
   return async (records, secret) => {
@@ -37,7 +40,12 @@ export function requestSender(category: string, context: RequestContext): SendWi
   };
 }
 
-async function post(category: string, records: readonly ForwardRecord[], request: SiemRequest, context: RequestContext): Promise<Answer> {
+async function post(
+  category: string,
+  records: readonly ForwardRecord[],
+  request: SiemRequest,
+  context: RequestContext,
+): Promise<Answer> {
   const started = performance.now();
   let outcome: Outcome;
   let response: SiemResponse | undefined;

@@ -30,14 +30,21 @@ export interface DeliveryContext {
   readonly now?: () => number;
 }
 
-export async function sendBatch(category: string, records: readonly ForwardRecord[], context: DeliveryContext): Promise<BatchResult> {
+export async function sendBatch(
+  category: string,
+  records: readonly ForwardRecord[],
+  context: DeliveryContext,
+): Promise<BatchResult> {
   const now = context.now ?? Date.now;
   const ledger = new BatchLedger(category);
   const request = requestSender(category, { ...context, now });
   const policy = { ...REAL_TIME, now, backoff: context.backoff, deadline: context.deadline, signal: context.signal };
   // Composed for each part: a half has tries and a credential refresh of its own, as the whole batch had.
   const sendPart = (part: readonly ForwardRecord[]) => {
-    const tryPart = answeredItemByItem(refreshingCredential(request, context.secrets, () => now() >= context.deadline), ledger);
+    const tryPart = answeredItemByItem(
+      refreshingCredential(request, context.secrets, () => now() >= context.deadline),
+      ledger,
+    );
     return retrying(tryPart, policy)(part);
   };
   for await (const retried of bisect(records, sendPart)) settle(retried, ledger);
@@ -62,16 +69,30 @@ function failureOf(sent: Exclude<Retried['sent'], { readonly kind: 'delivered' }
     case 'reject':
       return refusal(sent.reason, attempts, sent.response);
     case 'unauthorized':
-      return failure('siem-unauthorized', `the SIEM refused the credential (HTTP ${sent.status}) after it was read again`, true, sent.response);
+      return failure(
+        'siem-unauthorized',
+        `the SIEM refused the credential (HTTP ${sent.status}) after it was read again`,
+        true,
+        sent.response,
+      );
     case 'unsent':
       // A secret may be readable later; records that cannot be written as a request never will be.
       return failure(sent.reason, sent.detail, sent.reason === 'secret-unavailable');
     case 'retry':
       return failure('siem-unavailable', unavailableUntilDeadline(sent), true, sent.response);
     case 'pending':
-      return failure('siem-unavailable', 'records the SIEM asked to resend were still pending at the deadline', true, sent.response);
+      return failure(
+        'siem-unavailable',
+        'records the SIEM asked to resend were still pending at the deadline',
+        true,
+        sent.response,
+      );
     case 'late':
-      return failure('siem-unavailable', sent.after ? unavailableUntilDeadline(sent.after) : 'the deadline passed before the records could be sent', true);
+      return failure(
+        'siem-unavailable',
+        sent.after ? unavailableUntilDeadline(sent.after) : 'the deadline passed before the records could be sent',
+        true,
+      );
   }
 }
 

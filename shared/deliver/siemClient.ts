@@ -65,7 +65,9 @@ export class SiemClient {
       const problem = headerValueProblem(value);
       if (problem !== undefined) throw new UnsendableHeaderError(name, problem);
     }
-    return withTimeout(this.#options.timeoutMs, 'the SIEM', (timeout) => this.#send(siemRequest, signal ? AbortSignal.any([signal, timeout]) : timeout));
+    return withTimeout(this.#options.timeoutMs, 'the SIEM', (timeout) =>
+      this.#send(siemRequest, signal ? AbortSignal.any([signal, timeout]) : timeout),
+    );
   }
 
   async #send(siemRequest: SiemRequest, signal: AbortSignal): Promise<SiemResponse> {
@@ -111,7 +113,8 @@ export class SiemClient {
     });
     this.#pools.unshift({ ca, clientCertificate, agent });
     // Requests still running on a retired pool finish first; close() waits for them.
-    for (const retired of this.#pools.splice(POOLS_KEPT * (this.#options.clientIdentities ?? 1))) void retired.agent.close().catch(() => undefined);
+    for (const retired of this.#pools.splice(POOLS_KEPT * (this.#options.clientIdentities ?? 1)))
+      void retired.agent.close().catch(() => undefined);
     return agent;
   }
 }

@@ -39,7 +39,8 @@ export function compareTimestamps(a: string | undefined, b: string | undefined):
   if (b === undefined) return 1;
   // Defender writes every timestamp of a table alike: the same length, in UTC. Then the fractions have as many
   // digits, and the text orders as the times do; it also orders as below when either is not a timestamp at all.
-  if (a.length === b.length && a.charCodeAt(a.length - 1) === ZULU && b.charCodeAt(b.length - 1) === ZULU) return compareText(a, b);
+  if (a.length === b.length && a.charCodeAt(a.length - 1) === ZULU && b.charCodeAt(b.length - 1) === ZULU)
+    return compareText(a, b);
   const aDigits = fractionDigits(a);
   const bDigits = fractionDigits(b);
   if (aDigits < 0 || bDigits < 0) return compareText(normalizeTimestamp(a), normalizeTimestamp(b));

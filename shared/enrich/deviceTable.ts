@@ -80,7 +80,10 @@ export class DeviceTable {
     return new DeviceTable(({ TableClient }) =>
       connection.kind === 'identity'
         ? new TableClient(connection.serviceUri, tableName, credential(), options)
-        : TableClient.fromConnectionString(connection.value.reveal(), tableName, { allowInsecureConnection: true, ...options }),
+        : TableClient.fromConnectionString(connection.value.reveal(), tableName, {
+            allowInsecureConnection: true,
+            ...options,
+          }),
     );
   }
 
@@ -95,12 +98,15 @@ export class DeviceTable {
     const queries: string[] = [];
     for (const [partitionKey, ids] of groupByPartition(wanted, (id) => id)) {
       if (wanted.size > SCAN_ABOVE_DEVICES) queries.push(odata`PartitionKey eq ${partitionKey}`);
-      else for (const chunk of chunks(ids, ROW_KEYS_PER_QUERY)) queries.push(pointFilter(odata, partitionKey, chunk.map(rowKeyFor)));
+      else
+        for (const chunk of chunks(ids, ROW_KEYS_PER_QUERY))
+          queries.push(pointFilter(odata, partitionKey, chunk.map(rowKeyFor)));
     }
     const found = new Map<string, StoredDevice>();
     const results = await settleConcurrently(queries, REQUESTS_IN_FLIGHT, async (filter) => {
       for await (const row of client.listEntities<DeviceRow>({ queryOptions: { filter }, abortSignal })) {
-        if (typeof row.MachineGroup !== 'string' || typeof row.DeviceId !== 'string' || !wanted.has(row.DeviceId)) continue;
+        if (typeof row.MachineGroup !== 'string' || typeof row.DeviceId !== 'string' || !wanted.has(row.DeviceId))
+          continue;
         found.set(row.DeviceId, { entry: toEntry(row), etag: row.etag });
       }
     });
@@ -121,7 +127,8 @@ export class DeviceTable {
       try {
         const response = await client.submitTransaction(transaction.map(toAction), { abortSignal });
         // Sub-responses come in the order of the actions; the SDK leaves the header line's \r on the ETag.
-        for (const [i, write] of transaction.entries()) written.push({ entry: write.entry, etag: response.subResponses[i]?.etag?.trim() });
+        for (const [i, write] of transaction.entries())
+          written.push({ entry: write.entry, etag: response.subResponses[i]?.etag?.trim() });
       } catch (error) {
         if (!(error instanceof sdk.RestError && CONFLICT_STATUSES.has(error.statusCode ?? 0))) throw error;
         for (const write of transaction) conflicts.push(write.entry);
@@ -159,7 +166,10 @@ export function partitionKeyFor(deviceId: string): string {
 
 /** Keys may not hold / \ # ? or control characters; percent-encoding those (and % itself) keeps keys unique. */
 export function rowKeyFor(deviceId: string): string {
-  return deviceId.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return deviceId.replace(
+    /[%/\\#?\u0000-\u001f\u007f-\u009f]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 function pointFilter(odata: TablesSdk['odata'], partitionKey: string, rowKeys: readonly string[]): string {

@@ -30,7 +30,8 @@ export async function enrichRecords(
   const wanted = new Set<string>();
   for (const record of records) {
     const device = record.device;
-    if (device && needsGroup(record) && !learned.has(device.deviceId) && !wanted.has(device.deviceId)) wanted.add(detached(device.deviceId));
+    if (device && needsGroup(record) && !learned.has(device.deviceId) && !wanted.has(device.deviceId))
+      wanted.add(detached(device.deviceId));
   }
   // A security pipeline prefers delivery with a visible gap to stopping: when the directory fails, records go on
   // un-enriched (counted as unknown), and the invocation reports the problem instead of failing.
@@ -63,7 +64,11 @@ interface LookupResult {
   readonly complete: boolean;
 }
 
-async function lookUp(directory: DeviceDirectory, wanted: ReadonlySet<string>, problems: EnrichProblem[]): Promise<LookupResult> {
+async function lookUp(
+  directory: DeviceDirectory,
+  wanted: ReadonlySet<string>,
+  problems: EnrichProblem[],
+): Promise<LookupResult> {
   if (wanted.size === 0) return { found: new Map(), complete: true };
   try {
     return { found: await directory.lookup(wanted), complete: true };
@@ -73,7 +78,11 @@ async function lookUp(directory: DeviceDirectory, wanted: ReadonlySet<string>, p
   }
 }
 
-async function teach(directory: DeviceDirectory, learned: ReadonlyMap<string, DeviceEntry>, problems: EnrichProblem[]): Promise<void> {
+async function teach(
+  directory: DeviceDirectory,
+  learned: ReadonlyMap<string, DeviceEntry>,
+  problems: EnrichProblem[],
+): Promise<void> {
   if (learned.size === 0) return;
   try {
     await directory.learn([...learned.values()]);
@@ -144,7 +153,9 @@ export function withMachineGroup(record: ForwardRecord, group: string): ForwardR
   if (!device || !slot || slot.kind === 'value') return record;
   const value = JSON.stringify(group);
   const [at, removed, inserted] =
-    slot.kind === 'null' ? [slot.start, slot.end - slot.start, value] : [slot.insertAt, 0, `${slot.firstMember ? '' : ','}"MachineGroup":${value}`];
+    slot.kind === 'null'
+      ? [slot.start, slot.end - slot.start, value]
+      : [slot.insertAt, 0, `${slot.firstMember ? '' : ','}"MachineGroup":${value}`];
   const parts = [record.text.slice(0, at), inserted, record.text.slice(at + removed)];
   // Concatenated, not joined: a concatenation is a rope that points at its parts, join copies them.
   const text = parts[0]! + parts[1]! + parts[2]!;

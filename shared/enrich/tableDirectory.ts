@@ -46,7 +46,9 @@ const PAUSE_AFTER_FAILURE_MS = 30_000;
 
 export class DirectoryWriteConflictError extends Error {
   constructor(devices: number) {
-    super(`${devices} device(s) could not be written: other instances kept changing them (${MAX_WRITE_ATTEMPTS} attempts)`);
+    super(
+      `${devices} device(s) could not be written: other instances kept changing them (${MAX_WRITE_ATTEMPTS} attempts)`,
+    );
     this.name = 'DirectoryWriteConflictError';
   }
 }
@@ -139,7 +141,10 @@ export class TableDeviceDirectory implements DeviceDirectory {
   /** Runs `work` against the table within the time limit, unless the table failed moments ago. */
   async #askTable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const waitMs = this.#pausedUntil - this.#now();
-    if (waitMs > 0) throw new Error(`the device directory table failed moments ago; not asked again for ${Math.ceil(waitMs / 1000)} s`);
+    if (waitMs > 0)
+      throw new Error(
+        `the device directory table failed moments ago; not asked again for ${Math.ceil(waitMs / 1000)} s`,
+      );
     try {
       // Whether or not the SDK (or the identity behind it) heeds the signal.
       return await withTimeout(this.#timeoutMs, 'the device directory table', work);

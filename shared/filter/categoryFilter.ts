@@ -39,7 +39,8 @@ export function createCategoryFilter(selection: CategorySelection): CategoryFilt
     const excluded = new Map<string, number>();
     const unknownTables = new Map<string, number>();
     for (const record of records) {
-      if (!isKnownTable(record.category)) unknownTables.set(record.category, (unknownTables.get(record.category) ?? 0) + 1);
+      if (!isKnownTable(record.category))
+        unknownTables.set(record.category, (unknownTables.get(record.category) ?? 0) + 1);
       if (forwards(record.category)) kept.push(record);
       else excluded.set(record.category, (excluded.get(record.category) ?? 0) + 1);
     }

@@ -15,7 +15,7 @@ import { RepeatedValues } from '../unpack/scanRecord.js';
 import { unpackMessage, type Unpacked } from '../unpack/unpack.js';
 import { Dispatch } from './dispatch.js';
 import type { InvocationOptions, Pipeline } from './pipeline.js';
-import type { EventMessage, ForwardRecord, } from '../types/records.js';
+import type { EventMessage, ForwardRecord } from '../types/records.js';
 
 export class DeadLetterWriteError extends Error {
   constructor(cause: unknown) {
@@ -73,22 +73,44 @@ export async function forward(
   const toDeadLetter = result.failed.filter((failure) => !held.includes(failure));
   const rejectGroups = groupRejected(unpacked.rejected);
   // Refusal depends on the record alone: checking the refused records again groups those of every message together.
-  const refused = pipeline.tenants(refusedRecords).refused.map((group) => ({ ...group, reason: 'tenant-not-allowed', attempts: 0 }));
-  const letters = [...rejectGroups.map(letterForRejected), ...refused.map(letterForFailure), ...toDeadLetter.map(letterForFailure)];
+  const refused = pipeline
+    .tenants(refusedRecords)
+    .refused.map((group) => ({ ...group, reason: 'tenant-not-allowed', attempts: 0 }));
+  const letters = [
+    ...rejectGroups.map(letterForRejected),
+    ...refused.map(letterForFailure),
+    ...toDeadLetter.map(letterForFailure),
+  ];
   options.settled?.add(result.delivered, 'delivered');
   const deadLetterNames = await writeAll(pipeline.deadLetters, letters);
-  options.settled?.add(toDeadLetter.flatMap((failure) => failure.records), 'dead-lettered');
+  options.settled?.add(
+    toDeadLetter.flatMap((failure) => failure.records),
+    'dead-lettered',
+  );
 
   const failures: FailureNote[] = [];
   for (const group of rejectGroups) {
     const category = group[0]!.category;
     counts(category ?? 'unknown').received += group.length;
     counts(category ?? 'unknown').deadLettered += group.length;
-    failures.push({ category, reason: group[0]!.reason, detail: rejectDetail(group), records: group.length, disposition: 'dead-lettered', source: group[0]!.source });
+    failures.push({
+      category,
+      reason: group[0]!.reason,
+      detail: rejectDetail(group),
+      records: group.length,
+      disposition: 'dead-lettered',
+      source: group[0]!.source,
+    });
   }
   for (const group of refused) {
     counts(group.category).deadLettered += group.records.length;
-    failures.push({ category: group.category, reason: group.reason, detail: group.detail, records: group.records.length, disposition: 'dead-lettered' });
+    failures.push({
+      category: group.category,
+      reason: group.reason,
+      detail: group.detail,
+      records: group.records.length,
+      disposition: 'dead-lettered',
+    });
   }
   for (const failure of result.failed) {
     const disposition = held.includes(failure) ? 'pending' : 'dead-lettered';
@@ -166,7 +188,17 @@ async function readAndDispatch(
 }
 
 export function emptyCounts(): CategoryCounts {
-  return { received: 0, forwarded: 0, deadLettered: 0, pending: 0, excluded: 0, forwardedEarlier: 0, deadLetteredEarlier: 0, batches: 0, bytes: 0 };
+  return {
+    received: 0,
+    forwarded: 0,
+    deadLettered: 0,
+    pending: 0,
+    excluded: 0,
+    forwardedEarlier: 0,
+    deadLetteredEarlier: 0,
+    batches: 0,
+    bytes: 0,
+  };
 }
 
 async function writeAll(store: DeadLetterStore, letters: readonly DeadLetter[]): Promise<string[]> {

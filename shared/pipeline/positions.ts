@@ -8,7 +8,10 @@
 import type { ForwardRecord, MessageSource, Position } from '../types/records.js';
 
 /** Neighbouring positions in one message, as a dead letter stores them (`positions`). */
-export type PositionRun = Pick<MessageSource, (typeof MESSAGE_FIELDS)[number]> & { readonly first: number; readonly last: number };
+export type PositionRun = Pick<MessageSource, (typeof MESSAGE_FIELDS)[number]> & {
+  readonly first: number;
+  readonly last: number;
+};
 
 // What tells messages apart and stays the same on every read of one (not its offset or enqueued time as written).
 const MESSAGE_FIELDS = ['hub', 'partition', 'sequenceNumber', 'file', 'blob', 'line', 'letter'] as const;
@@ -40,7 +43,8 @@ const descriptions = new WeakMap<MessageSource, string>();
 /** The same text for a message however it was read again: from the hub, or from the run a dead letter stored. */
 function describe(source: MessageSource): string {
   let text = descriptions.get(source);
-  if (text === undefined) descriptions.set(source, (text = JSON.stringify(MESSAGE_FIELDS.map((field) => source[field]))));
+  if (text === undefined)
+    descriptions.set(source, (text = JSON.stringify(MESSAGE_FIELDS.map((field) => source[field]))));
   return text;
 }
 

@@ -38,15 +38,32 @@ export interface RedriveSummary {
   stopped?: 'siem-unavailable' | 'deadline' | 'signal';
 }
 
-export async function redrive(pipeline: Pipeline, store: DeadLetterStore, options: RedriveOptions): Promise<RedriveSummary> {
-  const summary: RedriveSummary = { letters: 0, emptied: 0, kept: 0, unredrivable: 0, busy: 0, recordsDelivered: 0, recordsRemaining: 0 };
+export async function redrive(
+  pipeline: Pipeline,
+  store: DeadLetterStore,
+  options: RedriveOptions,
+): Promise<RedriveSummary> {
+  const summary: RedriveSummary = {
+    letters: 0,
+    emptied: 0,
+    kept: 0,
+    unredrivable: 0,
+    busy: 0,
+    recordsDelivered: 0,
+    recordsRemaining: 0,
+  };
   for await (const name of store.list()) {
     if (options.signal?.aborted) return { ...summary, stopped: 'signal' };
     if (Date.now() >= options.deadline) return { ...summary, stopped: 'deadline' };
     summary.letters++;
     const done: { outcome?: LetterOutcome } = {};
     const claimed = await store.claim(name, async (held) => {
-      done.outcome = await redriveLetter(pipeline, held, Math.min(options.deadline, Date.now() + options.letterBudgetMs), options.onAttempt);
+      done.outcome = await redriveLetter(
+        pipeline,
+        held,
+        Math.min(options.deadline, Date.now() + options.letterBudgetMs),
+        options.onAttempt,
+      );
     });
     const { outcome } = done;
     if (!claimed || !outcome) {

@@ -7,7 +7,14 @@
 import { routesFor, type RouteOverrides } from '../config/routes.js';
 import type { Destination, Routable, Route, RouteProblem } from '../types/route.js';
 import { tableName } from '../defender/tables.js';
-import { checkPathSegment, expandTemplate, expandUrl, UnroutableError, usesVariable, type TemplateValues } from './template.js';
+import {
+  checkPathSegment,
+  expandTemplate,
+  expandUrl,
+  UnroutableError,
+  usesVariable,
+  type TemplateValues,
+} from './template.js';
 
 export interface Router {
   route(record: Routable): Route;
@@ -58,8 +65,14 @@ function resolve(values: TemplateValues, defaults: Destination, overrides: Route
   // Where there is nowhere to send a record, the templates are left unfilled.
   const nowhere = (problem: RouteProblem): Route => ({ ...where, url: destination.url, problem });
   const templates = [destination.url, destination.sourcetype, destination.index, destination.stream];
-  if (values.tenantId === undefined && templates.some((template) => template !== undefined && usesVariable(template, 'tenantId'))) {
-    return nowhere({ reason: 'missing-tenant', detail: 'the destination uses {tenantId} and the records have no tenantId' });
+  if (
+    values.tenantId === undefined &&
+    templates.some((template) => template !== undefined && usesVariable(template, 'tenantId'))
+  ) {
+    return nowhere({
+      reason: 'missing-tenant',
+      detail: 'the destination uses {tenantId} and the records have no tenantId',
+    });
   }
   const route: { -readonly [K in keyof Route]: Route[K] } = { ...where, url: destination.url };
   if (destination.secretName !== undefined) route.secretName = destination.secretName;

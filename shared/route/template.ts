@@ -6,7 +6,9 @@
 export const TEMPLATE_VARIABLES = ['category', 'table', 'tenantId'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 /** A record without a tenantId has no value for `{tenantId}`. */
-export type TemplateValues = Readonly<Record<Exclude<TemplateVariable, 'tenantId'>, string>> & { readonly tenantId?: string };
+export type TemplateValues = Readonly<Record<Exclude<TemplateVariable, 'tenantId'>, string>> & {
+  readonly tenantId?: string;
+};
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
@@ -51,7 +53,9 @@ export function expandUrl(template: string, values: TemplateValues): string {
   pathSegments(url).forEach((segment, i) => {
     const filledIn = written[i]!;
     if (isDotSegment(segment) && hasPlaceholders(filledIn)) {
-      throw new UnroutableError(`the URL path segment ${filledIn} would be "${segment}", which changes the request's path`);
+      throw new UnroutableError(
+        `the URL path segment ${filledIn} would be "${segment}", which changes the request's path`,
+      );
     }
   });
   return url;
@@ -69,7 +73,9 @@ function encodeSegment(value: string, what: string): string {
     return encodeURIComponent(value);
   } catch (error) {
     // A lone surrogate (valid in JSON as an escape) has no UTF-8 form to percent-encode.
-    throw new UnroutableError(`${what} cannot be written in a URL (${(error as Error).message}: it holds a lone surrogate)`);
+    throw new UnroutableError(
+      `${what} cannot be written in a URL (${(error as Error).message}: it holds a lone surrogate)`,
+    );
   }
 }
 

@@ -12,15 +12,23 @@ import { withTimeout } from '../timeout/withTimeout.js';
  */
 export const ENTRA_TOKEN_REUSE_MS = 2 * 60_000;
 
-export function entraTokenReader(credential: TokenCredential, scope: string, timeoutMs = SECRET_READ_TIMEOUT_MS): SecretReader {
+export function entraTokenReader(
+  credential: TokenCredential,
+  scope: string,
+  timeoutMs = SECRET_READ_TIMEOUT_MS,
+): SecretReader {
   return {
     async read() {
       try {
-        const token = await withTimeout(timeoutMs, 'the identity endpoint', (abortSignal) => credential.getToken(scope, { abortSignal }));
+        const token = await withTimeout(timeoutMs, 'the identity endpoint', (abortSignal) =>
+          credential.getToken(scope, { abortSignal }),
+        );
         if (!token) throw new Error('the credential returned no token');
         return token.token;
       } catch (error) {
-        throw new SecretUnavailableError(`could not get an Entra token for ${scope}: ${(error as Error).message}`, { cause: error });
+        throw new SecretUnavailableError(`could not get an Entra token for ${scope}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     },
   };

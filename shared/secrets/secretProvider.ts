@@ -66,12 +66,17 @@ export function keyVaultReader(
 ): SecretReader {
   // The SDK is loaded on first use, as every Azure SDK is (see credentialOnFirstUse): the command line seldom needs it.
   let client: Promise<SecretClient> | undefined;
-  const connected = () => (client ??= import('@azure/keyvault-secrets').then((sdk) => new sdk.SecretClient(vaultUrl, credential, options)));
+  const connected = () =>
+    (client ??= import('@azure/keyvault-secrets').then((sdk) => new sdk.SecretClient(vaultUrl, credential, options)));
   return {
     async read() {
       let value: string | undefined;
       try {
-        value = (await withTimeout(timeoutMs, 'Key Vault', async (abortSignal) => (await connected()).getSecret(name, { abortSignal }))).value;
+        value = (
+          await withTimeout(timeoutMs, 'Key Vault', async (abortSignal) =>
+            (await connected()).getSecret(name, { abortSignal }),
+          )
+        ).value;
       } catch (error) {
         // The SDK's message names the vault and secret but never the value; keep only what explains the failure.
         const status = (error as { statusCode?: number }).statusCode;
@@ -114,7 +119,8 @@ export function createSecretProvider(
     }
     case 'key-vault': {
       const reader = keyVaultReader(source.vaultUrl, source.name, credential(), clientOptions);
-      const read = async () => failIfUnusable(`secret "${source.name}" in ${source.vaultUrl}`, await reader.read(), check);
+      const read = async () =>
+        failIfUnusable(`secret "${source.name}" in ${source.vaultUrl}`, await reader.read(), check);
       return new CachedSecretProvider({ read }, source.cacheMs);
     }
     case 'entra':

@@ -32,7 +32,10 @@ export interface SinkDefinition<Rows extends SettingRows = SettingRows, Protocol
    * Checks its own settings and makes of them what its sink reads (SiemConfig.protocol); undefined once it has
    * reported a problem. Absent: the protocol reads nothing of its own.
    */
-  parse?(values: SettingValues<Rows>, report: (name: keyof Rows & string, message: string) => void): Protocol | undefined;
+  parse?(
+    values: SettingValues<Rows>,
+    report: (name: keyof Rows & string, message: string) => void,
+  ): Protocol | undefined;
   create(siem: SiemConfig<Protocol>, router: Router): Sink;
 }
 
@@ -44,6 +47,9 @@ export function defineSink<const Rows extends SettingRows, Protocol = Record<str
 }
 
 /** What `definition` made of its settings, when `siem` is configured for its format; else undefined. */
-export function protocolOf<Protocol>(definition: SinkDefinition<SettingRows, Protocol>, siem: SiemConfig): Protocol | undefined {
+export function protocolOf<Protocol>(
+  definition: SinkDefinition<SettingRows, Protocol>,
+  siem: SiemConfig,
+): Protocol | undefined {
   return siem.format === definition.format ? (siem.protocol as Protocol) : undefined;
 }

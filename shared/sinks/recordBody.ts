@@ -34,7 +34,8 @@ export function recordBody(records: readonly ForwardRecord[], shape: BodyShape):
     if (i > 0) offset += body.write(shape.between, offset, 'latin1');
     if (around) offset += body.write(around.before, offset, 'utf8');
     const written = writeRecord(body, offset, record);
-    if (written !== record.bytes) throw new Error(`record ${i} of the batch encodes to ${written} bytes, not the ${record.bytes} counted`);
+    if (written !== record.bytes)
+      throw new Error(`record ${i} of the batch encodes to ${written} bytes, not the ${record.bytes} counted`);
     offset += written;
     if (around) offset += body.write(around.after, offset, 'utf8');
   }

@@ -11,13 +11,7 @@ import { sentinel } from './sentinel/sink.js';
 import { splunkHec } from './splunkHec/sink.js';
 import { jsonWebhook, ndjsonWebhook } from './webhook/sink.js';
 
-export const SINKS: readonly SinkDefinition[] = [
-  ndjsonWebhook,
-  jsonWebhook,
-  splunkHec,
-  elasticBulk,
-  sentinel,
-];
+export const SINKS: readonly SinkDefinition[] = [ndjsonWebhook, jsonWebhook, splunkHec, elasticBulk, sentinel];
 
 /** The protocol SIEM_FORMAT=`format` picks; configuration lets no other format through. */
 export function sinkFor(format: string, sinks: readonly SinkDefinition[] = SINKS): SinkDefinition {

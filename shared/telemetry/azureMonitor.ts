@@ -31,7 +31,9 @@ export function startTelemetry(config: TelemetryConfig | undefined, options: Tel
 }
 
 function startAzureMonitor(config: TelemetryConfig, options: TelemetryOptions): Telemetry {
-  const { useAzureMonitor, flushAzureMonitor, shutdownAzureMonitor } = load('applicationinsights') as typeof ApplicationInsights;
+  const { useAzureMonitor, flushAzureMonitor, shutdownAzureMonitor } = load(
+    'applicationinsights',
+  ) as typeof ApplicationInsights;
   const { UndiciInstrumentation } = load('@opentelemetry/instrumentation-undici') as typeof UndiciInstrumentationModule;
   useAzureMonitor({
     azureMonitorExporterOptions: {
@@ -76,7 +78,9 @@ function startAzureMonitor(config: TelemetryConfig, options: TelemetryOptions): 
 function entraCredential(entra: NonNullable<TelemetryConfig['entra']>): TokenCredential {
   const { clientId } = entra;
   if (clientId === undefined) return azureCredential();
-  return credentialOnFirstUse(async () => new (await import('@azure/identity')).ManagedIdentityCredential({ clientId }));
+  return credentialOnFirstUse(
+    async () => new (await import('@azure/identity')).ManagedIdentityCredential({ clientId }),
+  );
 }
 
 /**

@@ -49,13 +49,34 @@ export class ForwarderMetrics {
       description: 'Device directory lookups and writes that failed',
       unit: '{call}',
     });
-    this.#batches = meter.createCounter(metricNames.batchesSent, { description: 'Requests sent to the SIEM', unit: '{request}' });
-    this.#bytes = meter.createCounter(metricNames.bytesSent, { description: 'Request body bytes sent to the SIEM', unit: 'By' });
-    this.#retries = meter.createCounter(metricNames.retries, { description: 'SIEM answers worth retrying', unit: '{request}' });
-    this.#throttles = meter.createCounter(metricNames.throttles, { description: '429 answers from the SIEM', unit: '{request}' });
-    this.#duration = meter.createHistogram(metricNames.siemDuration, { description: 'SIEM request duration', unit: 'ms' });
-    this.#lagEnqueued = meter.createHistogram(metricNames.lagEnqueued, { description: 'Now minus Event Hub enqueued time', unit: 'ms' });
-    this.#lagRecord = meter.createHistogram(metricNames.lagRecord, { description: "Now minus the record's time", unit: 'ms' });
+    this.#batches = meter.createCounter(metricNames.batchesSent, {
+      description: 'Requests sent to the SIEM',
+      unit: '{request}',
+    });
+    this.#bytes = meter.createCounter(metricNames.bytesSent, {
+      description: 'Request body bytes sent to the SIEM',
+      unit: 'By',
+    });
+    this.#retries = meter.createCounter(metricNames.retries, {
+      description: 'SIEM answers worth retrying',
+      unit: '{request}',
+    });
+    this.#throttles = meter.createCounter(metricNames.throttles, {
+      description: '429 answers from the SIEM',
+      unit: '{request}',
+    });
+    this.#duration = meter.createHistogram(metricNames.siemDuration, {
+      description: 'SIEM request duration',
+      unit: 'ms',
+    });
+    this.#lagEnqueued = meter.createHistogram(metricNames.lagEnqueued, {
+      description: 'Now minus Event Hub enqueued time',
+      unit: 'ms',
+    });
+    this.#lagRecord = meter.createHistogram(metricNames.lagRecord, {
+      description: "Now minus the record's time",
+      unit: 'ms',
+    });
   }
 
   messages(hub: string, bodies: ReadonlyMap<string, number>): void {

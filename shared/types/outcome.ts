@@ -17,7 +17,13 @@ export type Outcome =
    * destination is wrong or moved (not the records), so the records wait like in an outage. `reason` is short
    * (a metric's dimension); `hint` says what to fix when there is something to fix.
    */
-  | { readonly kind: 'retry'; readonly reason: string; readonly status?: number; readonly retryAfterMs?: number; readonly hint?: string }
+  | {
+      readonly kind: 'retry';
+      readonly reason: string;
+      readonly status?: number;
+      readonly retryAfterMs?: number;
+      readonly hint?: string;
+    }
   /** The credential was refused: read the secret again, then retry once. */
   | { readonly kind: 'unauthorized'; readonly status: number }
   /**

@@ -26,7 +26,11 @@ export interface Sink {
   /** Where a record goes. Records whose route keys differ never share a request. */
   route(record: ForwardRecord): Route;
   /** `records` share one route. */
-  buildRequest(category: string, records: readonly ForwardRecord[], secret: SecretValue | undefined): Promise<SiemRequest>;
+  buildRequest(
+    category: string,
+    records: readonly ForwardRecord[],
+    secret: SecretValue | undefined,
+  ): Promise<SiemRequest>;
   classify(response: SiemResponse, records: readonly ForwardRecord[]): Outcome;
   /** For a protocol that confirms delivery only after it answered (Splunk indexer acknowledgement). */
   readonly confirm?: Confirmation;

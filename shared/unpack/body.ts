@@ -7,14 +7,14 @@ import { isAscii, isUtf8, transcode } from 'node:buffer';
 
 export type Body =
   /** `bytes`: the UTF-8 the text was decoded from, when it came as bytes; `ascii`, that all of them are ASCII. */
-  | { readonly text: string; readonly bytes?: Buffer; readonly ascii: boolean }
-  | { readonly notUtf8: Buffer };
+  { readonly text: string; readonly bytes?: Buffer; readonly ascii: boolean } | { readonly notUtf8: Buffer };
 
 export function readBody(body: unknown): Body {
   if (typeof body === 'string') return { text: stripBom(body), ascii: false };
   if (body instanceof Uint8Array) {
     const received = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const bytes = received[0] === 0xef && received[1] === 0xbb && received[2] === 0xbf ? received.subarray(3) : received;
+    const bytes =
+      received[0] === 0xef && received[1] === 0xbb && received[2] === 0xbf ? received.subarray(3) : received;
     const ascii = isAscii(bytes);
     if (!ascii && !isUtf8(bytes)) return { notUtf8: received };
     return { text: decodeUtf8(bytes), bytes, ascii };

@@ -284,10 +284,25 @@ export class JsonScanner {
     const text = this.text;
     const code = text.charCodeAt(at + 1);
     // " \ / b f n r t
-    if (code === QUOTE || code === BACKSLASH || code === 0x2f || code === 0x62 || code === 0x66 || code === 0x6e || code === 0x72 || code === 0x74) {
+    if (
+      code === QUOTE ||
+      code === BACKSLASH ||
+      code === 0x2f ||
+      code === 0x62 ||
+      code === 0x66 ||
+      code === 0x6e ||
+      code === 0x72 ||
+      code === 0x74
+    ) {
       return at + 2;
     }
-    if (code === 0x75 && isHex(text.charCodeAt(at + 2)) && isHex(text.charCodeAt(at + 3)) && isHex(text.charCodeAt(at + 4)) && isHex(text.charCodeAt(at + 5))) {
+    if (
+      code === 0x75 &&
+      isHex(text.charCodeAt(at + 2)) &&
+      isHex(text.charCodeAt(at + 3)) &&
+      isHex(text.charCodeAt(at + 4)) &&
+      isHex(text.charCodeAt(at + 5))
+    ) {
       return at + 6;
     }
     this.fail('invalid escape in string', at);

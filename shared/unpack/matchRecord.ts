@@ -69,7 +69,12 @@ interface MatchedProperties {
 }
 
 /** `open` is where the `{` of properties is; slot positions are counted from `offset`, the record's start. */
-function matchProperties(text: string, open: number, offset: number, repeated: RepeatedValues): MatchedProperties | undefined {
+function matchProperties(
+  text: string,
+  open: number,
+  offset: number,
+  repeated: RepeatedValues,
+): MatchedProperties | undefined {
   let deviceId: string | undefined;
   let deviceName: string | undefined;
   let timestamp: string | undefined;
@@ -190,8 +195,18 @@ function stringValue(text: string, start: number, end: number): string | undefin
   return content.includes(BACKSLASH) ? (JSON.parse(text.slice(start, end)) as string) : content;
 }
 
-function machineGroupSlot(text: string, start: number, end: number, offset: number, repeated: RepeatedValues): MachineGroupSlot {
-  if (end - start === 4 && text.startsWith('null', start)) return { kind: 'null', start: start - offset, end: end - offset };
+function machineGroupSlot(
+  text: string,
+  start: number,
+  end: number,
+  offset: number,
+  repeated: RepeatedValues,
+): MachineGroupSlot {
+  if (end - start === 4 && text.startsWith('null', start))
+    return { kind: 'null', start: start - offset, end: end - offset };
   const group = stringValue(text, start, end);
-  return { kind: 'value', value: group === undefined ? (JSON.parse(text.slice(start, end)) as unknown) : repeated.intern(group) };
+  return {
+    kind: 'value',
+    value: group === undefined ? (JSON.parse(text.slice(start, end)) as unknown) : repeated.intern(group),
+  };
 }

@@ -55,7 +55,11 @@ function byLength(keys: readonly string[]): (readonly string[] | undefined)[] {
 }
 
 /** Which of `keys` the key just read is, if any. */
-function knownKey(scanner: JsonScanner, keyStart: number, keys: readonly (readonly string[] | undefined)[]): string | undefined {
+function knownKey(
+  scanner: JsonScanner,
+  keyStart: number,
+  keys: readonly (readonly string[] | undefined)[],
+): string | undefined {
   if (scanner.keyEscaped) {
     const name = scanner.keyName(keyStart);
     return keys[name.length]?.find((key) => key === name);
@@ -122,7 +126,8 @@ function readMachineGroup(scanner: JsonScanner, offset: number, repeated: Repeat
     scanner.skipValue();
     return { kind: 'null', start: start - offset, end: scanner.pos - offset };
   }
-  const value = scanner.peek() === QUOTE ? repeated.read(scanner) : JSON.parse(scanner.text.slice(start, scanner.skipValue()));
+  const value =
+    scanner.peek() === QUOTE ? repeated.read(scanner) : JSON.parse(scanner.text.slice(start, scanner.skipValue()));
   return { kind: 'value', value };
 }
 

@@ -33,7 +33,12 @@ export function unpackMessages(messages: Iterable<EventMessage>, options: Unpack
  * wrong in reading one body stays with that body: it is rejected whole as `unreadable`, with the error, and
  * nothing of it is kept as read, rather than failing the invocation on every retry.
  */
-export function unpackMessage(message: EventMessage, options: UnpackOptions, into: Unpacked, repeated = new RepeatedValues()): void {
+export function unpackMessage(
+  message: EventMessage,
+  options: UnpackOptions,
+  into: Unpacked,
+  repeated = new RepeatedValues(),
+): void {
   const kept = { records: into.records.length, rejected: into.rejected.length };
   try {
     readMessage(message, options, into, repeated);
@@ -51,7 +56,13 @@ function receivedText(body: unknown): string {
     const read = readBody(body);
     return 'text' in read ? read.text : read.notUtf8.toString('base64');
   } catch {
-    return inspect(body, { depth: Infinity, maxArrayLength: Infinity, maxStringLength: Infinity, breakLength: Infinity, compact: true });
+    return inspect(body, {
+      depth: Infinity,
+      maxArrayLength: Infinity,
+      maxStringLength: Infinity,
+      breakLength: Infinity,
+      compact: true,
+    });
   }
 }
 
@@ -59,7 +70,13 @@ function readMessage(message: EventMessage, options: UnpackOptions, into: Unpack
   const { source } = message;
   const body = readBody(message.body);
   if ('notUtf8' in body) {
-    into.rejected.push({ reason: 'invalid-json', detail: 'not valid UTF-8', raw: body.notUtf8.toString('base64'), rawEncoding: 'base64', source });
+    into.rejected.push({
+      reason: 'invalid-json',
+      detail: 'not valid UTF-8',
+      raw: body.notUtf8.toString('base64'),
+      rawEncoding: 'base64',
+      source,
+    });
     return;
   }
   const { text } = body;
@@ -103,7 +120,11 @@ class BodyShapeError extends Error {
 function syntaxDetail(text: string, error: JsonSyntaxError, source: MessageSource): string {
   let lines = 0;
   let lineStart = 0;
-  for (let newline = text.indexOf('\n'); newline >= 0 && newline < error.position; newline = text.indexOf('\n', newline + 1)) {
+  for (
+    let newline = text.indexOf('\n');
+    newline >= 0 && newline < error.position;
+    newline = text.indexOf('\n', newline + 1)
+  ) {
     lines++;
     lineStart = newline + 1;
   }
@@ -150,7 +171,10 @@ function forEachRecordElement(
   if (named > 1) {
     // Forwarding every array would send records no JSON reader of this body sees; forwarding the last would drop
     // the others unseen. Kept whole instead, as received.
-    throw new BodyShapeError(`body names "records" ${named} times; a JSON reader keeps only the last`, 'ambiguous-records');
+    throw new BodyShapeError(
+      `body names "records" ${named} times; a JSON reader keeps only the last`,
+      'ambiguous-records',
+    );
   }
   if (!found) throw new BodyShapeError('body has no "records" array');
   return ids?.length === index ? ids : undefined;

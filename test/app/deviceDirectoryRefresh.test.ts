@@ -27,7 +27,10 @@ before(async () => {
   Object.assign(process.env, identity.env);
   defender = await startServer((request) =>
     request.headers.authorization === `Bearer ${identity.tokenFor(DEFENDER_RESOURCE)}`
-      ? { status: 200, body: { value: [{ id: 'machine-1', computerDnsName: 'm1.contoso.local', rbacGroupName: 'Tier0' }] } }
+      ? {
+          status: 200,
+          body: { value: [{ id: 'machine-1', computerDnsName: 'm1.contoso.local', rbacGroupName: 'Tier0' }] },
+        }
       : { status: 401, body: {} },
   );
 });
@@ -51,8 +54,14 @@ test('a scheduled refresh run fills the directory the triggers share, and logs w
   assert.equal(app.directoryRefresh?.schedule, '0 0 */6 * * *');
 
   const lines: string[] = [];
-  const context = new InvocationContext({ functionName: 'device-directory-refresh', logHandler: (_level, ...args) => lines.push(args.join(' ')) });
-  await app.directoryRefresh!.handler({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context);
+  const context = new InvocationContext({
+    functionName: 'device-directory-refresh',
+    logHandler: (_level, ...args) => lines.push(args.join(' ')),
+  });
+  await app.directoryRefresh!.handler(
+    { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+    context,
+  );
 
   assert.equal(defender.requests.length, 1);
   assert.match(lines.join('\n'), /device directory refresh \{"pages":1,"machines":1,"learned":1/);
@@ -60,6 +69,9 @@ test('a scheduled refresh run fills the directory the triggers share, and logs w
   const noCredential = () => {
     throw new Error('a connection string needs no token');
   };
-  const reader = new TableDeviceDirectory(DeviceTable.connect(connection, 'RefreshTimer', noCredential), { capacity: 10, ttlMs: 60_000 });
+  const reader = new TableDeviceDirectory(DeviceTable.connect(connection, 'RefreshTimer', noCredential), {
+    capacity: 10,
+    ttlMs: 60_000,
+  });
   assert.equal((await reader.lookup(new Set(['machine-1']))).get('machine-1')?.machineGroup, 'Tier0');
 });

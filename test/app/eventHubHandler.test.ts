@@ -36,7 +36,9 @@ before(async () => {
   [vault, azurite] = await Promise.all([startKeyVault({ 'siem-token': 'token-v1' }), startAzurite()]);
   Object.assign(process.env, vault.identityEnv);
   siem = await startServer((request) =>
-    request.headers.authorization === `Bearer ${acceptedToken}` ? { status: 200, body: { ok: true } } : { status: 401, body: { error: 'bad token' } },
+    request.headers.authorization === `Bearer ${acceptedToken}`
+      ? { status: 200, body: { ok: true } }
+      : { status: 401, body: { error: 'bad token' } },
   );
   app = startForwarderApp(
     {
@@ -76,7 +78,11 @@ function invocation(count: number, retryCount = 0): InvocationContext {
 }
 
 const messages = [
-  body([deviceEvent('d1', 'null'), deviceEvent('d2', 'absent'), recordText({ table: 'EmailEvents', properties: '"Subject":"x"' })]),
+  body([
+    deviceEvent('d1', 'null'),
+    deviceEvent('d2', 'absent'),
+    recordText({ table: 'EmailEvents', properties: '"Subject":"x"' }),
+  ]),
   body([deviceInfo('d1', 'Servers'), deviceInfo('d2', 'Workstations'), deviceEvent('d1', 'null', 'DeviceFileEvents')]),
   body([deviceEvent('d2', 'null'), deviceEvent('d1', 'null'), deviceEvent('d2', 'null'), deviceEvent('d1', 'null')]),
 ];
@@ -85,7 +91,9 @@ test('every record arrives once, in batches of its own category, enriched and au
   acceptedToken = 'token-v1';
   await app.handleEvents(messages, invocation(messages.length));
 
-  const arrived = siem.requests.flatMap((request) => ndjsonLines(request).map((line) => JSON.parse(line) as { category: string; properties: Record<string, unknown> }));
+  const arrived = siem.requests.flatMap((request) =>
+    ndjsonLines(request).map((line) => JSON.parse(line) as { category: string; properties: Record<string, unknown> }),
+  );
   assert.equal(arrived.length, 10);
   for (const request of siem.requests) {
     const categories = new Set(ndjsonLines(request).map((line) => (JSON.parse(line) as { category: string }).category));
@@ -94,9 +102,17 @@ test('every record arrives once, in batches of its own category, enriched and au
     assert.equal(request.headers['content-type'], 'application/x-ndjson');
     assert.match(String(request.headers['idempotency-key']), /^[0-9a-f]{32}$/);
   }
-  const groups = arrived.filter((record) => record.properties.DeviceId).map((record) => [record.properties.DeviceId, record.properties.MachineGroup]);
-  assert.ok(groups.every(([device, group]) => group === (device === 'd1' ? 'Servers' : 'Workstations')), JSON.stringify(groups));
-  assert.ok(logs.some((line) => line.includes('"outcome":"delivered"') && line.includes('"forwarded":10')), logs.join('\n'));
+  const groups = arrived
+    .filter((record) => record.properties.DeviceId)
+    .map((record) => [record.properties.DeviceId, record.properties.MachineGroup]);
+  assert.ok(
+    groups.every(([device, group]) => group === (device === 'd1' ? 'Servers' : 'Workstations')),
+    JSON.stringify(groups),
+  );
+  assert.ok(
+    logs.some((line) => line.includes('"outcome":"delivered"') && line.includes('"forwarded":10')),
+    logs.join('\n'),
+  );
 });
 
 test('401s make the secret be read again once, however many batches were refused; the rotated secret delivers', async () => {
@@ -107,9 +123,15 @@ test('401s make the secret be read again once, however many batches were refused
   assert.equal(vault.reads() - readsBefore, 1);
   // Two categories, so two batches are refused together and both wait on the one Key Vault read.
   assert.deepEqual(siem.requests.map((request) => request.headers.authorization).sort(), [
-    'Bearer token-v1', 'Bearer token-v1', 'Bearer token-v2', 'Bearer token-v2',
+    'Bearer token-v1',
+    'Bearer token-v1',
+    'Bearer token-v2',
+    'Bearer token-v2',
   ]);
-  assert.ok(logs.every((line) => !line.includes('token-v')), 'a secret reached the log');
+  assert.ok(
+    logs.every((line) => !line.includes('token-v')),
+    'a secret reached the log',
+  );
 });
 
 test('while the SIEM refuses the credential, the invocation throws and writes no dead letter', async () => {
@@ -124,25 +146,42 @@ test('while the SIEM refuses the credential, the invocation throws and writes no
 test('bad input is dead-lettered to Blob storage and the good records of the same invocation flow', async () => {
   acceptedToken = 'token-v2';
   await app.handleEvents(['{"records":[{"category":', messages[0]], invocation(2));
-  assert.equal(siem.requests.reduce((sum, request) => sum + ndjsonLines(request).length, 0), 3);
+  assert.equal(
+    siem.requests.reduce((sum, request) => sum + ndjsonLines(request).length, 0),
+    3,
+  );
   const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('dead-letter');
   const letters: string[] = [];
   for await (const blob of container.listBlobsFlat()) letters.push(blob.name);
   assert.equal(letters.length, 1);
   assert.match(letters[0] ?? '', /-unknown-invalid-json-/);
-  const letter = JSON.parse((await container.getBlobClient(letters[0] ?? '').downloadToBuffer()).toString()) as Record<string, unknown>;
+  const letter = JSON.parse((await container.getBlobClient(letters[0] ?? '').downloadToBuffer()).toString()) as Record<
+    string,
+    unknown
+  >;
   assert.equal(letter.rawBody, '{"records":[{"category":');
-  assert.deepEqual(letter.source, { hub: 'insights-logs-advancedhunting', partition: '3', sequenceNumbers: [100], enqueuedTime: letter.source && (letter.source as { enqueuedTime: string }).enqueuedTime });
+  assert.deepEqual(letter.source, {
+    hub: 'insights-logs-advancedhunting',
+    partition: '3',
+    sequenceNumbers: [100],
+    enqueuedTime: letter.source && (letter.source as { enqueuedTime: string }).enqueuedTime,
+  });
 });
 
 test('a record nested thousands deep flows like any other, with the records beside it', async () => {
   acceptedToken = 'token-v2';
   const depth = 10_000;
-  const deep = recordText({ table: 'DeviceEvents', properties: `"DeviceId":"d1","AdditionalFields":${'['.repeat(depth)}${']'.repeat(depth)}` });
+  const deep = recordText({
+    table: 'DeviceEvents',
+    properties: `"DeviceId":"d1","AdditionalFields":${'['.repeat(depth)}${']'.repeat(depth)}`,
+  });
   await app.handleEvents([body([deep]), messages[0]], invocation(2));
   const lines = siem.requests.flatMap(ndjsonLines);
   assert.equal(lines.length, 4);
-  assert.ok(lines.some((line) => line.includes('['.repeat(depth))), 'the deep record did not arrive');
+  assert.ok(
+    lines.some((line) => line.includes('['.repeat(depth))),
+    'the deep record did not arrive',
+  );
 });
 
 // The hold path, on a handler of its own with a clock the test moves and dead letters in a folder.
@@ -150,10 +189,20 @@ test('a record nested thousands deep flows like any other, with the records besi
 const closers: (() => Promise<void>)[] = [];
 after(() => Promise.all(closers.map((close) => close())));
 
-async function handlerFor(script: FaultScript, outageHoldMs: number, deadLetterDir = mkdtempSync(join(tmpdir(), 'dsf-handler-'))) {
+async function handlerFor(
+  script: FaultScript,
+  outageHoldMs: number,
+  deadLetterDir = mkdtempSync(join(tmpdir(), 'dsf-handler-')),
+) {
   const siem = await startFaultSiem(script);
   const config = loadConfig(
-    { SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetterDir, SIEM_RETRY_INITIAL_MS: '5', SIEM_RETRY_MAX_MS: '20' },
+    {
+      SIEM_URL: `${siem.url}/in`,
+      SIEM_AUTH: 'none',
+      DEAD_LETTER_DIR: deadLetterDir,
+      SIEM_RETRY_INITIAL_MS: '5',
+      SIEM_RETRY_MAX_MS: '20',
+    },
     { functionsApp: false },
   );
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
@@ -164,8 +213,12 @@ async function handlerFor(script: FaultScript, outageHoldMs: number, deadLetterD
   return { handle, store: pipeline.deadLetters, clock, siem };
 }
 
-const holdMessages = [body([keyedRecord('a-0'), keyedRecord('poison', 'DeviceEvents'), keyedRecord('a-1')]), 'not json'];
-const downExceptPoison: FaultScript = (request) => (request.body.includes('"poison"') ? { status: 400 } : { status: 503 });
+const holdMessages = [
+  body([keyedRecord('a-0'), keyedRecord('poison', 'DeviceEvents'), keyedRecord('a-1')]),
+  'not json',
+];
+const downExceptPoison: FaultScript = (request) =>
+  request.body.includes('"poison"') ? { status: 400 } : { status: 503 };
 
 test('not the final attempt: what the SIEM may take later stays pending (the invocation throws); what it refused is dead-lettered', async () => {
   const { handle, store } = await handlerFor(downExceptPoison, 60_000);
@@ -173,7 +226,10 @@ test('not the final attempt: what the SIEM may take later stays pending (the inv
   await assert.rejects(handle(holdMessages, eventHubContext({ messages: 2 }, log)), PendingRecordsError);
   const reasons = (await storedLetters(store)).map((stored) => stored.letter.reason).sort();
   assert.deepEqual(reasons, ['invalid-json', 'siem-rejected'], 'no letter for the records the SIEM could not take yet');
-  assert.ok(log.some((line) => /"outcome":"retrying".*"pending":2/.test(line)), log.join('\n'));
+  assert.ok(
+    log.some((line) => /"outcome":"retrying".*"pending":2/.test(line)),
+    log.join('\n'),
+  );
 });
 
 test('the final attempt dead-letters the rest, and the invocation completes', async () => {
@@ -182,9 +238,18 @@ test('the final attempt dead-letters the rest, and the invocation completes', as
   clock.now += 60_000;
   await handle(holdMessages, eventHubContext({ messages: 2, retryCount: 1 }));
   const letters = await storedLetters(store);
-  assert.deepEqual(letters.map((stored) => stored.letter.reason).sort(), ['invalid-json', 'siem-rejected', 'siem-unavailable']);
+  assert.deepEqual(letters.map((stored) => stored.letter.reason).sort(), [
+    'invalid-json',
+    'siem-rejected',
+    'siem-unavailable',
+  ]);
   const unavailable = letters.find((stored) => stored.letter.reason === 'siem-unavailable')!.letter;
-  assert.deepEqual(unavailable.source, { hub: 'hub', partition: '0', sequenceNumbers: [1000], enqueuedTime: '2026-11-23T09:00:01.000Z' });
+  assert.deepEqual(unavailable.source, {
+    hub: 'hub',
+    partition: '0',
+    sequenceNumbers: [1000],
+    enqueuedTime: '2026-11-23T09:00:01.000Z',
+  });
   assert.equal(letters.length, 3, 'the retried invocation overwrote the letters of the first, it did not add to them');
 });
 
@@ -197,9 +262,21 @@ test('a dead-letter store that cannot be written fails the invocation even on th
   assert.ok(log.some((line) => line.startsWith('error: invocation failed; the trigger retries it')));
 });
 
-test('trigger metadata becomes each message\'s source', () => {
-  const [first, second] = toEventMessages(['a', 'b'], eventHubContext({ messages: 2, hub: 'insights-logs-advancedhunting', partition: '7', firstSequenceNumber: 5 }));
-  assert.deepEqual(first!.source, { hub: 'insights-logs-advancedhunting', partition: '7', sequenceNumber: 5, offset: '5120', enqueuedTime: '2026-11-23T09:00:00.005Z' });
+test("trigger metadata becomes each message's source", () => {
+  const [first, second] = toEventMessages(
+    ['a', 'b'],
+    eventHubContext({ messages: 2, hub: 'insights-logs-advancedhunting', partition: '7', firstSequenceNumber: 5 }),
+  );
+  assert.deepEqual(first!.source, {
+    hub: 'insights-logs-advancedhunting',
+    partition: '7',
+    sequenceNumber: 5,
+    offset: '5120',
+    enqueuedTime: '2026-11-23T09:00:00.005Z',
+  });
   assert.equal(second!.source.sequenceNumber, 6);
-  assert.deepEqual(toEventMessages('single', eventHubContext({ messages: 0 })).map((message) => message.body), ['single']);
+  assert.deepEqual(
+    toEventMessages('single', eventHubContext({ messages: 0 })).map((message) => message.body),
+    ['single'],
+  );
 });

@@ -18,7 +18,14 @@ import { DeadLetterWriteError } from '../../shared/pipeline/forward.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { deadLetteredKeys, storedLetters } from '../support/deadLetters.js';
 import { conservation } from '../support/conservation.js';
-import { accept, deliveredOnce, startFaultSiem, type Fault, type FaultScript, type FaultSiem } from '../support/faultSiem.js';
+import {
+  accept,
+  deliveredOnce,
+  startFaultSiem,
+  type Fault,
+  type FaultScript,
+  type FaultSiem,
+} from '../support/faultSiem.js';
 import type { Interrupt } from '../support/httpServer.js';
 import { eventHubContext } from '../support/invocation.js';
 import { startKeyVault, type TestKeyVault } from '../support/keyVault.js';
@@ -39,7 +46,11 @@ interface Row {
 /** 12 messages of 25 records, two tables: 300 records, 15 batches of 20 at most per invocation. */
 function standardBodies(prefix = 'k'): string[] {
   return Array.from({ length: 12 }, (_, m) =>
-    body(Array.from({ length: 25 }, (_, r) => keyedRecord(`${prefix}-${m}-${r}`, r % 2 === 0 ? 'DeviceProcessEvents' : 'DeviceNetworkEvents'))),
+    body(
+      Array.from({ length: 25 }, (_, r) =>
+        keyedRecord(`${prefix}-${m}-${r}`, r % 2 === 0 ? 'DeviceProcessEvents' : 'DeviceNetworkEvents'),
+      ),
+    ),
   );
 }
 
@@ -48,7 +59,11 @@ const ofTenant = (record: string, tenantId: string) => record.replace(TENANT, te
 const OTHER_TENANT = '0d6c6a0e-3a8f-4c59-9d7e-2b3f7f1e9a11';
 const LONG_TABLE = 'R'.repeat(1984);
 /** Microsoft Sentinel (Logs Ingestion API) on the fault SIEM, with its default stream Custom-{table}. */
-const SENTINEL_SETTINGS = { SIEM_FORMAT: 'sentinel', SENTINEL_DCR_ID: 'dcr-0123456789abcdef0123456789abcdef', SIEM_SECRET: '' };
+const SENTINEL_SETTINGS = {
+  SIEM_FORMAT: 'sentinel',
+  SENTINEL_DCR_ID: 'dcr-0123456789abcdef0123456789abcdef',
+  SIEM_SECRET: '',
+};
 
 const BASE_SETTINGS = {
   SIEM_SECRET: 'token-1',
@@ -66,7 +81,10 @@ let vault: TestKeyVault;
 let containers = 0;
 /** Closed after each test, passed or failed, so a failed scenario cannot leave a server holding the run open. */
 const open: Harness[] = [];
-const rows = new Map<StoreKind, Row[]>([['blob', []], ['folder', []]]);
+const rows = new Map<StoreKind, Row[]>([
+  ['blob', []],
+  ['folder', []],
+]);
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((h) => h.close()));
@@ -186,7 +204,12 @@ for (const kind of ['blob', 'folder'] as const) {
         return row;
       });
 
-    scenario('healthy SIEM', 'healthy SIEM', () => ({}), (row) => assert.equal(row.delivered, 300));
+    scenario(
+      'healthy SIEM',
+      'healthy SIEM',
+      () => ({}),
+      (row) => assert.equal(row.delivered, 300),
+    );
 
     scenario(
       '503 storm: the first 12 requests fail',
@@ -242,7 +265,10 @@ for (const kind of ['blob', 'folder'] as const) {
       '413 above 3 KB: batches are halved; a record alone above it is dead-lettered',
       '413 above 3 KB',
       () => ({
-        script: (request) => (Buffer.byteLength(request.body) > 3 * 1024 ? { status: 413, body: { error: 'request entity too large' } } : accept),
+        script: (request) =>
+          Buffer.byteLength(request.body) > 3 * 1024
+            ? { status: 413, body: { error: 'request entity too large' } }
+            : accept,
       }),
       async (row, h) => {
         assert.equal(row.deadLettered, 1);
@@ -251,14 +277,20 @@ for (const kind of ['blob', 'folder'] as const) {
         assert.match(String(letter?.letter.responseExcerpt), /too large/);
         assert.deepEqual(recordKeys(letter!.content), ['big-0']);
       },
-      () => [...standardBodies().slice(0, 4), body([keyedRecord('big-0', 'DeviceInfo', 4000), keyedRecord('small-0', 'DeviceInfo')])],
+      () => [
+        ...standardBodies().slice(0, 4),
+        body([keyedRecord('big-0', 'DeviceInfo', 4000), keyedRecord('small-0', 'DeviceInfo')]),
+      ],
     );
 
     scenario(
       '400 naming one poison record: bisected, the rest delivered',
       '400 naming one poison record',
       () => ({
-        script: (request) => (request.body.includes('"k-4-7"') ? { status: 400, body: { error: 'field Padding of record k-4-7 is malformed' } } : accept),
+        script: (request) =>
+          request.body.includes('"k-4-7"')
+            ? { status: 400, body: { error: 'field Padding of record k-4-7 is malformed' } }
+            : accept,
       }),
       async (row, h) => {
         assert.equal(row.deadLettered, 1);
@@ -294,7 +326,13 @@ for (const kind of ['blob', 'folder'] as const) {
         assert.equal(row.delivered, 52);
         assert.equal(row.deadLettered, 5);
         const reasons = (await storedLetters(h.store)).map((stored) => stored.letter.reason).sort();
-        assert.deepEqual(reasons, ['invalid-json', 'missing-category', 'missing-records', 'oversize-record', 'record-not-object']);
+        assert.deepEqual(reasons, [
+          'invalid-json',
+          'missing-category',
+          'missing-records',
+          'oversize-record',
+          'record-not-object',
+        ]);
       },
       () => [
         ...standardBodies().slice(0, 2),
@@ -320,24 +358,51 @@ for (const kind of ['blob', 'folder'] as const) {
       async (row, h) => {
         assert.equal(row.deadLettered, 2);
         const letters = await storedLetters(h.store);
-        assert.deepEqual(letters.map((stored) => stored.letter.reason), ['unroutable', 'unroutable']);
-        assert.ok(letters.every((stored) => /URI malformed/.test(String(stored.letter.detail))), JSON.stringify(letters.map((stored) => stored.letter.detail)));
+        assert.deepEqual(
+          letters.map((stored) => stored.letter.reason),
+          ['unroutable', 'unroutable'],
+        );
+        assert.ok(
+          letters.every((stored) => /URI malformed/.test(String(stored.letter.detail))),
+          JSON.stringify(letters.map((stored) => stored.letter.detail)),
+        );
         assert.ok(h.siem.requests.every((request) => /^\/ingest\/[0-9a-f-]{36}\/Device\w+Events$/.test(request.path)));
       },
-      () => [...standardBodies().slice(0, 2), body([keyedRecord('surrogate-table', 'Device\\ud800Events'), ofTenant(keyedRecord('surrogate-tenant'), '4b8c\\udc00'), keyedRecord('beside-0')])],
+      () => [
+        ...standardBodies().slice(0, 2),
+        body([
+          keyedRecord('surrogate-table', 'Device\\ud800Events'),
+          ofTenant(keyedRecord('surrogate-tenant'), '4b8c\\udc00'),
+          keyedRecord('beside-0'),
+        ]),
+      ],
     );
 
     scenario(
       "a lone surrogate in the table with sentinel's default stream Custom-{table}",
       'lone surrogate in category (sentinel stream)',
-      () => ({ path: '', settings: SENTINEL_SETTINGS, pipeline: { credential: () => new ManagedIdentityCredential() } }),
+      () => ({
+        path: '',
+        settings: SENTINEL_SETTINGS,
+        pipeline: { credential: () => new ManagedIdentityCredential() },
+      }),
       async (row, h) => {
         assert.equal(row.deadLettered, 1);
         const letters = await storedLetters(h.store);
-        assert.deepEqual(letters.map((stored) => [stored.letter.reason, /URI malformed/.test(String(stored.letter.detail))]), [['unroutable', true]]);
-        assert.ok(h.siem.requests.every((request) => /^\/dataCollectionRules\/dcr-\w+\/streams\/Custom-Device\w+Events\?api-version=/.test(request.path)));
+        assert.deepEqual(
+          letters.map((stored) => [stored.letter.reason, /URI malformed/.test(String(stored.letter.detail))]),
+          [['unroutable', true]],
+        );
+        assert.ok(
+          h.siem.requests.every((request) =>
+            /^\/dataCollectionRules\/dcr-\w+\/streams\/Custom-Device\w+Events\?api-version=/.test(request.path),
+          ),
+        );
       },
-      () => [...standardBodies().slice(0, 2), body([keyedRecord('surrogate-table', 'Device\\ud800Events'), keyedRecord('beside-0')])],
+      () => [
+        ...standardBodies().slice(0, 2),
+        body([keyedRecord('surrogate-table', 'Device\\ud800Events'), keyedRecord('beside-0')]),
+      ],
     );
 
     scenario(
@@ -347,9 +412,17 @@ for (const kind of ['blob', 'folder'] as const) {
       async (row, h) => {
         assert.equal(row.deadLettered, 4);
         const letters = await storedLetters(h.store);
-        assert.ok(letters.every((stored) => stored.letter.reason === 'unroutable' && /changes? the request's path/.test(String(stored.letter.detail))));
+        assert.ok(
+          letters.every(
+            (stored) =>
+              stored.letter.reason === 'unroutable' && /changes? the request's path/.test(String(stored.letter.detail)),
+          ),
+        );
         const paths = h.siem.requests.map((request) => request.path);
-        assert.ok(paths.every((path) => /^\/siem\/[0-9a-f-]{36}\/Device\w+Events\/ingest$/.test(path)), paths.join(' '));
+        assert.ok(
+          paths.every((path) => /^\/siem\/[0-9a-f-]{36}\/Device\w+Events\/ingest$/.test(path)),
+          paths.join(' '),
+        );
       },
       () => [
         ...standardBodies().slice(0, 2),
@@ -363,22 +436,35 @@ for (const kind of ['blob', 'folder'] as const) {
       ],
     );
 
-    custom('1,000 identical records refused with 422: a letter and an Idempotency-Key per batch, the same on a retry', async () => {
-      const h = await harness(kind, {
-        script: () => ({ status: 422, body: { error: 'unprocessable' } }),
-        settings: { SIEM_MAX_BATCH_RECORDS: '500', SIEM_MAX_BATCH_BYTES: '1048576' },
-      });
-      const bodies = [body(Array.from({ length: 1000 }, () => keyedRecord('same')))];
-      await h.invoke(bodies);
-      // Nothing was pending, but a host may run an invocation again: the same letters, not more of them.
-      await h.invoke(bodies, 1);
-      const letters = await storedLetters(h.store);
-      assert.deepEqual(letters.map((stored) => [stored.letter.reason, stored.letter.records.length]), [['siem-rejected', 500], ['siem-rejected', 500]]);
-      assert.equal(new Set(h.siem.requests.map((request) => request.headers['idempotency-key'])).size, 2, 'one key per batch, kept on the retry');
-      const row = await conserved('1,000 identical records refused (422), run twice', h, keysOf(bodies));
-      assert.equal(row.deadLettered, 1000);
-      return row;
-    });
+    custom(
+      '1,000 identical records refused with 422: a letter and an Idempotency-Key per batch, the same on a retry',
+      async () => {
+        const h = await harness(kind, {
+          script: () => ({ status: 422, body: { error: 'unprocessable' } }),
+          settings: { SIEM_MAX_BATCH_RECORDS: '500', SIEM_MAX_BATCH_BYTES: '1048576' },
+        });
+        const bodies = [body(Array.from({ length: 1000 }, () => keyedRecord('same')))];
+        await h.invoke(bodies);
+        // Nothing was pending, but a host may run an invocation again: the same letters, not more of them.
+        await h.invoke(bodies, 1);
+        const letters = await storedLetters(h.store);
+        assert.deepEqual(
+          letters.map((stored) => [stored.letter.reason, stored.letter.records.length]),
+          [
+            ['siem-rejected', 500],
+            ['siem-rejected', 500],
+          ],
+        );
+        assert.equal(
+          new Set(h.siem.requests.map((request) => request.headers['idempotency-key'])).size,
+          2,
+          'one key per batch, kept on the retry',
+        );
+        const row = await conserved('1,000 identical records refused (422), run twice', h, keysOf(bodies));
+        assert.equal(row.deadLettered, 1000);
+        return row;
+      },
+    );
 
     scenario(
       'categories of 300 and 2,000 characters (tenant not allowed, SIEM refused): letters named within every store',
@@ -397,7 +483,11 @@ for (const kind of ['blob', 'folder'] as const) {
       },
       () => [
         ...standardBodies().slice(0, 2),
-        body([ofTenant(keyedRecord('long-foreign', 'F'.repeat(284)), OTHER_TENANT), keyedRecord('long-refused', LONG_TABLE), keyedRecord('beside-0')]),
+        body([
+          ofTenant(keyedRecord('long-foreign', 'F'.repeat(284)), OTHER_TENANT),
+          keyedRecord('long-refused', LONG_TABLE),
+          keyedRecord('beside-0'),
+        ]),
       ],
     );
 
@@ -407,7 +497,10 @@ for (const kind of ['blob', 'folder'] as const) {
         `one record making a request of exactly SIEM_MAX_BATCH_BYTES (${format})`,
         () => ({
           path: format === 'sentinel' ? '' : '/ingest',
-          settings: { ...(format === 'sentinel' ? SENTINEL_SETTINGS : { SIEM_FORMAT: format }), SIEM_MAX_BATCH_BYTES: '4096' },
+          settings: {
+            ...(format === 'sentinel' ? SENTINEL_SETTINGS : { SIEM_FORMAT: format }),
+            SIEM_MAX_BATCH_BYTES: '4096',
+          },
           ...(format === 'sentinel' ? { pipeline: { credential: () => new ManagedIdentityCredential() } } : {}),
         }),
         (row, h) => {
@@ -418,24 +511,34 @@ for (const kind of ['blob', 'folder'] as const) {
       );
     }
 
-    custom('a body unpack cannot read is dead-lettered as unreadable, with the error; the other messages flow', async () => {
-      const h = await harness(kind);
-      const bodies = standardBodies().slice(0, 2);
-      // A body the host handed over parsed, holding a value JSON cannot write.
-      const parsed = { records: [JSON.parse(keyedRecord('unreadable-0')) as unknown], ReportId: 639199803770463703n };
-      await h.invoke([...bodies, parsed]);
-      const letters = await storedLetters(h.store);
-      assert.deepEqual(letters.map((stored) => stored.letter.reason), ['unreadable']);
-      assert.match(String(letters[0]!.letter.detail), /BigInt/);
-      assert.match(String(letters[0]!.letter.rawBody), /RecordKey: 'unreadable-0'/);
-      const row = await conserved('a body unpack cannot read (unreadable)', h, keysOf(bodies));
-      assert.equal(row.delivered, 50);
-      // The unreadable body is kept as text other than JSON, where recordKeys does not look: counted here.
-      return { ...row, in: row.in + 1, deadLettered: row.deadLettered + 1 };
-    });
+    custom(
+      'a body unpack cannot read is dead-lettered as unreadable, with the error; the other messages flow',
+      async () => {
+        const h = await harness(kind);
+        const bodies = standardBodies().slice(0, 2);
+        // A body the host handed over parsed, holding a value JSON cannot write.
+        const parsed = { records: [JSON.parse(keyedRecord('unreadable-0')) as unknown], ReportId: 639199803770463703n };
+        await h.invoke([...bodies, parsed]);
+        const letters = await storedLetters(h.store);
+        assert.deepEqual(
+          letters.map((stored) => stored.letter.reason),
+          ['unreadable'],
+        );
+        assert.match(String(letters[0]!.letter.detail), /BigInt/);
+        assert.match(String(letters[0]!.letter.rawBody), /RecordKey: 'unreadable-0'/);
+        const row = await conserved('a body unpack cannot read (unreadable)', h, keysOf(bodies));
+        assert.equal(row.delivered, 50);
+        // The unreadable body is kept as text other than JSON, where recordKeys does not look: counted here.
+        return { ...row, in: row.in + 1, deadLettered: row.deadLettered + 1 };
+      },
+    );
 
     custom('SIEM down: held without dead letters, then dead-lettered once the hold is spent', async () => {
-      const h = await harness(kind, { script: () => ({ status: 503 }), invocationBudgetMs: 300, outageHoldMs: 60 * 60_000 });
+      const h = await harness(kind, {
+        script: () => ({ status: 503 }),
+        invocationBudgetMs: 300,
+        outageHoldMs: 60 * 60_000,
+      });
       const bodies = standardBodies();
       await assert.rejects(h.invoke(bodies), PendingRecordsError);
       assert.deepEqual(await storedLetters(h.store), [], 'a held invocation writes no dead letters');
@@ -456,7 +559,8 @@ for (const kind of ['blob', 'folder'] as const) {
     async function partialOutage() {
       const state = { networkDown: true };
       const h = await harness(kind, {
-        script: (request) => (state.networkDown && request.body.includes('DeviceNetworkEvents') ? { status: 503 } : accept),
+        script: (request) =>
+          state.networkDown && request.body.includes('DeviceNetworkEvents') ? { status: 503 } : accept,
         invocationBudgetMs: 300,
       });
       const bodies = standardBodies();
@@ -480,13 +584,18 @@ for (const kind of ['blob', 'folder'] as const) {
     custom('partial outage retried on a restarted instance: duplicates, with the same ids and keys', async () => {
       const { h, bodies, deliveredFirst } = await partialOutage();
       const keys = (requests: typeof h.siem.requests) =>
-        requests.filter((request) => request.body.includes('DeviceProcessEvents')).map((request) => request.headers['idempotency-key']);
+        requests
+          .filter((request) => request.body.includes('DeviceProcessEvents'))
+          .map((request) => request.headers['idempotency-key']);
       const keysFirst = keys(h.siem.requests);
       h.restart();
       const before = h.siem.requests.length;
       await h.invoke(bodies, 1);
       const keysAgain = new Set(keys(h.siem.requests.slice(before)));
-      assert.ok(keysFirst.every((key) => keysAgain.has(key)), 'a batch sent again carries the Idempotency-Key it had the first time');
+      assert.ok(
+        keysFirst.every((key) => keysAgain.has(key)),
+        'a batch sent again carries the Idempotency-Key it had the first time',
+      );
       const row = await conserved('partial outage, retried after a restart', h, keysOf(bodies));
       assert.equal(row.duplicates, deliveredFirst, 'what the first try delivered arrives twice, and nothing else');
       return row;
@@ -494,24 +603,33 @@ for (const kind of ['blob', 'folder'] as const) {
 
     // Hostile but valid answers, secrets and bodies: each is held like an outage or dead-lettered with its reason.
 
-    custom('a 404, then a redirect: held like an outage, the log says what to fix; delivered once the address answers', async () => {
-      const state: { answer: Fault } = { answer: { status: 404, body: 'Not Found' } };
-      const h = await harness(kind, { script: () => state.answer, invocationBudgetMs: 300 });
-      const bodies = standardBodies();
-      await assert.rejects(h.invoke(bodies), PendingRecordsError);
-      state.answer = { status: 301, headers: { location: 'https://moved.example.com/ingest?sig=x' } };
-      await assert.rejects(h.invoke(bodies, 1), PendingRecordsError);
-      assert.deepEqual(await storedLetters(h.store), [], 'a wrong address dead-letters nothing while the hold lasts');
-      const failures = h.log.filter((line) => line.includes('delivery failure'));
-      assert.ok(failures.some((line) => /HTTP 404.*SIEM_URL/.test(line)), failures.join('\n'));
-      assert.ok(failures.some((line) => /HTTP 301.*moved\.example\.com\/ingest.*SIEM_URL/.test(line)), failures.join('\n'));
-      state.answer = accept;
-      h.budget.ms = 10_000;
-      await h.invoke(bodies, 2);
-      const row = await conserved('404, then 301: held, then delivered', h, keysOf(bodies));
-      assert.equal(row.delivered, 300);
-      return row;
-    });
+    custom(
+      'a 404, then a redirect: held like an outage, the log says what to fix; delivered once the address answers',
+      async () => {
+        const state: { answer: Fault } = { answer: { status: 404, body: 'Not Found' } };
+        const h = await harness(kind, { script: () => state.answer, invocationBudgetMs: 300 });
+        const bodies = standardBodies();
+        await assert.rejects(h.invoke(bodies), PendingRecordsError);
+        state.answer = { status: 301, headers: { location: 'https://moved.example.com/ingest?sig=x' } };
+        await assert.rejects(h.invoke(bodies, 1), PendingRecordsError);
+        assert.deepEqual(await storedLetters(h.store), [], 'a wrong address dead-letters nothing while the hold lasts');
+        const failures = h.log.filter((line) => line.includes('delivery failure'));
+        assert.ok(
+          failures.some((line) => /HTTP 404.*SIEM_URL/.test(line)),
+          failures.join('\n'),
+        );
+        assert.ok(
+          failures.some((line) => /HTTP 301.*moved\.example\.com\/ingest.*SIEM_URL/.test(line)),
+          failures.join('\n'),
+        );
+        state.answer = accept;
+        h.budget.ms = 10_000;
+        await h.invoke(bodies, 2);
+        const row = await conserved('404, then 301: held, then delivered', h, keysOf(bodies));
+        assert.equal(row.delivered, 300);
+        return row;
+      },
+    );
 
     scenario(
       'a 404 past the hold: dead-lettered as the SIEM unavailable, with the likely fix',
@@ -523,7 +641,9 @@ for (const kind of ['blob', 'folder'] as const) {
         assert.ok(letters.every((stored) => stored.letter.reason === 'siem-unavailable'));
         // Batches the deadline came before had no answer to tell; those that had one say what to fix.
         const answered = letters.filter((stored) => stored.letter.status === 404);
-        assert.ok(answered.length > 0 && answered.every((stored) => /HTTP 404.*SIEM_URL/.test(String(stored.letter.detail))));
+        assert.ok(
+          answered.length > 0 && answered.every((stored) => /HTTP 404.*SIEM_URL/.test(String(stored.letter.detail))),
+        );
       },
     );
 
@@ -540,26 +660,43 @@ for (const kind of ['blob', 'folder'] as const) {
       (row) => assert.equal(row.delivered, 300),
     );
 
-    custom('a Key Vault secret that cannot travel in a header: held without a request, the log names it, never its value', async () => {
-      const h = await harness(kind, { ...secretFromVault('bad-token', { SIEM_MAX_CONCURRENCY: '2' }), invocationBudgetMs: 300 });
-      const bodies = standardBodies();
-      for (const [retry, value] of ['first-half\nsecond-half', 'first-half\rsecond-half', 'first-half\u20acsecond-half'].entries()) {
-        vault.secrets.set('bad-token', value);
-        await assert.rejects(h.invoke(bodies, retry), PendingRecordsError);
-      }
-      assert.equal(h.siem.requests.length, 0, 'nothing was sent with it');
-      assert.deepEqual(await storedLetters(h.store), []);
-      const failures = h.log.filter((line) => line.includes('delivery failure'));
-      assert.ok(failures.length > 0 && failures.every((line) => /secret-unavailable.*\\"bad-token\\".*HTTP header/.test(line)), failures.join('\n'));
-      assert.ok(h.log.every((line) => !line.includes('-half')), 'the value reached the log');
-      vault.secrets.set('bad-token', 'good-token');
-      h.budget.ms = 10_000;
-      await h.invoke(bodies, 3);
-      const row = await conserved('unsendable Key Vault secret, held, then fixed', h, keysOf(bodies));
-      assert.equal(row.delivered, 300);
-      assert.ok(h.siem.requests.every((request) => request.headers.authorization === 'Bearer good-token'));
-      return row;
-    });
+    custom(
+      'a Key Vault secret that cannot travel in a header: held without a request, the log names it, never its value',
+      async () => {
+        const h = await harness(kind, {
+          ...secretFromVault('bad-token', { SIEM_MAX_CONCURRENCY: '2' }),
+          invocationBudgetMs: 300,
+        });
+        const bodies = standardBodies();
+        for (const [retry, value] of [
+          'first-half\nsecond-half',
+          'first-half\rsecond-half',
+          'first-half\u20acsecond-half',
+        ].entries()) {
+          vault.secrets.set('bad-token', value);
+          await assert.rejects(h.invoke(bodies, retry), PendingRecordsError);
+        }
+        assert.equal(h.siem.requests.length, 0, 'nothing was sent with it');
+        assert.deepEqual(await storedLetters(h.store), []);
+        const failures = h.log.filter((line) => line.includes('delivery failure'));
+        assert.ok(
+          failures.length > 0 &&
+            failures.every((line) => /secret-unavailable.*\\"bad-token\\".*HTTP header/.test(line)),
+          failures.join('\n'),
+        );
+        assert.ok(
+          h.log.every((line) => !line.includes('-half')),
+          'the value reached the log',
+        );
+        vault.secrets.set('bad-token', 'good-token');
+        h.budget.ms = 10_000;
+        await h.invoke(bodies, 3);
+        const row = await conserved('unsendable Key Vault secret, held, then fixed', h, keysOf(bodies));
+        assert.equal(row.delivered, 300);
+        assert.ok(h.siem.requests.every((request) => request.headers.authorization === 'Bearer good-token'));
+        return row;
+      },
+    );
 
     scenario(
       'an unsendable secret past the hold: dead-lettered as secret-unavailable',
@@ -592,29 +729,35 @@ for (const kind of ['blob', 'folder'] as const) {
     );
 
     if (kind === 'blob') {
-      custom('a dead-letter store that takes the connection and never answers fails the invocation in time; the retry writes', async () => {
-        const proxy = await startStorageProxy(azurite, 'blob');
-        try {
-          const h = await harness(kind, {
-            settings: { DEAD_LETTER_STORAGE: proxy.connectionString },
-            pipeline: { deadLetterTimeoutMs: 1_000 },
-            invocationBudgetMs: 2_000,
-          });
-          const bodies = [...standardBodies().slice(0, 2), '{"records":[{"category":"AdvancedHunting-DeviceEvents","properties":{"RecordKey":"bad-json-9"}}, tru'];
-          proxy.cut('hang');
-          const started = Date.now();
-          await assert.rejects(h.invoke(bodies), DeadLetterWriteError);
-          const tookMs = Date.now() - started;
-          assert.ok(tookMs < 2_000 + 1_000 + 2_000, `the invocation took ${tookMs} ms`);
-          proxy.cut(undefined);
-          await h.invoke(bodies, 1);
-          const row = await conserved('dead-letter store hangs, then answers', h, keysOf(bodies));
-          assert.deepEqual([row.delivered, row.deadLettered, row.duplicates], [50, 1, 0]);
-          return row;
-        } finally {
-          await proxy.server.close();
-        }
-      });
+      custom(
+        'a dead-letter store that takes the connection and never answers fails the invocation in time; the retry writes',
+        async () => {
+          const proxy = await startStorageProxy(azurite, 'blob');
+          try {
+            const h = await harness(kind, {
+              settings: { DEAD_LETTER_STORAGE: proxy.connectionString },
+              pipeline: { deadLetterTimeoutMs: 1_000 },
+              invocationBudgetMs: 2_000,
+            });
+            const bodies = [
+              ...standardBodies().slice(0, 2),
+              '{"records":[{"category":"AdvancedHunting-DeviceEvents","properties":{"RecordKey":"bad-json-9"}}, tru',
+            ];
+            proxy.cut('hang');
+            const started = Date.now();
+            await assert.rejects(h.invoke(bodies), DeadLetterWriteError);
+            const tookMs = Date.now() - started;
+            assert.ok(tookMs < 2_000 + 1_000 + 2_000, `the invocation took ${tookMs} ms`);
+            proxy.cut(undefined);
+            await h.invoke(bodies, 1);
+            const row = await conserved('dead-letter store hangs, then answers', h, keysOf(bodies));
+            assert.deepEqual([row.delivered, row.deadLettered, row.duplicates], [50, 1, 0]);
+            return row;
+          } finally {
+            await proxy.server.close();
+          }
+        },
+      );
     }
   });
 }
@@ -631,7 +774,13 @@ function secretFromVault(name: string, settings: Record<string, string> = {}): H
 }
 
 function formatRows(table: readonly Row[]): string {
-  const lines = ['| scenario | records in | delivered | dead-lettered | duplicates | requests |', '|---|---:|---:|---:|---:|---:|'];
-  for (const row of table) lines.push(`| ${row.scenario} | ${row.in} | ${row.delivered} | ${row.deadLettered} | ${row.duplicates} | ${row.requests} |`);
+  const lines = [
+    '| scenario | records in | delivered | dead-lettered | duplicates | requests |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of table)
+    lines.push(
+      `| ${row.scenario} | ${row.in} | ${row.delivered} | ${row.deadLettered} | ${row.duplicates} | ${row.requests} |`,
+    );
   return lines.join('\n');
 }

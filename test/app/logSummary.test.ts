@@ -24,8 +24,13 @@ test('the invocation line counts excluded records, and each unknown table gets a
     failures: [],
     deadLetterNames: [],
   };
-  logSummary(loggerFor({ info: capture('info'), warn: capture('warn'), error: capture('error') }), summary, { durationMs: 5 });
+  logSummary(loggerFor({ info: capture('info'), warn: capture('warn'), error: capture('error') }), summary, {
+    durationMs: 5,
+  });
   assert.match(lines[0]!.text, /^invocation .*"excluded":2/);
-  assert.deepEqual(lines.slice(1).map((line) => line.level), ['warn']);
+  assert.deepEqual(
+    lines.slice(1).map((line) => line.level),
+    ['warn'],
+  );
   assert.match(lines[1]!.text, /^unknown table .*"category":"AdvancedHunting-NewShinyEvents","records":3/);
 });

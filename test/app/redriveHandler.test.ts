@@ -11,7 +11,11 @@ import { storedLetters } from '../support/deadLetters.js';
 import { accept, startFaultSiem } from '../support/faultSiem.js';
 import { keyedRecord } from '../support/records.js';
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: true },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 test('the redrive timer sends the letters again and logs each letter and the run', async () => {
   const siem = await startFaultSiem(() => accept);
@@ -26,12 +30,24 @@ test('the redrive timer sends the letters again and logs each letter and the run
       records: [keyedRecord('t-0'), keyedRecord('t-1')],
     });
     const log: string[] = [];
-    const context = new functions.InvocationContext({ functionName: 'redrive', logHandler: (level, ...args) => log.push(`${level}: ${args.join(' ')}`) });
-    await createRedriveHandler(pipeline, pipeline.deadLetters, { invocationBudgetMs: 10_000, letterBudgetMs: 1_000 })(timer, context);
+    const context = new functions.InvocationContext({
+      functionName: 'redrive',
+      logHandler: (level, ...args) => log.push(`${level}: ${args.join(' ')}`),
+    });
+    await createRedriveHandler(pipeline, pipeline.deadLetters, { invocationBudgetMs: 10_000, letterBudgetMs: 1_000 })(
+      timer,
+      context,
+    );
     assert.deepEqual(siem.accepted, ['t-0', 't-1']);
     assert.deepEqual(await storedLetters(pipeline.deadLetters), []);
-    assert.ok(log.some((line) => /^information: redrive letter delivered .*"records":2/.test(line)), log.join('\n'));
-    assert.ok(log.some((line) => /^information: redrive \{"letters":1,"emptied":1/.test(line)), log.join('\n'));
+    assert.ok(
+      log.some((line) => /^information: redrive letter delivered .*"records":2/.test(line)),
+      log.join('\n'),
+    );
+    assert.ok(
+      log.some((line) => /^information: redrive \{"letters":1,"emptied":1/.test(line)),
+      log.join('\n'),
+    );
   } finally {
     await close();
     await siem.close();

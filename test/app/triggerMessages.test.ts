@@ -26,5 +26,11 @@ test('sequence numbers: numbers, numeric strings and Longs past 2^32, flattened 
 });
 
 test('a body is bytes, text, or something the host already parsed', () => {
-  assert.deepEqual([Buffer.from('{}'), new Uint8Array(2), '{}', { records: [] }, null].map(kindOf), ['bytes', 'bytes', 'text', 'parsed', 'parsed']);
+  assert.deepEqual([Buffer.from('{}'), new Uint8Array(2), '{}', { records: [] }, null].map(kindOf), [
+    'bytes',
+    'bytes',
+    'text',
+    'parsed',
+    'parsed',
+  ]);
 });

@@ -11,7 +11,8 @@ import { test } from 'node:test';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SOURCE_FOLDERS = ['functions', 'shared', 'cli'];
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 function sources(folder: string): string[] {
   return readdirSync(join(ROOT, folder), { withFileTypes: true, recursive: true })
@@ -23,7 +24,9 @@ const files = SOURCE_FOLDERS.flatMap(sources);
 const imports = new Map(
   files.map((file) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((match) => normalize(join(dirname(file), match[1] ?? match[2]!)).replace(/\.js$/, '.ts'));
+    const targets = [...text.matchAll(IMPORT)].map((match) =>
+      normalize(join(dirname(file), match[1] ?? match[2]!)).replace(/\.js$/, '.ts'),
+    );
     return [file, targets.filter((target) => files.includes(target))];
   }),
 );
@@ -64,13 +67,20 @@ test('no import cycles', () => {
 });
 
 test('the check finds a cycle where there is one', () => {
-  const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+  const graph = new Map([
+    ['a', ['b']],
+    ['b', ['c']],
+    ['c', ['a']],
+    ['d', ['a']],
+  ]);
   assert.deepEqual(cycles(graph), [['a', 'b', 'c']]);
 });
 
 test('shared/types is the bottom: it imports nothing of the project but itself', () => {
   const upward = [...imports].flatMap(([file, targets]) =>
-    file.startsWith('shared/types/') ? targets.filter((target) => !target.startsWith('shared/types/')).map((target) => `${file} -> ${target}`) : [],
+    file.startsWith('shared/types/')
+      ? targets.filter((target) => !target.startsWith('shared/types/')).map((target) => `${file} -> ${target}`)
+      : [],
   );
   assert.deepEqual(upward, []);
 });
@@ -78,7 +88,11 @@ test('shared/types is the bottom: it imports nothing of the project but itself',
 test('shared/ serves both entry points and imports neither; the functions never import the command line', () => {
   const crossing = [...imports].flatMap(([file, targets]) =>
     targets
-      .filter((target) => (file.startsWith('shared/') && !target.startsWith('shared/')) || (file.startsWith('functions/') && target.startsWith('cli/')))
+      .filter(
+        (target) =>
+          (file.startsWith('shared/') && !target.startsWith('shared/')) ||
+          (file.startsWith('functions/') && target.startsWith('cli/')),
+      )
       .map((target) => `${file} -> ${target}`),
   );
   assert.deepEqual(crossing, []);

@@ -53,12 +53,23 @@ test('each SIEM_AUTH mode presents the secret its way', () => {
 
 /** A SIEM that takes requests whose `check` passes, 401 otherwise. */
 function siem(check: (request: RecordedRequest) => boolean) {
-  return startServer((request): Reply => (check(request) ? { status: 200 } : { status: 401, body: { error: 'unauthorized' } }));
+  return startServer(
+    (request): Reply => (check(request) ? { status: 200 } : { status: 401, body: { error: 'unauthorized' } }),
+  );
 }
 
 const vaultEnv = () => ({ KEY_VAULT_URL: vault.url, SECRET_CACHE_MINUTES: '60' });
 const manyTables = () =>
-  body(['DeviceProcessEvents', 'DeviceFileEvents', 'DeviceNetworkEvents', 'DeviceRegistryEvents', 'DeviceLogonEvents', 'DeviceEvents'].map((table) => deviceEvent('d1', 'G', table)));
+  body(
+    [
+      'DeviceProcessEvents',
+      'DeviceFileEvents',
+      'DeviceNetworkEvents',
+      'DeviceRegistryEvents',
+      'DeviceLogonEvents',
+      'DeviceEvents',
+    ].map((table) => deviceEvent('d1', 'G', table)),
+  );
 
 test('a rotated secret is read again once, however many requests the SIEM refuses together', async () => {
   let current = 'token-v1';
@@ -80,8 +91,15 @@ test('a rotated secret is read again once, however many requests the SIEM refuse
 });
 
 test('header auth sends the secret in the named header (a generic webhook such as Datadog)', async () => {
-  const server = await siem((request) => request.headers['dd-api-key'] === 'token-v2' && request.headers.authorization === undefined);
-  const forwarder = startForwarder({ SIEM_URL: server.url, SIEM_AUTH: 'header', SIEM_AUTH_HEADER: 'DD-API-KEY', SIEM_SECRET: 'token-v2' });
+  const server = await siem(
+    (request) => request.headers['dd-api-key'] === 'token-v2' && request.headers.authorization === undefined,
+  );
+  const forwarder = startForwarder({
+    SIEM_URL: server.url,
+    SIEM_AUTH: 'header',
+    SIEM_AUTH_HEADER: 'DD-API-KEY',
+    SIEM_SECRET: 'token-v2',
+  });
   try {
     assert.equal((await forwarder.run([manyTables()])).forwarded, 6);
   } finally {
@@ -95,13 +113,35 @@ test('a secret that cannot travel in a header is refused by name before any requ
   vault.secrets.set('beyond-latin1', 'first-half\u2013second-half');
   const server = await siem(() => true);
   try {
-    for (const [auth, name] of [['bearer', 'two-lines'], ['apikey', 'beyond-latin1'], ['header', 'two-lines'], ['splunk', 'beyond-latin1']] as const) {
-      const forwarder = startForwarder({ SIEM_URL: server.url, SIEM_AUTH: auth, SIEM_AUTH_HEADER: 'X-Api-Key', SIEM_SECRET_NAME: name, SIEM_MAX_CONCURRENCY: '2', ...vaultEnv() }, vault);
+    for (const [auth, name] of [
+      ['bearer', 'two-lines'],
+      ['apikey', 'beyond-latin1'],
+      ['header', 'two-lines'],
+      ['splunk', 'beyond-latin1'],
+    ] as const) {
+      const forwarder = startForwarder(
+        {
+          SIEM_URL: server.url,
+          SIEM_AUTH: auth,
+          SIEM_AUTH_HEADER: 'X-Api-Key',
+          SIEM_SECRET_NAME: name,
+          SIEM_MAX_CONCURRENCY: '2',
+          ...vaultEnv(),
+        },
+        vault,
+      );
       try {
         const summary = await forwarder.run([manyTables()], { finalAttempt: false, budgetMs: 300 });
         assert.equal(summary.pending, 6, auth);
-        assert.ok(summary.failures.every((failure) => failure.reason === 'secret-unavailable'), auth);
-        assert.match(summary.failures[0]!.detail, new RegExp(`secret "${name}" .*cannot be sent in an HTTP header`), auth);
+        assert.ok(
+          summary.failures.every((failure) => failure.reason === 'secret-unavailable'),
+          auth,
+        );
+        assert.match(
+          summary.failures[0]!.detail,
+          new RegExp(`secret "${name}" .*cannot be sent in an HTTP header`),
+          auth,
+        );
         assert.doesNotMatch(JSON.stringify(summary.failures), /-half/, auth);
       } finally {
         await forwarder.close();
@@ -117,7 +157,10 @@ test('basic auth sends any password, line breaks and all, since it goes base64-e
   vault.secrets.set('basic-any', 'elastic:pässwörd \u20ac\tend\n');
   const expected = `Basic ${Buffer.from('elastic:pässwörd \u20ac\tend').toString('base64')}`;
   const server = await siem((request) => request.headers.authorization === expected);
-  const forwarder = startForwarder({ SIEM_URL: server.url, SIEM_AUTH: 'basic', SIEM_SECRET_NAME: 'basic-any', ...vaultEnv() }, vault);
+  const forwarder = startForwarder(
+    { SIEM_URL: server.url, SIEM_AUTH: 'basic', SIEM_SECRET_NAME: 'basic-any', ...vaultEnv() },
+    vault,
+  );
   try {
     assert.equal((await forwarder.run([manyTables()])).forwarded, 6);
   } finally {
@@ -131,16 +174,29 @@ test('an identity endpoint that takes the connection and never answers fails the
   // identity of its own, so that no token cached by the tests before serves instead.
   identity.hanging = true;
   try {
-    const reader = entraTokenReader(new ManagedIdentityCredential({ clientId: randomUUID() }), 'api://my-siem/.default', 300);
-    await assert.rejects(reader.read(), (error: Error) => error instanceof SecretUnavailableError && /did not answer within 300 ms/.test(error.message));
+    const reader = entraTokenReader(
+      new ManagedIdentityCredential({ clientId: randomUUID() }),
+      'api://my-siem/.default',
+      300,
+    );
+    await assert.rejects(
+      reader.read(),
+      (error: Error) => error instanceof SecretUnavailableError && /did not answer within 300 ms/.test(error.message),
+    );
   } finally {
     identity.hanging = false;
   }
 });
 
 test('entra auth sends a managed-identity token for the configured scope', async () => {
-  const server = await siem((request) => request.headers.authorization === `Bearer ${identity.tokenFor('api://my-siem')}`);
-  const forwarder = startForwarder({ SIEM_URL: server.url, SIEM_AUTH: 'entra', SIEM_ENTRA_SCOPE: 'api://my-siem/.default' });
+  const server = await siem(
+    (request) => request.headers.authorization === `Bearer ${identity.tokenFor('api://my-siem')}`,
+  );
+  const forwarder = startForwarder({
+    SIEM_URL: server.url,
+    SIEM_AUTH: 'entra',
+    SIEM_ENTRA_SCOPE: 'api://my-siem/.default',
+  });
   try {
     assert.equal((await forwarder.run([manyTables()])).forwarded, 6);
     assert.ok(identity.issued.includes('api://my-siem'));
@@ -169,7 +225,13 @@ async function mtlsSiem(accepted: (peer: string) => boolean = (peer) => peer ===
       taken.push({ peer, records: ndjsonLines(request) });
       return { status: 200 };
     },
-    { cert: certificates.serverCert, key: certificates.serverKey, ca: certificates.ca, requestCert: true, rejectUnauthorized: true },
+    {
+      cert: certificates.serverCert,
+      key: certificates.serverKey,
+      ca: certificates.ca,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
   );
   return { server, peers, taken, connections };
 }
@@ -177,7 +239,13 @@ async function mtlsSiem(accepted: (peer: string) => boolean = (peer) => peer ===
 test('mtls presents the client certificate from Key Vault to a SIEM whose private CA also comes from Key Vault', async () => {
   const { server, peers } = await mtlsSiem();
   const forwarder = startForwarder(
-    { SIEM_URL: server.url, SIEM_AUTH: 'mtls', SIEM_SECRET_NAME: 'siem-client', SIEM_CA_CERT: 'siem-ca', ...vaultEnv() },
+    {
+      SIEM_URL: server.url,
+      SIEM_AUTH: 'mtls',
+      SIEM_SECRET_NAME: 'siem-client',
+      SIEM_CA_CERT: 'siem-ca',
+      ...vaultEnv(),
+    },
     vault,
   );
   try {
@@ -195,7 +263,13 @@ test('a rotated client certificate is read again on 403 and used on new connecti
   let accepted = 'dsf-forwarder';
   const { server, peers } = await mtlsSiem((peer) => peer === accepted);
   const forwarder = startForwarder(
-    { SIEM_URL: server.url, SIEM_AUTH: 'mtls', SIEM_SECRET_NAME: 'siem-client', SIEM_CA_CERT: 'siem-ca', ...vaultEnv() },
+    {
+      SIEM_URL: server.url,
+      SIEM_AUTH: 'mtls',
+      SIEM_SECRET_NAME: 'siem-client',
+      SIEM_CA_CERT: 'siem-ca',
+      ...vaultEnv(),
+    },
     vault,
   );
   try {
@@ -212,13 +286,20 @@ test('a rotated client certificate is read again on 403 and used on new connecti
   }
 });
 
-test('with a client certificate per tenant, each tenant\'s records go with its own, over connections kept per certificate', async () => {
+test("with a client certificate per tenant, each tenant's records go with its own, over connections kept per certificate", async () => {
   const certificates = testCertificates();
-  const [tenantA, tenantB, tenantC] = ['aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa', 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb', 'cccccccc-3333-4333-8333-cccccccccccc'];
+  const [tenantA, tenantB, tenantC] = [
+    'aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa',
+    'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb',
+    'cccccccc-3333-4333-8333-cccccccccccc',
+  ];
   vault.secrets.set('tenant-a-client', `${certificates.rotatedClientKey}\n${certificates.rotatedClientCert}`);
   vault.secrets.set('tenant-b-client', `${certificates.clientKey}\n${certificates.clientCert}`);
   const { server, taken, connections } = await mtlsSiem(() => true);
-  const routes = { [`tenant:${tenantA}`]: { secretName: 'tenant-a-client' }, [`tenant:${tenantB}`]: { secretName: 'tenant-b-client' } };
+  const routes = {
+    [`tenant:${tenantA}`]: { secretName: 'tenant-a-client' },
+    [`tenant:${tenantB}`]: { secretName: 'tenant-b-client' },
+  };
   const forwarder = startForwarder(
     {
       SIEM_URL: server.url,
@@ -233,10 +314,23 @@ test('with a client certificate per tenant, each tenant\'s records go with its o
   );
   try {
     const tenants = [tenantA, tenantB, tenantC];
-    const records = Array.from({ length: 30 }, (_, i) => recordText({ table: 'EmailEvents', tenantId: tenants[i % 3]!, properties: `"ReportId":${i}` }));
+    const records = Array.from({ length: 30 }, (_, i) =>
+      recordText({ table: 'EmailEvents', tenantId: tenants[i % 3]!, properties: `"ReportId":${i}` }),
+    );
     assert.equal((await forwarder.run([body(records)])).forwarded, 30);
-    const peerOf = new Map(taken.flatMap(({ peer, records }) => records.map((record) => [(JSON.parse(record) as { tenantId: string }).tenantId, peer] as const)));
-    assert.deepEqual(peerOf, new Map([[tenantA, 'dsf-forwarder-rotated'], [tenantB, 'dsf-forwarder'], [tenantC, 'dsf-forwarder']]));
+    const peerOf = new Map(
+      taken.flatMap(({ peer, records }) =>
+        records.map((record) => [(JSON.parse(record) as { tenantId: string }).tenantId, peer] as const),
+      ),
+    );
+    assert.deepEqual(
+      peerOf,
+      new Map([
+        [tenantA, 'dsf-forwarder-rotated'],
+        [tenantB, 'dsf-forwarder'],
+        [tenantC, 'dsf-forwarder'],
+      ]),
+    );
     assert.equal(taken.flatMap(({ records }) => records).length, 30);
     // Three certificates in turn, 30 requests: kept pools need at most SIEM_MAX_CONCURRENCY connections each.
     assert.ok(connections.size <= 3 * 4, `${connections.size} TLS connections for 30 requests`);
@@ -248,9 +342,15 @@ test('with a client certificate per tenant, each tenant\'s records go with its o
 
 test('without the private CA the SIEM is not trusted, and nothing is lost: the records stay pending', async () => {
   const { server, peers } = await mtlsSiem();
-  const forwarder = startForwarder({ SIEM_URL: server.url, SIEM_AUTH: 'mtls', SIEM_SECRET_NAME: 'siem-client', ...vaultEnv() }, vault);
+  const forwarder = startForwarder(
+    { SIEM_URL: server.url, SIEM_AUTH: 'mtls', SIEM_SECRET_NAME: 'siem-client', ...vaultEnv() },
+    vault,
+  );
   try {
-    const summary = await forwarder.run([body([recordText({ table: 'EmailEvents' })])], { finalAttempt: false, budgetMs: 300 });
+    const summary = await forwarder.run([body([recordText({ table: 'EmailEvents' })])], {
+      finalAttempt: false,
+      budgetMs: 300,
+    });
     assert.equal(summary.pending, 1);
     assert.equal(peers.length, 0);
     assert.match(summary.failures[0]!.detail, /network/);
@@ -262,9 +362,21 @@ test('without the private CA the SIEM is not trusted, and nothing is lost: the r
 
 test('an mtls secret without a private key is reported as an unusable secret, never printed', async () => {
   const { server } = await mtlsSiem();
-  const forwarder = startForwarder({ SIEM_URL: server.url, SIEM_AUTH: 'mtls', SIEM_SECRET_NAME: 'not-a-certificate', SIEM_CA_CERT: 'siem-ca', ...vaultEnv() }, vault);
+  const forwarder = startForwarder(
+    {
+      SIEM_URL: server.url,
+      SIEM_AUTH: 'mtls',
+      SIEM_SECRET_NAME: 'not-a-certificate',
+      SIEM_CA_CERT: 'siem-ca',
+      ...vaultEnv(),
+    },
+    vault,
+  );
   try {
-    const summary = await forwarder.run([body([recordText({ table: 'EmailEvents' })])], { finalAttempt: false, budgetMs: 300 });
+    const summary = await forwarder.run([body([recordText({ table: 'EmailEvents' })])], {
+      finalAttempt: false,
+      budgetMs: 300,
+    });
     assert.equal(summary.pending, 1);
     assert.equal(summary.failures[0]!.reason, 'secret-unavailable');
     assert.match(summary.failures[0]!.detail, /found 1 certificate\(s\) and 0 key\(s\)/);

@@ -12,7 +12,10 @@ test('positions recorded by one run are where the next run starts', async () => 
   const path = journal();
   const first = await ReplayCheckpoint.open(path);
   assert.equal(first.resuming, false);
-  await first.record([{ file: 'a', settled: 3, done: false }, { file: 'b', settled: 9, done: true }]);
+  await first.record([
+    { file: 'a', settled: 3, done: false },
+    { file: 'b', settled: 9, done: true },
+  ]);
   await first.record([{ file: 'a', settled: 5, done: false }]);
 
   const next = await ReplayCheckpoint.open(path);
@@ -38,7 +41,12 @@ test('a journal that counted messages another way is refused rather than misread
 });
 
 test('a chunk settles each of its files up to its last message, and finishes a file whose last message it holds', () => {
-  const item = (file: string, index: number, last = false): ReplayItem => ({ message: { body: '', source: {} }, file, index, last });
+  const item = (file: string, index: number, last = false): ReplayItem => ({
+    message: { body: '', source: {} },
+    file,
+    index,
+    last,
+  });
   assert.deepEqual(settledPositions([item('a', 4), item('a', 5, true), item('b', 0), item('b', 1)]), [
     { file: 'a', settled: 6, done: true },
     { file: 'b', settled: 2, done: false },

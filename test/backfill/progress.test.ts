@@ -19,7 +19,10 @@ test('not on a terminal: one plain line per interval, and a last one at the end'
   assert.deepEqual(writes, []);
   t.mock.timers.tick(1);
   assert.equal(writes.length, 1);
-  assert.equal(writes[0], 'replay: 25% · ETA 30s · files 1/4 · records 5,000 (2 dead-lettered) · 1.0/4.0 MB · 500 records/s\n');
+  assert.equal(
+    writes[0],
+    'replay: 25% · ETA 30s · files 1/4 · records 5,000 (2 dead-lettered) · 1.0/4.0 MB · 500 records/s\n',
+  );
   progress.stop();
   assert.equal(writes.length, 2);
   assert.ok(!writes.join('').includes('\r'));

@@ -15,10 +15,15 @@ test('a process kept on one core keeps there every thread it has, and those it s
     const lists = readdirSync('/proc/self/task').map((task) => /Cpus_allowed_list:\\s*(\\S+)/.exec(readFileSync('/proc/self/task/' + task + '/status', 'utf8'))[1]);
     console.log(JSON.stringify(lists));
   `;
-  const lists = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as string[];
+  const lists = JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+  ) as string[];
   assert.ok(lists.length >= 8, `only ${lists.length} threads: the pool's did not start`);
   assert.deepEqual(new Set(lists), new Set(['0']));
   assert.equal(coreCount(1), 1);
-  assert.throws(() => coreCount(availableParallelism() + 1), /cannot keep a process on \d+ cores: this machine has \d+/);
+  assert.throws(
+    () => coreCount(availableParallelism() + 1),
+    /cannot keep a process on \d+ cores: this machine has \d+/,
+  );
   assert.throws(() => coreCount(0), /cannot keep a process on 0 cores/);
 });

@@ -13,13 +13,15 @@ import { ndjsonLines, startServer } from '../support/httpServer.js';
 
 const MAX_BODY = 256 * 1024;
 
-test('generated traffic has the documented columns and Defender\'s number and time formats', () => {
+test("generated traffic has the documented columns and Defender's number and time formats", () => {
   const traffic = new DefenderTraffic({ seed: 3, devices: 200 });
   const bodies = Array.from({ length: 6 }, () => traffic.message(MAX_BODY));
   let records = 0;
   for (const body of bodies) {
     assert.ok(Buffer.byteLength(body) <= MAX_BODY);
-    for (const record of (JSON.parse(body) as { records: { category: string; time: string; properties: Record<string, unknown> }[] }).records) {
+    for (const record of (
+      JSON.parse(body) as { records: { category: string; time: string; properties: Record<string, unknown> }[] }
+    ).records) {
       const table = TABLES.find((candidate) => `AdvancedHunting-${candidate.name}` === record.category);
       assert.ok(table, record.category);
       const columns = new Set([...table.columns.map((column) => column.name), 'MachineGroup']);
@@ -33,13 +35,20 @@ test('generated traffic has the documented columns and Defender\'s number and ti
   const bytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0);
   const average = bytes / records;
   assert.ok(average > 1500 && average < 3000, `average record ${average.toFixed(0)} bytes`);
-  assert.deepEqual(new DefenderTraffic({ seed: 3, devices: 200 }).message(MAX_BODY), bodies[0], 'deterministic for a seed');
+  assert.deepEqual(
+    new DefenderTraffic({ seed: 3, devices: 200 }).message(MAX_BODY),
+    bodies[0],
+    'deterministic for a seed',
+  );
 });
 
 test('the real handler forwards generated traffic byte for byte, apart from the MachineGroup it fills', async () => {
   const siem = await startServer(() => ({ status: 200 }));
   const deadLetters = await mkdtemp(join(tmpdir(), 'bench-fidelity-'));
-  const config = loadConfig({ SIEM_URL: siem.url, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetters }, { functionsApp: false });
+  const config = loadConfig(
+    { SIEM_URL: siem.url, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetters },
+    { functionsApp: false },
+  );
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
   try {
     const traffic = new DefenderTraffic({ seed: 5, devices: 50 });
@@ -56,7 +65,8 @@ test('the real handler forwards generated traffic byte for byte, apart from the 
     assert.ok(filled.length > 0, 'some records had their MachineGroup filled');
     for (const text of filled) assert.match(text, /"MachineGroup":"[^"]+"/);
     const arrived = new Set(received);
-    for (const text of sent.filter((record) => record.includes('"MachineGroup":"'))) assert.ok(arrived.has(text), 'a stated group is never changed');
+    for (const text of sent.filter((record) => record.includes('"MachineGroup":"')))
+      assert.ok(arrived.has(text), 'a stated group is never changed');
   } finally {
     await close();
     await siem.close();

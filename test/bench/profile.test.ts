@@ -19,7 +19,9 @@ function spinMeasured(ms: number): void {
 }
 
 function samplesIn(profile: Profile, functionName: string): number {
-  const ids = new Set(profile.nodes.filter((node) => node.callFrame.functionName === functionName).map((node) => node.id));
+  const ids = new Set(
+    profile.nodes.filter((node) => node.callFrame.functionName === functionName).map((node) => node.id),
+  );
   return profile.samples.filter((id) => ids.has(id)).length;
 }
 

@@ -12,7 +12,9 @@ const FLOOR = fileURLToPath(new URL('../../bench/replayFloor.js', import.meta.ur
 test('the floor of a replay reads every record of every line, in groups of lines and the rest', async () => {
   const traffic = new DefenderTraffic({ seed: 9, devices: 20 });
   const texts = Array.from({ length: 7 }, () => traffic.record());
-  const lines = [texts.slice(0, 2), texts.slice(2, 3), texts.slice(3, 6), texts.slice(6)].map((part) => `{"records":[${part.join(',')}]}`);
+  const lines = [texts.slice(0, 2), texts.slice(2, 3), texts.slice(3, 6), texts.slice(6)].map(
+    (part) => `{"records":[${part.join(',')}]}`,
+  );
   const file = join(mkdtempSync(join(tmpdir(), 'bench-floor-')), 'history.ndjson');
   // The last line without its line break, as a file cut short would end.
   writeFileSync(file, `${lines.join('\n')}`);

@@ -22,6 +22,15 @@ test('the memory goal is met only when every run stays under 400 MB, and says ho
 });
 
 test('a run limited to some configurations checks only the goals it measured', () => {
-  const checks = checkTargets([{ name: 'json', vsFloor: [3] }, { name: 'ndjson + gzip', vsFloor: [1.2] }], {});
-  assert.deepEqual(checks.map((check) => [check.goal, check.met]), [['ndjson + gzip at least 1.5× its floor', false]]);
+  const checks = checkTargets(
+    [
+      { name: 'json', vsFloor: [3] },
+      { name: 'ndjson + gzip', vsFloor: [1.2] },
+    ],
+    {},
+  );
+  assert.deepEqual(
+    checks.map((check) => [check.goal, check.met]),
+    [['ndjson + gzip at least 1.5× its floor', false]],
+  );
 });

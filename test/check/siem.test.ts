@@ -69,7 +69,10 @@ test('a wrong port fails the endpoint with the setting to fix, and skips the cre
 
 test('an https SIEM whose CA is not trusted is named, with SIEM_CA_CERT as the fix', async () => {
   const certificates = testCertificates();
-  const server = await startServer(() => ({ status: 200, body: {} }), { cert: certificates.serverCert, key: certificates.serverKey });
+  const server = await startServer(() => ({ status: 200, body: {} }), {
+    cert: certificates.serverCert,
+    key: certificates.serverKey,
+  });
   try {
     const report = await check({ SIEM_URL: `${server.url}/ingest`, SIEM_SECRET: TOKEN });
     const endpoint = found(report, 'siem-endpoint');
@@ -96,13 +99,27 @@ test('a SIEM that never answers fails within the time limit', async () => {
 test('Splunk HEC: health and the token are proven without indexing an event', async () => {
   const hec = await startSplunkHec({ token: TOKEN });
   try {
-    const report = await check({ SIEM_URL: hec.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: TOKEN, SPLUNK_INDEX: 'defender' });
+    const report = await check({
+      SIEM_URL: hec.url,
+      SIEM_FORMAT: 'splunk-hec',
+      SIEM_SECRET: TOKEN,
+      SPLUNK_INDEX: 'defender',
+    });
     assert.equal(report.exitCode, 0, JSON.stringify(report.results));
-    assert.match(found(report, 'siem-endpoint').detail, /services\/collector\/health answered a GET with HTTP 200.*HEC is healthy/);
-    assert.match(found(report, 'siem-credential').detail, /the token is accepted: HEC answered HTTP 400 code 5 "No data".*index "defender" only --send-test-record proves/);
+    assert.match(
+      found(report, 'siem-endpoint').detail,
+      /services\/collector\/health answered a GET with HTTP 200.*HEC is healthy/,
+    );
+    assert.match(
+      found(report, 'siem-credential').detail,
+      /the token is accepted: HEC answered HTTP 400 code 5 "No data".*index "defender" only --send-test-record proves/,
+    );
     assert.equal(hec.events.length, 0);
 
-    const sent = await check({ SIEM_URL: hec.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: TOKEN }, { sendTestRecord: true });
+    const sent = await check(
+      { SIEM_URL: hec.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: TOKEN },
+      { sendTestRecord: true },
+    );
     assert.equal(found(sent, 'test-record').status, 'ok');
     assert.equal(hec.events.length, 1);
     assert.match(hec.events[0]!.eventText, new RegExp(TEST_ACTION_TYPE));
@@ -119,7 +136,10 @@ test('Splunk HEC: a wrong token, an unhealthy HEC, and a token that wants acknow
     const wrong = await check({ SIEM_URL: hec.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: 'wrong-token' });
     assert.equal(wrong.exitCode, 1);
     assert.equal(found(wrong, 'siem-endpoint').status, 'ok');
-    assert.match(found(wrong, 'siem-credential').detail, /HEC does not know this token: HEC answered HTTP 403 code 4 "Invalid token"/);
+    assert.match(
+      found(wrong, 'siem-credential').detail,
+      /HEC does not know this token: HEC answered HTTP 403 code 4 "Invalid token"/,
+    );
     assert.match(found(wrong, 'siem-credential').fix ?? '', /SIEM_SECRET/);
 
     const busy = await check({ SIEM_URL: unhealthy.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: TOKEN });
@@ -129,7 +149,12 @@ test('Splunk HEC: a wrong token, an unhealthy HEC, and a token that wants acknow
     const ack = await check({ SIEM_URL: acknowledging.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: TOKEN });
     assert.match(found(ack, 'siem-credential').detail, /code 10 "Data channel is missing"/);
     assert.match(found(ack, 'siem-credential').fix ?? '', /SPLUNK_HEC_ACK=true/);
-    const acked = await check({ SIEM_URL: acknowledging.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: TOKEN, SPLUNK_HEC_ACK: 'true' });
+    const acked = await check({
+      SIEM_URL: acknowledging.url,
+      SIEM_FORMAT: 'splunk-hec',
+      SIEM_SECRET: TOKEN,
+      SPLUNK_HEC_ACK: 'true',
+    });
     assert.equal(found(acked, 'siem-credential').status, 'ok');
     assert.equal(hec.events.length + unhealthy.events.length + acknowledging.events.length, 0);
   } finally {
@@ -143,7 +168,10 @@ test('Elastic: _authenticate names the user the API key is, or the credential is
   try {
     const report = await check({ SIEM_URL: elastic.url, SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: key });
     assert.equal(report.exitCode, 0);
-    assert.match(found(report, 'siem-credential').detail, /authenticated as "forwarder" \(api_key\); whether it may write to "defender-deviceevents"/);
+    assert.match(
+      found(report, 'siem-credential').detail,
+      /authenticated as "forwarder" \(api_key\); whether it may write to "defender-deviceevents"/,
+    );
 
     const refused = await check({ SIEM_URL: elastic.url, SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: 'bm90OnRoaXM=' });
     assert.equal(refused.exitCode, 1);
@@ -151,7 +179,10 @@ test('Elastic: _authenticate names the user the API key is, or the credential is
     assert.match(found(refused, 'siem-credential').fix ?? '', /"encoded" value/);
     assert.equal(elastic.indices.size, 0);
 
-    const sent = await check({ SIEM_URL: elastic.url, SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: key }, { sendTestRecord: true });
+    const sent = await check(
+      { SIEM_URL: elastic.url, SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: key },
+      { sendTestRecord: true },
+    );
     assert.equal(found(sent, 'test-record').status, 'ok');
     assert.equal(elastic.indices.get('defender-deviceevents')?.size, 1);
   } finally {
@@ -160,18 +191,28 @@ test('Elastic: _authenticate names the user the API key is, or the credential is
 });
 
 test('Sentinel: an empty call proves the Entra token and the rule without ingesting; an unknown rule is named', async () => {
-  const logs = await startLogsIngestion({ identity: identity(), dcrImmutableId: DCR, streams: ['Custom-DeviceEvents'] });
+  const logs = await startLogsIngestion({
+    identity: identity(),
+    dcrImmutableId: DCR,
+    streams: ['Custom-DeviceEvents'],
+  });
   try {
     const env = { SIEM_URL: logs.url, SIEM_FORMAT: 'sentinel', SENTINEL_DCR_ID: DCR };
     const report = await check(env);
     assert.equal(report.exitCode, 0, JSON.stringify(report.results));
     assert.match(found(report, 'secret').detail, /a token was issued/);
-    assert.match(found(report, 'siem-credential').detail, /the token is accepted for rule dcr-0123456789abcdef0123456789abcdef, stream "Custom-DeviceEvents": HTTP 204/);
+    assert.match(
+      found(report, 'siem-credential').detail,
+      /the token is accepted for rule dcr-0123456789abcdef0123456789abcdef, stream "Custom-DeviceEvents": HTTP 204/,
+    );
     assert.equal(logs.streams.get('Custom-DeviceEvents')?.length ?? 0, 0);
 
     const unknown = await check({ ...env, SENTINEL_DCR_ID: 'dcr-ffffffffffffffffffffffffffffffff' });
     assert.equal(unknown.exitCode, 1);
-    assert.match(found(unknown, 'siem-credential').detail, /no such rule or stream.*HTTP 404 DataCollectionRuleNotFound/);
+    assert.match(
+      found(unknown, 'siem-credential').detail,
+      /no such rule or stream.*HTTP 404 DataCollectionRuleNotFound/,
+    );
     assert.match(found(unknown, 'siem-credential').fix ?? '', /SENTINEL_DCR_ID/);
 
     const sent = await check(env, { sendTestRecord: true });
@@ -193,7 +234,9 @@ test('each route that changes where records go is probed as its own destination'
       SIEM_ROUTES: JSON.stringify({ DeviceInfo: { url: assets.url }, DeviceLogonEvents: { index: 'logons' } }),
     });
     assert.equal(report.exitCode, 0, JSON.stringify(report.results));
-    const subjects = report.results.filter((checked) => checked.kind === 'siem-endpoint').map((checked) => checked.subject);
+    const subjects = report.results
+      .filter((checked) => checked.kind === 'siem-endpoint')
+      .map((checked) => checked.subject);
     assert.deepEqual(subjects, ['SIEM endpoint (SIEM_URL)', 'SIEM endpoint (SIEM_ROUTES "DeviceInfo")']);
     assert.equal(assets.requests.length, 2);
   } finally {

@@ -17,7 +17,10 @@ test('under Node older than 22 the command says so in one line and exits 2, befo
     const run = await runCli(args, {}, { cwd: work, nodeArgs: ['--import', olderNode] });
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '', 'the command itself never ran');
-    assert.match(run.stderr, /^defender-forwarder needs Node\.js 22 or later; this is Node\.js 20\.20\.2\. .*npm run cli/);
+    assert.match(
+      run.stderr,
+      /^defender-forwarder needs Node\.js 22 or later; this is Node\.js 20\.20\.2\. .*npm run cli/,
+    );
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
   }
 });
@@ -49,7 +52,10 @@ test('a --settings file that does not exist is an error naming it; without --set
   }));
 
 test('`npm run cli` runs the bin entry without building; `demo` does not rebuild either', () => {
-  const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
+    bin: Record<string, string>;
+    scripts: Record<string, string>;
+  };
   assert.equal(pkg.bin['defender-forwarder'], 'dist/cli/bin.js');
   assert.equal(pkg.scripts.cli, 'node dist/cli/bin.js');
   assert.equal(pkg.scripts.demo, 'node dist/cli/bin.js demo');
@@ -61,7 +67,13 @@ test('`npm run cli` runs the bin entry without building; `demo` does not rebuild
 test("README's quick start installs once, then runs the demo and the tests; its command line is `npm run cli`", () => {
   const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
   const quickStart = /## Quick start\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  assert.deepEqual(quickStart.split('\n').filter(Boolean).map((line) => line.split('#')[0]!.trim()), ['npm ci', 'npm run demo', 'npm test']);
+  assert.deepEqual(
+    quickStart
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('#')[0]!.trim()),
+    ['npm ci', 'npm run demo', 'npm test'],
+  );
   assert.match(readme, /EBADENGINE/);
   assert.match(readme, /npm run cli -- receive --token local-token/);
   assert.match(readme, /npm run cli -- replay --settings local\.settings\.receive\.json/);

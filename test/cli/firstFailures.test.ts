@@ -34,9 +34,16 @@ function stream(name: string, bodies: readonly string[]): string {
 
 const deadLetterDir = () => mkdtempSync(join(tmpdir(), 'dsf-dead-'));
 
-test('replay against a port nothing listens on says so at the first refused connection, with the fix', { timeout: 60_000 }, async () => {
+test('replay against a port nothing listens on says so at the first refused connection, with the fix', {
+  timeout: 60_000,
+}, async () => {
   const file = stream('refused.jsonl', [body([deviceInfo('r1', 'G')])]);
-  const env = { SIEM_URL: `http://127.0.0.1:${await closedPort()}/in`, SIEM_AUTH: 'none', SIEM_RETRY_SECONDS: '30', DEAD_LETTER_DIR: deadLetterDir() };
+  const env = {
+    SIEM_URL: `http://127.0.0.1:${await closedPort()}/in`,
+    SIEM_AUTH: 'none',
+    SIEM_RETRY_SECONDS: '30',
+    DEAD_LETTER_DIR: deadLetterDir(),
+  };
 
   const run = await runCli(['replay', file], env, { cwd: work, stopWhen: (stderr) => /ECONNREFUSED/.test(stderr) });
 
@@ -46,10 +53,19 @@ test('replay against a port nothing listens on says so at the first refused conn
   assert.match(line ?? '', /SIEM_RETRY_SECONDS/, 'says how long it keeps trying before dead-lettering');
 });
 
-test('a refused connection is said once however many batches meet it; the run ends with exit 1', { timeout: 60_000 }, async () => {
-  const bodies = Array.from({ length: 250 }, (_, i) => body([keyedRecord(`refused-${i}`, i % 2 ? 'DeviceProcessEvents' : 'DeviceFileEvents')]));
+test('a refused connection is said once however many batches meet it; the run ends with exit 1', {
+  timeout: 60_000,
+}, async () => {
+  const bodies = Array.from({ length: 250 }, (_, i) =>
+    body([keyedRecord(`refused-${i}`, i % 2 ? 'DeviceProcessEvents' : 'DeviceFileEvents')]),
+  );
   const file = stream('refused-many.jsonl', bodies);
-  const env = { SIEM_URL: `http://127.0.0.1:${await closedPort()}/in`, SIEM_AUTH: 'none', SIEM_RETRY_SECONDS: '1', DEAD_LETTER_DIR: deadLetterDir() };
+  const env = {
+    SIEM_URL: `http://127.0.0.1:${await closedPort()}/in`,
+    SIEM_AUTH: 'none',
+    SIEM_RETRY_SECONDS: '1',
+    DEAD_LETTER_DIR: deadLetterDir(),
+  };
 
   const run = await runCli(['replay', '--json', file], env, { cwd: work });
 
@@ -60,8 +76,15 @@ test('a refused connection is said once however many batches meet it; the run en
 
 test('a refused credential is said once, naming the secret and SIEM_AUTH', () =>
   withReceiver('right', async (_receiver, url) => {
-    const file = stream('unauthorized.jsonl', [body([deviceInfo('u1', 'G'), deviceEvent('u1', 'absent')]), body([deviceEvent('u2', 'absent', 'DeviceFileEvents')])]);
-    const run = await runCli(['replay', file], { SIEM_URL: `${url}/in`, SIEM_SECRET: 'wrong', DEAD_LETTER_DIR: deadLetterDir() }, { cwd: work });
+    const file = stream('unauthorized.jsonl', [
+      body([deviceInfo('u1', 'G'), deviceEvent('u1', 'absent')]),
+      body([deviceEvent('u2', 'absent', 'DeviceFileEvents')]),
+    ]);
+    const run = await runCli(
+      ['replay', file],
+      { SIEM_URL: `${url}/in`, SIEM_SECRET: 'wrong', DEAD_LETTER_DIR: deadLetterDir() },
+      { cwd: work },
+    );
 
     assert.equal(run.code, 1);
     const lines = linesMatching(run.stderr, /HTTP 401/);
@@ -73,10 +96,18 @@ test('a refused credential is said once, naming the secret and SIEM_AUTH', () =>
 
 test('a certificate the forwarder does not trust is said with the CA setting', { timeout: 60_000 }, async () => {
   const certificates = testCertificates();
-  const siem = await startServer(() => ({ status: 200 }), { cert: certificates.serverCert, key: certificates.serverKey });
+  const siem = await startServer(() => ({ status: 200 }), {
+    cert: certificates.serverCert,
+    key: certificates.serverKey,
+  });
   try {
     const file = stream('tls.jsonl', [body([deviceInfo('t1', 'G')])]);
-    const env = { SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', SIEM_RETRY_SECONDS: '30', DEAD_LETTER_DIR: deadLetterDir() };
+    const env = {
+      SIEM_URL: `${siem.url}/in`,
+      SIEM_AUTH: 'none',
+      SIEM_RETRY_SECONDS: '30',
+      DEAD_LETTER_DIR: deadLetterDir(),
+    };
 
     const run = await runCli(['replay', file], env, { cwd: work, stopWhen: (stderr) => /SIEM_CA_CERT/.test(stderr) });
 
@@ -92,9 +123,16 @@ test('unreadable inputs name their file and line; the records around them go thr
     const folder = join(work, 'broken');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'bad.json'), '{"records":[\n  {"a":1},\n  oops\n]}\n');
-    writeFileSync(join(folder, 'lines.jsonl'), `${body([deviceInfo('b1', 'G')])}\n{"records":[\n${body([deviceInfo('b2', 'G')])}\n`);
+    writeFileSync(
+      join(folder, 'lines.jsonl'),
+      `${body([deviceInfo('b1', 'G')])}\n{"records":[\n${body([deviceInfo('b2', 'G')])}\n`,
+    );
 
-    const run = await runCli(['replay', folder], { SIEM_URL: `${url}/in`, SIEM_SECRET: 't', DEAD_LETTER_DIR: deadLetterDir() }, { cwd: work });
+    const run = await runCli(
+      ['replay', folder],
+      { SIEM_URL: `${url}/in`, SIEM_SECRET: 't', DEAD_LETTER_DIR: deadLetterDir() },
+      { cwd: work },
+    );
 
     assert.equal(run.code, 1);
     assert.match(run.stderr, /bad\.json: invalid JSON at line 3\b/);
@@ -135,7 +173,11 @@ test('a Capture file cut short is named, not read as if it ended there', async (
   writeFileSync(join(folder, 'cut.avro'), whole.subarray(0, whole.length - 20));
   const siem = await startServer(() => ({ status: 200 }));
   try {
-    const run = await runCli(['replay', folder], { SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetterDir() }, { cwd: work });
+    const run = await runCli(
+      ['replay', folder],
+      { SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetterDir() },
+      { cwd: work },
+    );
 
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /cut\.avro: cut short/);
@@ -147,10 +189,21 @@ test('a Capture file cut short is named, not read as if it ended there', async (
 test('redrive says the first refused connection with the fix, before its summary', async () => {
   const directory = deadLetterDir();
   await new FolderDeadLetterStore(directory).write({
-    meta: { reason: 'siem-unavailable', detail: 'd', attempts: 1, failedAt: '2026-11-23T09:00:00.000Z', source: { files: ['x.jsonl'] } },
+    meta: {
+      reason: 'siem-unavailable',
+      detail: 'd',
+      attempts: 1,
+      failedAt: '2026-11-23T09:00:00.000Z',
+      source: { files: ['x.jsonl'] },
+    },
     records: [keyedRecord('redrive-0')],
   });
-  const env = { SIEM_URL: `http://127.0.0.1:${await closedPort()}/in`, SIEM_AUTH: 'none', SIEM_RETRY_SECONDS: '1', DEAD_LETTER_DIR: directory };
+  const env = {
+    SIEM_URL: `http://127.0.0.1:${await closedPort()}/in`,
+    SIEM_AUTH: 'none',
+    SIEM_RETRY_SECONDS: '1',
+    DEAD_LETTER_DIR: directory,
+  };
 
   const run = await runCli(['redrive'], env, { cwd: work });
 

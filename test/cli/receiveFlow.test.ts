@@ -21,9 +21,13 @@ test('local.settings.receive.json is all replay needs to deliver to the bundled 
   const work = mkdtempSync(join(tmpdir(), 'dsf-receive-flow-'));
   // The default port may be taken on a shared machine: here the receiver takes a free one and SIEM_URL (the
   // environment wins over the file) follows it; every other setting comes from the file as committed.
-  const receiver = spawn(process.execPath, [CLI_ENTRY, 'receive', '--port', '0', '--token', values.SIEM_SECRET!, '--out', join(work, 'received')], {
-    env: { PATH: process.env.PATH },
-  });
+  const receiver = spawn(
+    process.execPath,
+    [CLI_ENTRY, 'receive', '--port', '0', '--token', values.SIEM_SECRET!, '--out', join(work, 'received')],
+    {
+      env: { PATH: process.env.PATH },
+    },
+  );
   try {
     const [first] = (await once(receiver.stdout.setEncoding('utf8'), 'data')) as [string];
     const url = /Listening on (\S+),/.exec(first)?.[1];
@@ -31,14 +35,21 @@ test('local.settings.receive.json is all replay needs to deliver to the bundled 
     const file = join(work, 'stream.jsonl');
     writeFileSync(file, `${body([deviceInfo('f1', 'Servers'), deviceEvent('f1', 'absent')])}\n`);
 
-    const run = await runCli(['replay', '--json', '--settings', SETTINGS, file], { SIEM_URL: `${url}${new URL(values.SIEM_URL!).pathname}` }, { cwd: work });
+    const run = await runCli(
+      ['replay', '--json', '--settings', SETTINGS, file],
+      { SIEM_URL: `${url}${new URL(values.SIEM_URL!).pathname}` },
+      { cwd: work },
+    );
 
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { forwarded: number }).forwarded, 2);
     const ended = once(receiver, 'close');
     receiver.kill('SIGINT');
     assert.deepEqual(await ended, [0, null]);
-    assert.match(readFileSync(join(work, 'received', 'AdvancedHunting-DeviceProcessEvents.ndjson'), 'utf8'), /"MachineGroup":"Servers"/);
+    assert.match(
+      readFileSync(join(work, 'received', 'AdvancedHunting-DeviceProcessEvents.ndjson'), 'utf8'),
+      /"MachineGroup":"Servers"/,
+    );
   } finally {
     receiver.kill();
   }

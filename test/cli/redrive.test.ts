@@ -16,7 +16,13 @@ async function letters(count: number): Promise<string> {
   const store = new FolderDeadLetterStore(directory);
   for (let i = 0; i < count; i++) {
     await store.write({
-      meta: { reason: 'siem-unavailable', detail: 'd', attempts: 3, failedAt: `2026-11-23T09:00:0${i}.000Z`, source: { files: ['x.jsonl'] } },
+      meta: {
+        reason: 'siem-unavailable',
+        detail: 'd',
+        attempts: 3,
+        failedAt: `2026-11-23T09:00:0${i}.000Z`,
+        source: { files: ['x.jsonl'] },
+      },
       records: [keyedRecord(`cli-${i}-0`), keyedRecord(`cli-${i}-1`)],
     });
   }
@@ -26,23 +32,37 @@ async function letters(count: number): Promise<string> {
 function cli(env: Record<string, string>): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
     // A folder without local.settings.json: the settings are the environment given, nothing else.
-    execFile(process.execPath, [CLI, 'redrive', '--json'], { cwd: mkdtempSync(join(tmpdir(), 'dsf-cli-cwd-')), env: { PATH: process.env.PATH, ...env } }, (error, stdout) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout });
-    });
+    execFile(
+      process.execPath,
+      [CLI, 'redrive', '--json'],
+      { cwd: mkdtempSync(join(tmpdir(), 'dsf-cli-cwd-')), env: { PATH: process.env.PATH, ...env } },
+      (error, stdout) => {
+        resolve({ code: error ? Number(error.code) : 0, stdout });
+      },
+    );
   });
 }
 
-test('defender-forwarder redrive sends the folder\'s letters, deletes them, and exits 0', async () => {
+test("defender-forwarder redrive sends the folder's letters, deletes them, and exits 0", async () => {
   const receiver = new SiemReceiver({ token: 'cli-token' });
   const url = await receiver.start();
   try {
     const directory = await letters(3);
     const { code, stdout } = await cli({ SIEM_URL: `${url}/in`, SIEM_SECRET: 'cli-token', DEAD_LETTER_DIR: directory });
     assert.equal(code, 0, stdout);
-    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { letters: number; emptied: number; recordsDelivered: number };
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      letters: number;
+      emptied: number;
+      recordsDelivered: number;
+    };
     assert.deepEqual([summary.letters, summary.emptied, summary.recordsDelivered], [3, 3, 6]);
     assert.equal(receiver.received, 6);
-    assert.equal((await cli({ SIEM_URL: `${url}/in`, SIEM_SECRET: 'cli-token', DEAD_LETTER_DIR: directory })).stdout.split('\n')[0], `0 letter(s) in ${directory}: 0 delivered and deleted, 0 kept, 0 cannot be sent, 0 held by another redrive; 0 record(s) delivered, 0 remaining`);
+    assert.equal(
+      (await cli({ SIEM_URL: `${url}/in`, SIEM_SECRET: 'cli-token', DEAD_LETTER_DIR: directory })).stdout.split(
+        '\n',
+      )[0],
+      `0 letter(s) in ${directory}: 0 delivered and deleted, 0 kept, 0 cannot be sent, 0 held by another redrive; 0 record(s) delivered, 0 remaining`,
+    );
   } finally {
     await receiver.stop();
   }
@@ -53,7 +73,12 @@ test('defender-forwarder redrive exits 1 while letters remain, and 2 on bad sett
   const url = await receiver.start();
   try {
     const directory = await letters(1);
-    const refused = await cli({ SIEM_URL: `${url}/in`, SIEM_SECRET: 'wrong', DEAD_LETTER_DIR: directory, SIEM_RETRY_SECONDS: '1' });
+    const refused = await cli({
+      SIEM_URL: `${url}/in`,
+      SIEM_SECRET: 'wrong',
+      DEAD_LETTER_DIR: directory,
+      SIEM_RETRY_SECONDS: '1',
+    });
     assert.equal(refused.code, 1);
     assert.match(refused.stdout, /1 kept/);
     const bad = await cli({ SIEM_URL: 'http://siem.example.com/in', SIEM_SECRET: 'x', DEAD_LETTER_DIR: directory });

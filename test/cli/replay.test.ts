@@ -23,8 +23,11 @@ after(() => receiver.stop());
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: work, env: { PATH: process.env.PATH, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: work, env: { PATH: process.env.PATH, ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
 }
@@ -34,7 +37,10 @@ test('replay forwards every record from .json, .jsonl and folders, and ends with
   const records = [deviceEvent('d1', 'null'), deviceInfo('d1', 'Servers')];
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'one.json'), body(records));
-  writeFileSync(join(folder, 'many.jsonl'), `${body([deviceEvent('d1', 'absent')])}\n\n${body([deviceInfo('d2', 'X')])}\n`);
+  writeFileSync(
+    join(folder, 'many.jsonl'),
+    `${body([deviceEvent('d1', 'absent')])}\n\n${body([deviceInfo('d2', 'X')])}\n`,
+  );
   writeFileSync(join(folder, 'ignored.txt'), 'not a message');
   const before = receiver.received;
 
@@ -52,12 +58,19 @@ test('exit code 1 when records could not be forwarded; they are in the dead-lett
   writeFileSync(file, `${body([deviceInfo('d3', 'G')])}\nnot json\n`);
   const deadLetters = join(work, 'dead');
 
-  const result = await cli(['replay', '--json', file], { SIEM_URL: `${url}/in`, SIEM_SECRET: 'cli-token', DEAD_LETTER_DIR: deadLetters });
+  const result = await cli(['replay', '--json', file], {
+    SIEM_URL: `${url}/in`,
+    SIEM_SECRET: 'cli-token',
+    DEAD_LETTER_DIR: deadLetters,
+  });
 
   assert.equal(result.code, 1);
   const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as Record<string, number>;
   assert.deepEqual([summary.received, summary.forwarded, summary.failed], [2, 1, 1]);
-  assert.equal(readdirSync(deadLetters, { recursive: true }).filter((name) => String(name).endsWith('.json')).length, 1);
+  assert.equal(
+    readdirSync(deadLetters, { recursive: true }).filter((name) => String(name).endsWith('.json')).length,
+    1,
+  );
 });
 
 test('a record whose table cannot be written in the templated URL is dead-lettered; the 60 beside it are forwarded', async () => {
@@ -65,19 +78,30 @@ test('a record whose table cannot be written in the templated URL is dead-letter
   const good = (i: number) => recordText({ table: 'DeviceEvents', properties: `"N":${i}` });
   const lines = Array.from({ length: 6 }, (_, line) => body(Array.from({ length: 10 }, (_, i) => good(line * 10 + i))));
   // Valid JSON: an escaped lone surrogate, which has no UTF-8 form to put in a URL.
-  lines[3] = body([good(30), recordText({ table: 'Device\\ud800Events' }), ...Array.from({ length: 9 }, (_, i) => good(31 + i))]);
+  lines[3] = body([
+    good(30),
+    recordText({ table: 'Device\\ud800Events' }),
+    ...Array.from({ length: 9 }, (_, i) => good(31 + i)),
+  ]);
   writeFileSync(file, lines.join('\n'));
   const deadLetters = join(work, 'dead-surrogate');
   const before = receiver.received;
 
-  const result = await cli(['replay', '--json', file], { SIEM_URL: `${url}/in/{table}`, SIEM_SECRET: 'cli-token', DEAD_LETTER_DIR: deadLetters });
+  const result = await cli(['replay', '--json', file], {
+    SIEM_URL: `${url}/in/{table}`,
+    SIEM_SECRET: 'cli-token',
+    DEAD_LETTER_DIR: deadLetters,
+  });
 
   assert.equal(result.code, 1, result.stderr);
   const summary = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as Record<string, number>;
   assert.deepEqual([summary.received, summary.forwarded, summary.failed], [61, 60, 1]);
   assert.equal(receiver.received - before, 60);
   const [letter] = readdirSync(deadLetters, { recursive: true }).filter((name) => String(name).endsWith('.json'));
-  const stored = JSON.parse(readFileSync(join(deadLetters, String(letter)), 'utf8')) as { reason: string; detail: string };
+  const stored = JSON.parse(readFileSync(join(deadLetters, String(letter)), 'utf8')) as {
+    reason: string;
+    detail: string;
+  };
   assert.equal(stored.reason, 'unroutable');
   assert.match(stored.detail, /^\{table\} cannot be written in a URL \(URI malformed/);
 });
@@ -92,7 +116,10 @@ test('exit code 2 and every problem named for a bad configuration', async () => 
 test('settings fall back to local.settings.json Values; the environment wins', async () => {
   const file = join(work, 'single.json');
   writeFileSync(file, body([deviceInfo('d4', 'G')]));
-  writeFileSync(join(work, 'local.settings.json'), JSON.stringify({ Values: { SIEM_URL: 'https://unused.example.com', SIEM_SECRET: 'cli-token' } }));
+  writeFileSync(
+    join(work, 'local.settings.json'),
+    JSON.stringify({ Values: { SIEM_URL: 'https://unused.example.com', SIEM_SECRET: 'cli-token' } }),
+  );
   const result = await cli(['replay', file], { SIEM_URL: `${url}/in` });
   assert.equal(result.code, 0, result.stderr);
 });
@@ -106,7 +133,11 @@ test('progress goes to stderr as plain lines when it is not a terminal; stdout k
   assert.match(result.stderr, /^replay: 100% · ETA 0s · files 1\/1 · records 1 · 0\.0\/0\.0 MB · \d+ records\/s$/m);
   assert.doesNotMatch(result.stdout, /replay:/);
   assert.equal((JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { forwarded: number }).forwarded, 1);
-  assert.deepEqual(readdirSync(work).filter((name) => name.endsWith('.checkpoint')), [], 'a completed run leaves no checkpoint');
+  assert.deepEqual(
+    readdirSync(work).filter((name) => name.endsWith('.checkpoint')),
+    [],
+    'a completed run leaves no checkpoint',
+  );
 });
 
 test('exit code 2 for a time that is not ISO 8601, or nothing to replay', async () => {
@@ -129,8 +160,11 @@ test('Ctrl-C stops after the chunk in flight (exit 130); the same command resume
   try {
     const run = () =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        child = execFile(process.execPath, [CLI, 'replay', file], { cwd: work, env: { PATH: process.env.PATH, ...env } }, (_error, _stdout, stderr) =>
-          resolve({ code: child!.exitCode, stderr }),
+        child = execFile(
+          process.execPath,
+          [CLI, 'replay', file],
+          { cwd: work, env: { PATH: process.env.PATH, ...env } },
+          (_error, _stdout, stderr) => resolve({ code: child!.exitCode, stderr }),
         );
       });
     const first = await run();
@@ -142,7 +176,11 @@ test('Ctrl-C stops after the chunk in flight (exit 130); the same command resume
     const second = await run();
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, /Resuming from .*: 0 of 1 file\(s\) already done/);
-    assert.deepEqual(siem.requests.flatMap(ndjsonLines).sort(), [...records].sort(), 'every record once across both runs');
+    assert.deepEqual(
+      siem.requests.flatMap(ndjsonLines).sort(),
+      [...records].sort(),
+      'every record once across both runs',
+    );
   } finally {
     await siem.close();
   }
@@ -180,7 +218,12 @@ test('a 404 or a redirect from the SIEM is retried like an outage, not dead-lett
 
 test('a secret with a trailing line break is sent without it, over several connections at once', async () => {
   const file = join(work, 'newline-secret.jsonl');
-  writeFileSync(file, Array.from({ length: 6 }, (_, i) => body([recordText({ table: 'DeviceEvents', properties: `"N":${i}` })])).join('\n'));
+  writeFileSync(
+    file,
+    Array.from({ length: 6 }, (_, i) => body([recordText({ table: 'DeviceEvents', properties: `"N":${i}` })])).join(
+      '\n',
+    ),
+  );
   const before = receiver.received;
   const result = await cli(['replay', '--json', file], {
     SIEM_URL: `${url}/in`,
@@ -197,7 +240,11 @@ test('a secret that cannot travel in an HTTP header stops the run at start-up, n
   const file = join(work, 'bad-secret.json');
   writeFileSync(file, body([deviceInfo('d6', 'G')]));
   for (const secret of ['cli\ntoken-part', 'cli\rtoken-part', 'cli-token-part\u20ac']) {
-    const result = await cli(['replay', file], { SIEM_URL: `${url}/in`, SIEM_SECRET: secret, SIEM_MAX_CONCURRENCY: '2' });
+    const result = await cli(['replay', file], {
+      SIEM_URL: `${url}/in`,
+      SIEM_SECRET: secret,
+      SIEM_MAX_CONCURRENCY: '2',
+    });
     assert.equal(result.code, 2, JSON.stringify(secret) + result.stdout + result.stderr);
     assert.match(result.stderr, /SIEM_SECRET cannot be sent in an HTTP header/);
     assert.doesNotMatch(result.stdout + result.stderr, /token-part/);
@@ -206,9 +253,15 @@ test('a secret that cannot travel in an HTTP header stops the run at start-up, n
 
 test('duplicate member names are read as JSON.parse reads them; a body with two records arrays is dead-lettered whole', async () => {
   const file = join(work, 'twins.jsonl');
-  const lastTenantNull = recordText({ table: 'DeviceEvents', properties: '"N":"twin-tenant"' }).replace(/\}$/, ',"tenantId":null}');
+  const lastTenantNull = recordText({ table: 'DeviceEvents', properties: '"N":"twin-tenant"' }).replace(
+    /\}$/,
+    ',"tenantId":null}',
+  );
   const twoArrays = `{"records":[${recordText({ table: 'DeviceEvents', properties: '"N":"a"' })}],"records":[${recordText({ table: 'DeviceEvents', properties: '"N":"b"' })}]}`;
-  writeFileSync(file, `${body([lastTenantNull, recordText({ table: 'DeviceEvents', properties: '"N":"plain"' })])}\n${twoArrays}\n`);
+  writeFileSync(
+    file,
+    `${body([lastTenantNull, recordText({ table: 'DeviceEvents', properties: '"N":"plain"' })])}\n${twoArrays}\n`,
+  );
   const deadLetters = join(work, 'dead-twins');
   const result = await cli(['replay', '--json', file], {
     SIEM_URL: `${url}/in`,
@@ -227,7 +280,10 @@ test('duplicate member names are read as JSON.parse reads them; a body with two 
 });
 
 test('a SIEM_URL password holding a slash is masked in the start-up error', async () => {
-  const result = await cli(['replay', work], { SIEM_URL: 'https://elastic:My/Pa55word@siem.example.com/', SIEM_SECRET: 'cli-token' });
+  const result = await cli(['replay', work], {
+    SIEM_URL: 'https://elastic:My/Pa55word@siem.example.com/',
+    SIEM_SECRET: 'cli-token',
+  });
   assert.equal(result.code, 2);
   assert.match(result.stderr, /SIEM_URL must be an absolute URL/);
   assert.doesNotMatch(result.stderr, /Pa55/);

@@ -22,7 +22,12 @@ test('interrupted after a few chunks, the same command resumes and each record a
   const all: string[] = [];
   for (let hour = 0; hour < 3; hour++) {
     const lines = numbered('DeviceEvents', hour * 100, 40);
-    await writeExport(root, { table: 'DeviceEvents', hour: new Date(Date.UTC(2026, 6, 18, hour)), lines, lineEnd: '\r\n' });
+    await writeExport(root, {
+      table: 'DeviceEvents',
+      hour: new Date(Date.UTC(2026, 6, 18, hour)),
+      lines,
+      lineEnd: '\r\n',
+    });
     all.push(...lines);
   }
   const captureBodies = Array.from({ length: 6 }, (_, i) => body(numbered('AlertInfo', 1000 + i * 5, 5)));
@@ -39,7 +44,12 @@ test('interrupted after a few chunks, the same command resumes and each record a
   const options = {
     paths: [root],
     json: false,
-    env: { SIEM_URL: `${server.url}/in`, SIEM_AUTH: 'none', SIEM_MAX_BATCH_RECORDS: '10', DEAD_LETTER_DIR: join(root, 'dead') },
+    env: {
+      SIEM_URL: `${server.url}/in`,
+      SIEM_AUTH: 'none',
+      SIEM_MAX_BATCH_RECORDS: '10',
+      DEAD_LETTER_DIR: join(root, 'dead'),
+    },
     stdout: sink(),
     checkpoint,
     // One Capture message or a few export lines per chunk, so the run has many chunks to stop between.
@@ -49,7 +59,10 @@ test('interrupted after a few chunks, the same command resumes and each record a
     const first = await replay({ ...options, signal: stop.signal });
     const firstRun = server.requests.flatMap(ndjsonLines);
     assert.equal(first.completed, false);
-    assert.ok(firstRun.length > 0 && firstRun.length < all.length, `first run delivered ${firstRun.length} of ${all.length}`);
+    assert.ok(
+      firstRun.length > 0 && firstRun.length < all.length,
+      `first run delivered ${firstRun.length} of ${all.length}`,
+    );
     assert.ok(existsSync(checkpoint));
     assert.match(readFileSync(checkpoint, 'utf8'), /"settled":|"done":true/);
 

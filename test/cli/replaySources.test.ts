@@ -12,7 +12,14 @@ import { test } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { replay } from '../../cli/replay.js';
 import { startAzurite } from '../support/azurite.js';
-import { captureFile, captureName, exportContent, exportName, writeExport, type ExportFile } from '../support/defenderFiles.js';
+import {
+  captureFile,
+  captureName,
+  exportContent,
+  exportName,
+  writeExport,
+  type ExportFile,
+} from '../support/defenderFiles.js';
 import { ndjsonLines, startServer, type TestServer } from '../support/httpServer.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 
@@ -23,19 +30,36 @@ function received(server: TestServer): string[] {
 }
 
 function env(server: TestServer, extra: Record<string, string> = {}): Record<string, string> {
-  return { SIEM_URL: `${server.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-dead-')), ...extra };
+  return {
+    SIEM_URL: `${server.url}/in`,
+    SIEM_AUTH: 'none',
+    DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-dead-')),
+    ...extra,
+  };
 }
 
 const exports: ExportFile[] = [
-  { table: 'DeviceInfo', hour: new Date('2026-07-18T13:00:00Z'), lines: [deviceInfo('d1', 'Servers'), deviceInfo('d2', null)] },
-  { table: 'DeviceProcessEvents', hour: new Date('2026-07-18T13:00:00Z'), lines: [deviceEvent('d1', 'null'), deviceEvent('d2', 'absent')] },
+  {
+    table: 'DeviceInfo',
+    hour: new Date('2026-07-18T13:00:00Z'),
+    lines: [deviceInfo('d1', 'Servers'), deviceInfo('d2', null)],
+  },
+  {
+    table: 'DeviceProcessEvents',
+    hour: new Date('2026-07-18T13:00:00Z'),
+    lines: [deviceEvent('d1', 'null'), deviceEvent('d2', 'absent')],
+  },
   {
     table: 'EmailEvents',
     hour: new Date('2026-07-18T14:00:00Z'),
-    lines: [recordText({ table: 'EmailEvents', properties: '"Subject":"Grüße","ReportId":"abc","Size":639199803770463703' })],
+    lines: [
+      recordText({ table: 'EmailEvents', properties: '"Subject":"Grüße","ReportId":"abc","Size":639199803770463703' }),
+    ],
   },
 ];
-const captured = [body([deviceEvent('c1', 'absent', 'DeviceNetworkEvents'), deviceEvent('c2', 'absent', 'DeviceNetworkEvents')])];
+const captured = [
+  body([deviceEvent('c1', 'absent', 'DeviceNetworkEvents'), deviceEvent('c2', 'absent', 'DeviceNetworkEvents')]),
+];
 const hubBodies = [body([deviceEvent('e1', 'absent', 'DeviceFileEvents')])];
 
 test('one folder with exports, Capture files and Event Hub bodies: every record arrives once, byte for byte', async () => {
@@ -58,7 +82,10 @@ test('one folder with exports, Capture files and Event Hub bodies: every record 
     const untouched = received(server).filter((line) => !line.includes('"DeviceId":"d1"'));
     assert.deepEqual(untouched, expected.filter((line) => !line.includes('"DeviceId":"d1"')).sort());
     assert.equal(received(server).length, expected.length);
-    assert.deepEqual([result.received, result.forwarded, result.deadLettered, result.completed], [expected.length, expected.length, 0, true]);
+    assert.deepEqual(
+      [result.received, result.forwarded, result.deadLettered, result.completed],
+      [expected.length, expected.length, 0, true],
+    );
   } finally {
     await server.close();
   }

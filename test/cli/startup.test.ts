@@ -25,15 +25,29 @@ test('a replay of files with no Azure setting loads no Azure SDK', async () => {
   const log = join(work, 'modules.txt');
   try {
     const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      const env = { PATH: process.env.PATH, MODULE_LOG: log, SIEM_URL: `${siem.url}/in`, SIEM_SECRET: 'token', DEAD_LETTER_DIR: join(work, 'dead') };
+      const env = {
+        PATH: process.env.PATH,
+        MODULE_LOG: log,
+        SIEM_URL: `${siem.url}/in`,
+        SIEM_SECRET: 'token',
+        DEAD_LETTER_DIR: join(work, 'dead'),
+      };
       const args = ['--import', MODULE_LOG, CLI, 'replay', '--checkpoint', join(work, 'checkpoint'), file];
-      execFile(process.execPath, args, { cwd: work, env }, (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }));
+      execFile(process.execPath, args, { cwd: work, env }, (error, _stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stderr }),
+      );
     });
     assert.equal(code, 0, stderr);
     assert.equal(siem.requests.length, 1, 'the record was forwarded');
     const modules = readFileSync(log, 'utf8').split('\n');
-    assert.ok(modules.some((url) => url.includes('/node_modules/undici/')), 'the log records packages (undici sends to the SIEM)');
-    assert.deepEqual(modules.filter((url) => AZURE_SDKS.test(url)), []);
+    assert.ok(
+      modules.some((url) => url.includes('/node_modules/undici/')),
+      'the log records packages (undici sends to the SIEM)',
+    );
+    assert.deepEqual(
+      modules.filter((url) => AZURE_SDKS.test(url)),
+      [],
+    );
   } finally {
     await siem.close();
   }

@@ -16,14 +16,26 @@ function problemsOf(env: Environment): ConfigError {
 }
 
 test('the device directory uses its own table endpoint, else the host storage; the functions app needs one', () => {
-  assert.deepEqual(load({ DEVICE_DIRECTORY__tableServiceUri: 'https://dir.table.core.windows.net' }).deviceDirectory.table, {
-    connection: { kind: 'identity', serviceUri: 'https://dir.table.core.windows.net' },
-    name: 'devicedirectory',
-  });
+  assert.deepEqual(
+    load({ DEVICE_DIRECTORY__tableServiceUri: 'https://dir.table.core.windows.net' }).deviceDirectory.table,
+    {
+      connection: { kind: 'identity', serviceUri: 'https://dir.table.core.windows.net' },
+      name: 'devicedirectory',
+    },
+  );
   const host = load({ EVENT_HUB_NAMES: 'a', AzureWebJobsStorage__accountName: 'acct' }, true);
-  assert.deepEqual(host.deviceDirectory.table?.connection, { kind: 'identity', serviceUri: 'https://acct.table.core.windows.net' });
-  const hostTable = load({ AzureWebJobsStorage__tableServiceUri: 'https://host.table.core.windows.net', AzureWebJobsStorage__accountName: 'acct' });
-  assert.deepEqual(hostTable.deviceDirectory.table?.connection, { kind: 'identity', serviceUri: 'https://host.table.core.windows.net' });
+  assert.deepEqual(host.deviceDirectory.table?.connection, {
+    kind: 'identity',
+    serviceUri: 'https://acct.table.core.windows.net',
+  });
+  const hostTable = load({
+    AzureWebJobsStorage__tableServiceUri: 'https://host.table.core.windows.net',
+    AzureWebJobsStorage__accountName: 'acct',
+  });
+  assert.deepEqual(hostTable.deviceDirectory.table?.connection, {
+    kind: 'identity',
+    serviceUri: 'https://host.table.core.windows.net',
+  });
   assert.equal(load({}).deviceDirectory.table, undefined, 'the command line may run without one');
   assert.deepEqual(load({}).deviceDirectory.cache, { capacity: 100_000, ttlMs: 600_000 });
 });

@@ -27,9 +27,18 @@ test('folder store: a lock left by a process that died is taken over; a fresh on
 
 test('folder store: nothing but finished letters is left in the folder', async () => {
   const store = new FolderDeadLetterStore(folder());
-  const meta = { reason: 'missing-category', detail: 'd', attempts: 0, failedAt: '2026-11-23T09:00:00.000Z', source: {} };
+  const meta = {
+    reason: 'missing-category',
+    detail: 'd',
+    attempts: 0,
+    failedAt: '2026-11-23T09:00:00.000Z',
+    source: {},
+  };
   await Promise.all(Array.from({ length: 5 }, () => store.write({ meta, records: ['{}'] })));
   const files = await readdir(store.directory, { recursive: true });
-  assert.deepEqual(files.filter((file) => file.endsWith('.tmp') || file.endsWith('.lock')), []);
+  assert.deepEqual(
+    files.filter((file) => file.endsWith('.tmp') || file.endsWith('.lock')),
+    [],
+  );
   assert.equal(files.filter((file) => file.endsWith('.json')).length, 1);
 });

@@ -35,11 +35,17 @@ export function storeContract(kind: string, newStore: (place: string) => DeadLet
     const store = newStore('claiming');
     const kept = await store.write(letter('keep', '2026-11-23T09:00:01.000Z'));
     const gone = await store.write(letter('gone', '2026-11-23T09:00:02.000Z'));
-    const replacement = encodeDeadLetter({ ...letter('keep', '2026-11-23T09:00:01.000Z'), meta: { ...letter('keep', '').meta, attempts: 9 } });
-    assert.equal(await store.claim(kept, async (held) => {
-      assert.equal(held.content, encodeDeadLetter(letter('keep', '2026-11-23T09:00:01.000Z')));
-      await held.replace(replacement);
-    }), true);
+    const replacement = encodeDeadLetter({
+      ...letter('keep', '2026-11-23T09:00:01.000Z'),
+      meta: { ...letter('keep', '').meta, attempts: 9 },
+    });
+    assert.equal(
+      await store.claim(kept, async (held) => {
+        assert.equal(held.content, encodeDeadLetter(letter('keep', '2026-11-23T09:00:01.000Z')));
+        await held.replace(replacement);
+      }),
+      true,
+    );
     assert.equal(await store.claim(gone, (held) => held.delete()), true);
     const seen = new Map<string, string>();
     for await (const name of store.list()) await store.claim(name, async (held) => void seen.set(name, held.content));
@@ -68,18 +74,33 @@ export function storeContract(kind: string, newStore: (place: string) => DeadLet
 
   test(`${kind}: a letter of any category is written and read back: 2,000 characters, a lone surrogate, any script`, async () => {
     const store = newStore('categories');
-    for (const category of [`AdvancedHunting-${'R'.repeat(1984)}`, 'AdvancedHunting-Device\ud800Events', 'AdvancedHunting-Gerätä報表\r\n']) {
+    for (const category of [
+      `AdvancedHunting-${'R'.repeat(1984)}`,
+      'AdvancedHunting-Device\ud800Events',
+      'AdvancedHunting-Gerätä報表\r\n',
+    ]) {
       const odd = { ...letter('odd', '2026-11-23T09:00:01.000Z'), meta: { ...letter('odd', '').meta, category } };
       const name = await store.write(odd);
       assert.ok(name.length <= 1024 && name.split('/').every((part) => Buffer.byteLength(part) <= 255), name);
-      assert.equal(await store.claim(name, async (held) => assert.equal(readDeadLetterMeta(held.content)?.category, category)), true);
+      assert.equal(
+        await store.claim(name, async (held) => assert.equal(readDeadLetterMeta(held.content)?.category, category)),
+        true,
+      );
     }
   });
 
   test(`${kind}: work that throws leaves the letter as it was, and free`, async () => {
     const store = newStore('throwing');
     const name = await store.write(letter('y', '2026-11-23T09:00:01.000Z'));
-    await assert.rejects(store.claim(name, () => Promise.reject(new Error('SIEM exploded'))), /SIEM exploded/);
-    assert.equal(await store.claim(name, async (held) => assert.equal(held.content, encodeDeadLetter(letter('y', '2026-11-23T09:00:01.000Z')))), true);
+    await assert.rejects(
+      store.claim(name, () => Promise.reject(new Error('SIEM exploded'))),
+      /SIEM exploded/,
+    );
+    assert.equal(
+      await store.claim(name, async (held) =>
+        assert.equal(held.content, encodeDeadLetter(letter('y', '2026-11-23T09:00:01.000Z'))),
+      ),
+      true,
+    );
   });
 }

@@ -47,7 +47,14 @@ function apiOptions(server: TestServer, waits: number[] = []): MachinesApiOption
 }
 
 function machine(id: string, rbacGroupName: string | null) {
-  return { id, computerDnsName: `${id}.contoso.local`, rbacGroupName, rbacGroupId: 7, healthStatus: 'Active', machineTags: [] };
+  return {
+    id,
+    computerDnsName: `${id}.contoso.local`,
+    rbacGroupName,
+    rbacGroupId: 7,
+    healthStatus: 'Active',
+    machineTags: [],
+  };
 }
 
 function tableDirectory(table: string): TableDeviceDirectory {
@@ -55,13 +62,18 @@ function tableDirectory(table: string): TableDeviceDirectory {
   const noCredential = () => {
     throw new Error('a connection string needs no token');
   };
-  return new TableDeviceDirectory(DeviceTable.connect(connection, table, noCredential), { capacity: 1000, ttlMs: 600_000 });
+  return new TableDeviceDirectory(DeviceTable.connect(connection, table, noCredential), {
+    capacity: 1000,
+    ttlMs: 600_000,
+  });
 }
 
 test('pages through @odata.nextLink, waits as a 429 says, and fills the shared directory', async () => {
   const api = await defenderApi((request, index) => {
-    if (request.headers.authorization !== `Bearer ${identity.tokenFor(DEFENDER_RESOURCE)}`) return { status: 401, body: { error: { code: 'Unauthorized' } } };
-    if (index === 0) return { status: 429, headers: { 'retry-after': '7' }, body: { error: { code: 'TooManyRequests' } } };
+    if (request.headers.authorization !== `Bearer ${identity.tokenFor(DEFENDER_RESOURCE)}`)
+      return { status: 401, body: { error: { code: 'Unauthorized' } } };
+    if (index === 0)
+      return { status: 429, headers: { 'retry-after': '7' }, body: { error: { code: 'TooManyRequests' } } };
     if (request.path === '/api/machines') {
       return {
         status: 200,
@@ -73,7 +85,8 @@ test('pages through @odata.nextLink, waits as a 429 says, and fills the shared d
       };
     }
     if (request.path === '/api/machines?$skiptoken=page2' && index === 2) return { status: 503, body: 'busy' };
-    if (request.path === '/api/machines?$skiptoken=page2') return { status: 200, body: { value: [machine('m4', 'Servers')] } };
+    if (request.path === '/api/machines?$skiptoken=page2')
+      return { status: 200, body: { value: [machine('m4', 'Servers')] } };
     return { status: 404, body: {} };
   });
   const waits: number[] = [];
@@ -81,26 +94,21 @@ test('pages through @odata.nextLink, waits as a 429 says, and fills the shared d
   const summary = await refreshDirectory(directory, apiOptions(api, waits), () => new Date('2026-07-18T15:00:00Z'));
 
   assert.deepEqual(summary, { pages: 2, machines: 4, learned: 3 });
-  assert.deepEqual(api.requests.map((request) => request.path), [
-    '/api/machines',
-    '/api/machines',
-    '/api/machines?$skiptoken=page2',
-    '/api/machines?$skiptoken=page2',
-  ]);
+  assert.deepEqual(
+    api.requests.map((request) => request.path),
+    ['/api/machines', '/api/machines', '/api/machines?$skiptoken=page2', '/api/machines?$skiptoken=page2'],
+  );
   assert.equal(waits[0], 7000, 'Retry-After: 7 is honoured');
   assert.equal(waits.length, 2);
   assert.ok(identity.issued.length > 0 && identity.issued.every((resource) => resource === DEFENDER_RESOURCE));
 
   // Another instance (its own cache) finds what the refresh wrote; a machine without a group is not guessed.
   const found = await tableDirectory('refreshseed').lookup(new Set(['m1', 'm2', 'm3', 'm4']));
-  assert.deepEqual(
-    [...found.values()].map((entry) => [entry.deviceId, entry.machineGroup, entry.deviceName]).sort(),
-    [
-      ['m1', 'Servers', 'm1.contoso.local'],
-      ['m3', 'Workstations', 'm3.contoso.local'],
-      ['m4', 'Servers', 'm4.contoso.local'],
-    ],
-  );
+  assert.deepEqual([...found.values()].map((entry) => [entry.deviceId, entry.machineGroup, entry.deviceName]).sort(), [
+    ['m1', 'Servers', 'm1.contoso.local'],
+    ['m3', 'Workstations', 'm3.contoso.local'],
+    ['m4', 'Servers', 'm4.contoso.local'],
+  ]);
 });
 
 test('the refresh wins over older stream knowledge, and a newer stream record wins over the refresh', async () => {
@@ -108,10 +116,16 @@ test('the refresh wins over older stream knowledge, and a newer stream record wi
   const directory = tableDirectory('refreshorder');
   await directory.learn([{ deviceId: 'd1', machineGroup: 'Old', timestamp: '2026-07-18T14:05:55.5105130Z' }]);
   await refreshDirectory(directory, apiOptions(api), () => new Date('2026-07-18T15:00:00Z'));
-  assert.equal((await tableDirectory('refreshorder').lookup(new Set(['d1']))).get('d1')?.machineGroup, 'Moved-By-Admin');
+  assert.equal(
+    (await tableDirectory('refreshorder').lookup(new Set(['d1']))).get('d1')?.machineGroup,
+    'Moved-By-Admin',
+  );
 
   await directory.learn([{ deviceId: 'd1', machineGroup: 'Old', timestamp: '2026-07-18T14:59:59.9999999Z' }]);
-  assert.equal((await tableDirectory('refreshorder').lookup(new Set(['d1']))).get('d1')?.machineGroup, 'Moved-By-Admin');
+  assert.equal(
+    (await tableDirectory('refreshorder').lookup(new Set(['d1']))).get('d1')?.machineGroup,
+    'Moved-By-Admin',
+  );
   await directory.learn([{ deviceId: 'd1', machineGroup: 'Newer', timestamp: '2026-07-18T15:00:00.0000001Z' }]);
   assert.equal((await tableDirectory('refreshorder').lookup(new Set(['d1']))).get('d1')?.machineGroup, 'Newer');
 });
@@ -134,7 +148,10 @@ test('a missing permission fails at once and says which one is needed', async ()
   const api = await defenderApi(() => ({ status: 403, body: { error: { code: 'Forbidden' } } }));
   const error = await listMachines(apiOptions(api))
     .next()
-    .then(() => undefined, (caught: unknown) => caught);
+    .then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
   assert.ok(error instanceof MachinesApiError);
   assert.equal(error.status, 403);
   assert.match(error.message, /Machine\.Read\.All/);
@@ -144,7 +161,10 @@ test('a missing permission fails at once and says which one is needed', async ()
 test('throttling that outlasts the attempts fails the refresh instead of spinning', async () => {
   const api = await defenderApi(() => ({ status: 429, body: {} }));
   const waits: number[] = [];
-  await assert.rejects(listMachines({ ...apiOptions(api, waits), maxAttempts: 3 }).next(), /answered 429 after 3 attempt/);
+  await assert.rejects(
+    listMachines({ ...apiOptions(api, waits), maxAttempts: 3 }).next(),
+    /answered 429 after 3 attempt/,
+  );
   assert.equal(api.requests.length, 3);
   assert.equal(waits.length, 2);
 });
@@ -153,15 +173,25 @@ test('an identity endpoint or an API that never answers fails each attempt at it
   const silent = await startSilentServer();
   try {
     const waits: number[] = [];
-    const silentApi = { ...apiOptions({ url: silent.url, requests: [], close: async () => undefined }, waits), timeoutMs: 300, maxAttempts: 2 };
-    await assert.rejects(listMachines(silentApi).next(), /\/api\/machines: the Defender API did not answer within 300 ms/);
+    const silentApi = {
+      ...apiOptions({ url: silent.url, requests: [], close: async () => undefined }, waits),
+      timeoutMs: 300,
+      maxAttempts: 2,
+    };
+    await assert.rejects(
+      listMachines(silentApi).next(),
+      /\/api\/machines: the Defender API did not answer within 300 ms/,
+    );
     assert.equal(waits.length, 1, 'one pause between the two attempts');
     const api = await defenderApi(() => ({ status: 200, body: { value: [] } }));
     // @azure/identity does not heed an abort signal while it waits for the identity endpoint. A user-assigned
     // identity of its own, so that no token cached by the tests before serves instead.
     identity.hanging = true;
     const credential = new ManagedIdentityCredential({ clientId: randomUUID() });
-    await assert.rejects(listMachines({ ...apiOptions(api), credential, timeoutMs: 300, maxAttempts: 1 }).next(), /did not answer within 300 ms/);
+    await assert.rejects(
+      listMachines({ ...apiOptions(api), credential, timeoutMs: 300, maxAttempts: 1 }).next(),
+      /did not answer within 300 ms/,
+    );
     assert.equal(api.requests.length, 0);
   } finally {
     identity.hanging = false;

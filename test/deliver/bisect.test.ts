@@ -22,7 +22,8 @@ function siem(poison: readonly number[], refusal: Retried['sent'] = tooLarge) {
 /** Each part's final answer, as bisect yields them, with the parts sent so far when it was yielded. */
 async function finals(records: readonly ForwardRecord[], send: ReturnType<typeof siem>) {
   const all: Array<[number[], string, number]> = [];
-  for await (const { records: part, sent } of bisect(records, send)) all.push([indexes(part), sent.kind, send.parts.length]);
+  for await (const { records: part, sent } of bisect(records, send))
+    all.push([indexes(part), sent.kind, send.parts.length]);
   return all;
 }
 
@@ -36,13 +37,29 @@ test('a refusal halving may help is halved until the refusing records stand alon
     [[5], 'reject', 10],
     [[6, 7], 'delivered', 11],
   ]);
-  assert.deepEqual(send.parts, [[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3], [0, 1], [2, 3], [2], [3], [4, 5, 6, 7], [4, 5], [4], [5], [6, 7]]);
+  assert.deepEqual(send.parts, [
+    [0, 1, 2, 3, 4, 5, 6, 7],
+    [0, 1, 2, 3],
+    [0, 1],
+    [2, 3],
+    [2],
+    [3],
+    [4, 5, 6, 7],
+    [4, 5],
+    [4],
+    [5],
+    [6, 7],
+  ]);
 });
 
 test('an odd part is halved with the larger half first', async () => {
   const send = siem([0]);
   await finals(forwardRecords(5), send);
-  assert.deepEqual(send.parts.slice(0, 3), [[0, 1, 2, 3, 4], [0, 1, 2], [0, 1]]);
+  assert.deepEqual(send.parts.slice(0, 3), [
+    [0, 1, 2, 3, 4],
+    [0, 1, 2],
+    [0, 1],
+  ]);
 });
 
 test('a refusal halving cannot help is final for the whole part, and so is any refusal of one record', async () => {

@@ -22,7 +22,12 @@ after(() => Promise.all(closers.map((close) => close())));
 async function setup(script: Script, onAttempt?: (event: AttemptEvent) => void) {
   const siem = await startServer(script);
   const config = loadConfig(
-    { SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-deliveries-')), SIEM_MAX_CONCURRENCY: '2' },
+    {
+      SIEM_URL: `${siem.url}/in`,
+      SIEM_AUTH: 'none',
+      DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-deliveries-')),
+      SIEM_MAX_CONCURRENCY: '2',
+    },
     { functionsApp: false },
   );
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
@@ -81,7 +86,10 @@ test('no more batches are in flight than the concurrency allows, and every one i
 test('a batch sent after the others were delivered still goes', async () => {
   let attempted!: () => void;
   const firstAttempt = new Promise<void>((resolve) => (attempted = resolve));
-  const { siem, context } = await setup(() => ok, () => attempted());
+  const { siem, context } = await setup(
+    () => ok,
+    () => attempted(),
+  );
   // One at a time: the second batch has no other worker to fall to.
   const deliveries = startDeliveries(context, 1);
   const [early, late] = batches(2);

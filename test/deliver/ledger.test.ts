@@ -27,9 +27,19 @@ test('records refused with the same answer are one failure; another answer is an
 test('records the SIEM could not take yet are one failure whatever it answered, with an answer when one was given', () => {
   const records = forwardRecords(3);
   const ledger = new BatchLedger('t');
-  const unavailable = { reason: 'siem-unavailable', detail: 'the deadline passed before the records could be sent', retryable: true, attempts: 0 } as const;
+  const unavailable = {
+    reason: 'siem-unavailable',
+    detail: 'the deadline passed before the records could be sent',
+    retryable: true,
+    attempts: 0,
+  } as const;
   ledger.failed([records[0]!], unavailable);
-  ledger.failed([records[1]!], { ...unavailable, detail: 'the SIEM was unavailable until the deadline: HTTP 503', attempts: 4, response: answer(503, 'busy') });
+  ledger.failed([records[1]!], {
+    ...unavailable,
+    detail: 'the SIEM was unavailable until the deadline: HTTP 503',
+    attempts: 4,
+    response: answer(503, 'busy'),
+  });
   ledger.failed([records[2]!], { ...unavailable, attempts: 1, response: answer(502, 'bad gateway') });
   const [failure, ...others] = ledger.result().failed;
   assert.deepEqual(others, []);
@@ -44,5 +54,8 @@ test('the answer kept is its start only, and a failure of no records is none', (
   ledger.failed(forwardRecords(1), refusal('bad request', 1, answer(400, 'x'.repeat(5000))));
   ledger.failed([], refusal('bad request', 1, answer(400, 'other')));
   const { failed } = ledger.result();
-  assert.deepEqual(failed.map((failure) => failure.responseExcerpt!.length), [1024]);
+  assert.deepEqual(
+    failed.map((failure) => failure.responseExcerpt!.length),
+    [1024],
+  );
 });

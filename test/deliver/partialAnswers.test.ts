@@ -32,7 +32,14 @@ test('each item answers for the record at its place: delivered and refused ones 
   const { delivered, failed } = ledger.result();
   assert.deepEqual(indexes(delivered), [0, 3]);
   assert.deepEqual(
-    failed.map((failure) => [indexes(failure.records), failure.reason, failure.status, failure.attempts, failure.retryable, failure.responseExcerpt]),
+    failed.map((failure) => [
+      indexes(failure.records),
+      failure.reason,
+      failure.status,
+      failure.attempts,
+      failure.retryable,
+      failure.responseExcerpt,
+    ]),
     [[[1, 4], 'siem-rejected', 400, 3, false, response.body]],
   );
   assert.equal(failed[0]!.detail, 'the SIEM refused the records: mapper_parsing_exception');
@@ -48,14 +55,21 @@ test('a record the answer says nothing about stays pending', async () => {
 
 test('when every record has its answer, none is pending', async () => {
   const ledger = new BatchLedger('t');
-  const sent = await answeredItemByItem(bulk({ kind: 'partial', items: [{ kind: 'delivered' }, { kind: 'delivered' }] }), ledger)(forwardRecords(2), 1);
+  const sent = await answeredItemByItem(
+    bulk({ kind: 'partial', items: [{ kind: 'delivered' }, { kind: 'delivered' }] }),
+    ledger,
+  )(forwardRecords(2), 1);
   assert.deepEqual(sent.kind === 'pending' && sent.records, []);
   assert.equal(ledger.result().delivered.length, 2);
 });
 
 test('an answer for the part as a whole passes as it came, settling nothing', async () => {
   const ledger = new BatchLedger('t');
-  const answers: Tried[] = [{ kind: 'delivered' }, { kind: 'reject', reason: 'bad request', status: 400, split: true }, { kind: 'refreshed' }];
+  const answers: Tried[] = [
+    { kind: 'delivered' },
+    { kind: 'reject', reason: 'bad request', status: 400, split: true },
+    { kind: 'refreshed' },
+  ];
   const part = answeredItemByItem(bulk(...answers), ledger);
   for (const answer of answers) assert.deepEqual(await part(forwardRecords(2), 1), answer);
   assert.deepEqual(ledger.result(), { delivered: [], failed: [] });

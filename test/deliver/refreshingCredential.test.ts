@@ -76,15 +76,22 @@ test('a secret that cannot be read, or read again, ends the part unsent, with th
   });
   assert.equal(unreadable.calls.length, 0);
   const send = request(refused);
-  assert.deepEqual(await refreshingCredential(send, vault('stale', new Error('vault unreachable')))(forwardRecords(1)), {
-    kind: 'unsent',
-    reason: 'secret-unavailable',
-    detail: 'vault unreachable',
-  });
+  assert.deepEqual(
+    await refreshingCredential(send, vault('stale', new Error('vault unreachable')))(forwardRecords(1)),
+    {
+      kind: 'unsent',
+      reason: 'secret-unavailable',
+      detail: 'vault unreachable',
+    },
+  );
 });
 
 test('answers other than a refused credential pass as they came', async () => {
-  const answers: RequestAnswer[] = [{ kind: 'retry', reason: 'HTTP 503', status: 503 }, { kind: 'late' }, { kind: 'unsent', reason: 'unencodable', detail: 'x' }];
+  const answers: RequestAnswer[] = [
+    { kind: 'retry', reason: 'HTTP 503', status: 503 },
+    { kind: 'late' },
+    { kind: 'unsent', reason: 'unencodable', detail: 'x' },
+  ];
   const part = refreshingCredential(request(...answers), vault('right'));
   for (const answer of answers) assert.deepEqual(await part(forwardRecords(1)), answer);
 });

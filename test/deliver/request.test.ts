@@ -9,12 +9,21 @@ import { createSink } from '../../shared/sinks/registry.js';
 import { forwardRecords, scripted, TestClock } from '../support/scripted.js';
 
 // Never reached: each test's post answers from its script.
-const sink = createSink(loadConfig({ SIEM_URL: 'http://127.0.0.1:9/in', SIEM_SECRET: 'x' }, { functionsApp: false }).siem);
+const sink = createSink(
+  loadConfig({ SIEM_URL: 'http://127.0.0.1:9/in', SIEM_SECRET: 'x' }, { functionsApp: false }).siem,
+);
 const secret = new SecretValue('right');
 
 function context(clock: TestClock, post: RequestContext['post']): RequestContext & { attempts: AttemptEvent[] } {
   const attempts: AttemptEvent[] = [];
-  return { sink, post, deadline: clock.time + 1000, now: clock.now, onAttempt: (event) => attempts.push(event), attempts };
+  return {
+    sink,
+    post,
+    deadline: clock.time + 1000,
+    now: clock.now,
+    onAttempt: (event) => attempts.push(event),
+    attempts,
+  };
 }
 
 function answers(...script: Array<SiemResponse | (() => SiemResponse)>) {
@@ -32,7 +41,13 @@ test('the request carries the secret and the records; the sink classifies the an
   assert.equal(request.headers.authorization, 'Bearer right');
   assert.equal(request.body.toString().split('\n').filter(Boolean).length, 2);
   assert.deepEqual(
-    delivery.attempts.map(({ category, records, status, outcome, reason }) => ({ category, records, status, outcome, reason })),
+    delivery.attempts.map(({ category, records, status, outcome, reason }) => ({
+      category,
+      records,
+      status,
+      outcome,
+      reason,
+    })),
     [{ category: 'AdvancedHunting-DeviceEvents', records: 2, status: 429, outcome: 'retry', reason: 'HTTP 429' }],
   );
 });
@@ -42,7 +57,10 @@ test('a post that fails is an answer to try again, named by its error', async ()
   const post = answers(() => {
     throw Object.assign(new Error('reset'), { code: 'ECONNRESET' });
   });
-  assert.deepEqual(await requestSender('t', context(clock, post))(forwardRecords(1), secret), { kind: 'retry', reason: 'network: ECONNRESET' });
+  assert.deepEqual(await requestSender('t', context(clock, post))(forwardRecords(1), secret), {
+    kind: 'retry',
+    reason: 'network: ECONNRESET',
+  });
 });
 
 test('no request starts once the deadline has passed, however long the secret took', async () => {
@@ -60,6 +78,9 @@ test('records that cannot be written as a request are unsent, with the error; no
   const [record] = forwardRecords(1);
   const answer = await requestSender('t', context(clock, post))([{ ...record!, bytes: record!.bytes + 1 }], secret);
   assert.equal(answer.kind === 'unsent' && answer.reason, 'unencodable');
-  assert.match(answer.kind === 'unsent' ? answer.detail : '', /^the request could not be built: Error: record 0 of the batch encodes to/);
+  assert.match(
+    answer.kind === 'unsent' ? answer.detail : '',
+    /^the request could not be built: Error: record 0 of the batch encodes to/,
+  );
   assert.equal(post.calls.length, 0);
 });

@@ -9,7 +9,14 @@ const busy: RetryAnswer = { kind: 'retry', reason: 'HTTP 503', status: 503 };
 const delivered: Sent = { kind: 'delivered' };
 
 function policy(clock: TestClock, overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  return { backoff: { initialMs: 100, maxMs: 1000 }, deadline: clock.time + 60_000, now: clock.now, sleep: clock.sleep, random: () => 0.5, ...overrides };
+  return {
+    backoff: { initialMs: 100, maxMs: 1000 },
+    deadline: clock.time + 60_000,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0.5,
+    ...overrides,
+  };
 }
 
 function script(...answers: Array<Sent | ((records: readonly ForwardRecord[], attempt: number) => Sent)>) {
@@ -22,12 +29,22 @@ test('an answer that asks to wait is tried again after the backoff until one is 
   const records = forwardRecords(3);
   const retried = await retrying(send, policy(clock))(records);
   assert.deepEqual(retried, { sent: delivered, records, attempts: 3 });
-  assert.deepEqual(send.calls.map(([sent, attempt]) => [sent, attempt]), [[records, 1], [records, 2], [records, 3]]);
+  assert.deepEqual(
+    send.calls.map(([sent, attempt]) => [sent, attempt]),
+    [
+      [records, 1],
+      [records, 2],
+      [records, 3],
+    ],
+  );
   assert.deepEqual(clock.waits, [50, 100]);
 });
 
 test('full jitter: each wait is the random share of initial * 2^(tries - 1), the ceiling capped at the maximum', async () => {
-  for (const [random, waits] of [[() => 0, [0, 0, 0, 0, 0]], [() => 0.999, [99, 199, 399, 799, 999]]] as const) {
+  for (const [random, waits] of [
+    [() => 0, [0, 0, 0, 0, 0]],
+    [() => 0.999, [99, 199, 399, 799, 999]],
+  ] as const) {
     const clock = new TestClock();
     await retrying(script(busy, busy, busy, busy, busy, delivered), policy(clock, { random }))(forwardRecords(1));
     assert.deepEqual(clock.waits, waits);
@@ -52,10 +69,12 @@ test('no wait ends past the deadline, and the answer before the wait that would 
   const clock = new TestClock();
   const deadline = clock.time + 1000;
   const sentAt: number[] = [];
-  const send = script(...Array.from({ length: 10 }, () => () => {
-    sentAt.push(clock.time);
-    return busy;
-  }));
+  const send = script(
+    ...Array.from({ length: 10 }, () => () => {
+      sentAt.push(clock.time);
+      return busy;
+    }),
+  );
   const retried = await retrying(send, policy(clock, { deadline, random: () => 0.999 }))(forwardRecords(1));
   // 99 + 199 + 399 = 697 waited; the next, 799, would end past the deadline.
   assert.deepEqual(clock.waits, [99, 199, 399]);
@@ -112,9 +131,16 @@ test('a credential read again is tried again at once, without a wait, and counte
 test('records an answer item by item left pending are sent again alone, after the backoff, until none are', async () => {
   const clock = new TestClock();
   const records = forwardRecords(4);
-  const send = script({ kind: 'pending', records: [records[1]!, records[3]!] }, { kind: 'pending', records: [records[3]!] }, { kind: 'pending', records: [] });
+  const send = script(
+    { kind: 'pending', records: [records[1]!, records[3]!] },
+    { kind: 'pending', records: [records[3]!] },
+    { kind: 'pending', records: [] },
+  );
   const retried = await retrying(send, policy(clock))(records);
-  assert.deepEqual(send.calls.map(([sent]) => indexes(sent)), [[0, 1, 2, 3], [1, 3], [3]]);
+  assert.deepEqual(
+    send.calls.map(([sent]) => indexes(sent)),
+    [[0, 1, 2, 3], [1, 3], [3]],
+  );
   assert.deepEqual(clock.waits, [50, 100]);
   assert.deepEqual([retried.sent, retried.records, retried.attempts], [{ kind: 'pending', records: [] }, [], 3]);
 });
@@ -128,7 +154,11 @@ test('records still pending at the deadline are the result, with the answer that
 });
 
 test('a final answer is not tried again', async () => {
-  for (const final of [delivered, { kind: 'reject', reason: 'bad request', status: 400, split: true }, { kind: 'unauthorized', status: 401 }] as const) {
+  for (const final of [
+    delivered,
+    { kind: 'reject', reason: 'bad request', status: 400, split: true },
+    { kind: 'unauthorized', status: 401 },
+  ] as const) {
     const clock = new TestClock();
     const send = script(final);
     const retried = await retrying(send, policy(clock))(forwardRecords(2));

@@ -33,13 +33,18 @@ function records(count: number): ForwardRecord[] {
   return unpackMessages([{ body: body(texts), source: {} }], { maxRecordBytes: 1 << 20 }).records;
 }
 
-function context(server: TestServer, overrides: Partial<DeliveryContext> = {}): DeliveryContext & { attempts: AttemptEvent[] } {
+function context(
+  server: TestServer,
+  overrides: Partial<DeliveryContext> = {},
+): DeliveryContext & { attempts: AttemptEvent[] } {
   const attempts: AttemptEvent[] = [];
   const config = loadConfig({ SIEM_URL: `${server.url}/in`, SIEM_SECRET: 'right' }, { functionsApp: false });
   return {
     sink: createSink(config.siem),
     post: (request, signal) => client.post(request, signal),
-    secrets: createSecretProvider({ kind: 'value', value: new SecretValue('right') }, () => assert.fail('no credential needed')),
+    secrets: createSecretProvider({ kind: 'value', value: new SecretValue('right') }, () =>
+      assert.fail('no credential needed'),
+    ),
     backoff: { initialMs: 5, maxMs: 20 },
     deadline: Date.now() + 10_000,
     onAttempt: (event) => attempts.push(event),
@@ -59,12 +64,17 @@ test('413: the batch is halved until each part fits; every record is delivered o
 });
 
 test('400: bisection finds the poison records; refusals with the same answer are one failure', async () => {
-  const server = await siem((request) => (/"r-(3|12)"/.test(request.body) ? { status: 400, body: { error: 'bad record' } } : { status: 200 }));
+  const server = await siem((request) =>
+    /"r-(3|12)"/.test(request.body) ? { status: 400, body: { error: 'bad record' } } : { status: 200 },
+  );
   const result = await sendBatch('t', records(16), context(server));
   assert.equal(result.delivered.length, 14);
   assert.equal(result.failed.length, 1);
   const [failure] = result.failed;
-  assert.deepEqual(failure!.records.map((record) => record.index), [3, 12]);
+  assert.deepEqual(
+    failure!.records.map((record) => record.index),
+    [3, 12],
+  );
   assert.equal(failure!.status, 400);
   assert.equal(failure!.retryable, false);
   assert.match(failure!.responseExcerpt!, /bad record/);
@@ -76,7 +86,10 @@ test('400: poison records the SIEM explains differently stay apart, each with it
     return poison ? { status: 400, body: { error: `record r-${poison} is bad` } } : { status: 200 };
   });
   const result = await sendBatch('t', records(16), context(server));
-  assert.deepEqual(result.failed.map((failure) => failure.responseExcerpt).sort(), ['{"error":"record r-12 is bad"}', '{"error":"record r-3 is bad"}']);
+  assert.deepEqual(result.failed.map((failure) => failure.responseExcerpt).sort(), [
+    '{"error":"record r-12 is bad"}',
+    '{"error":"record r-3 is bad"}',
+  ]);
 });
 
 test('a refusal that halving cannot help is final at once: one request, not retried', async () => {
@@ -109,7 +122,10 @@ test('a SIEM that never answers is cut off by the request timeout and tried agai
   const delivery = context(server, { post: (request, signal) => impatientClient.post(request, signal) });
   const result = await sendBatch('t', records(3), delivery);
   assert.equal(result.delivered.length, 3);
-  assert.deepEqual(delivery.attempts.map((attempt) => attempt.outcome), ['retry', 'delivered']);
+  assert.deepEqual(
+    delivery.attempts.map((attempt) => attempt.outcome),
+    ['retry', 'delivered'],
+  );
   assert.match(delivery.attempts[0]!.reason!, /network: (TimeoutError|UND_ERR_HEADERS_TIMEOUT)/);
 });
 
@@ -135,7 +151,10 @@ test('records that cannot be written as a request fail as unencodable, with the 
   const miscounted = { ...second!, bytes: second!.bytes + 1 };
   const result = await sendBatch('t', [first!, miscounted], context(server));
   assert.deepEqual(result.delivered, []);
-  assert.deepEqual(result.failed.map((failure) => [failure.reason, failure.records.length, failure.retryable]), [['unencodable', 2, false]]);
+  assert.deepEqual(
+    result.failed.map((failure) => [failure.reason, failure.records.length, failure.retryable]),
+    [['unencodable', 2, false]],
+  );
   assert.match(result.failed[0]!.detail, /^the request could not be built: Error: record 1 of the batch encodes to/);
   assert.equal(server.requests.length, 0);
 });

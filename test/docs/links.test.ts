@@ -36,7 +36,11 @@ function prose(path: string): string[] {
 }
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped but for - and _, spaces as -. */
-const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const slug = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 
 /** Every anchor of a document: a heading's slug, numbered from the second time it repeats. */
 function anchors(path: string): Set<string> {
@@ -76,7 +80,7 @@ test('every relative link in the documents reaches a file, and its anchor a head
   assert.deepEqual(broken, []);
 });
 
-test('the anchors are GitHub\'s', () => {
+test("the anchors are GitHub's", () => {
   assert.ok(anchors('docs/deploy.md').has('5-point-defenders-streaming-api-at-the-namespace'));
   assert.ok(anchors('docs/guarantees.md').has('while-the-siem-is-down-the-hold-policy'));
   assert.ok(anchors('docs/check.md').has('defender-forwarder-check'));
@@ -88,7 +92,12 @@ test("README's contents list links every other section of README, in order", () 
   const start = lines.indexOf('## Contents');
   assert.ok(start >= 0, 'README has a Contents section');
   const end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
-  const listed = lines.slice(start, end).flatMap((line) => [...line.matchAll(/\]\((#[^)]+)\)/g)].map((match) => match[1]));
+  const listed = lines
+    .slice(start, end)
+    .flatMap((line) => [...line.matchAll(/\]\((#[^)]+)\)/g)].map((match) => match[1]));
   const others = sections.filter((section) => section !== 'Contents');
-  assert.deepEqual(listed, others.map((section) => `#${slug(section)}`));
+  assert.deepEqual(
+    listed,
+    others.map((section) => `#${slug(section)}`),
+  );
 });

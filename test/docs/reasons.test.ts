@@ -33,7 +33,14 @@ function reasonsInCode(): Set<string> {
 
 test('every reason in the code has a row in the troubleshooting table of docs/operations.md', () => {
   const reasons = reasonsInCode();
-  const known = ['invalid-json', 'oversize-record', 'siem-rejected', 'secret-unavailable', 'tenant-not-allowed', 'unroutable'];
+  const known = [
+    'invalid-json',
+    'oversize-record',
+    'siem-rejected',
+    'secret-unavailable',
+    'tenant-not-allowed',
+    'unroutable',
+  ];
   for (const reason of known) {
     assert.ok(reasons.has(reason), `the sources still name ${reason}`);
   }

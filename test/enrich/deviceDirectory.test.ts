@@ -23,7 +23,12 @@ test('Defender timestamps with 0 to 7 fractional digits, with or without Z, orde
   assert.equal(compareTimestamps('2026-07-18T14:55:56Z', '2026-07-18T14:55:55.9999999Z'), 1);
   assert.equal(compareTimestamps(undefined, '2026-07-18T14:55:55Z'), -1);
   // Not timestamps, but of a timestamp's length and ending in Z like one.
-  const lookalikes = ['2026-07-18 14:55:55Z', '2026-07-18T14:55:5x.1234567Z', '2026-07-18T14:55:55.12x4567Z', '2026-07-18T14:55:55.5x'];
+  const lookalikes = [
+    '2026-07-18 14:55:55Z',
+    '2026-07-18T14:55:5x.1234567Z',
+    '2026-07-18T14:55:55.12x4567Z',
+    '2026-07-18T14:55:55.5x',
+  ];
   const samples: (string | undefined)[] = [undefined, 'garbage', '2026-07-18T14:55:55.12345678901Z', ...lookalikes];
   for (const seconds of ['2026-07-18T14:55:55', '2026-07-18T14:55:56', '2025-12-31T23:59:59']) {
     for (const fraction of ['', '.0', '.5', '.05', '.5000001', '.4999999', '.123456', '.1234567']) {
@@ -40,16 +45,31 @@ test('the memory directory keeps the newest group per device, in strings of its 
   const slice = (value: string) => message.slice(message.indexOf(value), message.indexOf(value) + value.length);
   const directory = new MemoryDeviceDirectory(2);
   await directory.learn([
-    { deviceId: slice('dev-1'), machineGroup: slice('Servers'), deviceName: slice('host-1'), timestamp: slice('2026-07-18T14:00:00.1Z') },
+    {
+      deviceId: slice('dev-1'),
+      machineGroup: slice('Servers'),
+      deviceName: slice('host-1'),
+      timestamp: slice('2026-07-18T14:00:00.1Z'),
+    },
   ]);
   await directory.learn([{ deviceId: 'dev-1', machineGroup: 'Older', timestamp: '2026-07-18T13:00:00Z' }]);
   const found = await directory.lookup(new Set(['dev-1', 'dev-2']));
-  assert.deepEqual([...found], [
-    ['dev-1', { deviceId: 'dev-1', machineGroup: 'Servers', deviceName: 'host-1', timestamp: '2026-07-18T14:00:00.1Z' }],
-  ]);
+  assert.deepEqual(
+    [...found],
+    [
+      [
+        'dev-1',
+        { deviceId: 'dev-1', machineGroup: 'Servers', deviceName: 'host-1', timestamp: '2026-07-18T14:00:00.1Z' },
+      ],
+    ],
+  );
   await directory.learn([
     { deviceId: 'dev-2', machineGroup: 'A' },
     { deviceId: 'dev-3', machineGroup: 'B' },
   ]);
-  assert.deepEqual([...(await directory.lookup(new Set(['dev-1', 'dev-2', 'dev-3']))).keys()], ['dev-2', 'dev-3'], 'capacity evicts the oldest');
+  assert.deepEqual(
+    [...(await directory.lookup(new Set(['dev-1', 'dev-2', 'dev-3']))).keys()],
+    ['dev-2', 'dev-3'],
+    'capacity evicts the oldest',
+  );
 });

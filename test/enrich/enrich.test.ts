@@ -9,30 +9,43 @@ import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js
 
 const unpack = (records: string[]) =>
   unpackMessages([{ body: body(records), source: {} }], { maxRecordBytes: 1 << 20 }).records;
-const groupOf = (text: string) => (JSON.parse(text) as { properties: { MachineGroup?: unknown } }).properties.MachineGroup;
+const groupOf = (text: string) =>
+  (JSON.parse(text) as { properties: { MachineGroup?: unknown } }).properties.MachineGroup;
 
 test('a DeviceInfo row later in the same invocation enriches earlier rows, null or absent', async () => {
   const records = unpack([deviceEvent('d1', 'null'), deviceEvent('d1', 'absent'), deviceInfo('d1', 'Servers')]);
   const { records: enriched, coverage } = await enrichRecords(records, new MemoryDeviceDirectory(), {});
-  assert.deepEqual(enriched.map((record) => groupOf(record.text)), ['Servers', 'Servers', 'Servers']);
+  assert.deepEqual(
+    enriched.map((record) => groupOf(record.text)),
+    ['Servers', 'Servers', 'Servers'],
+  );
   assert.deepEqual(coverage.get('AdvancedHunting-DeviceProcessEvents'), {
-    withDevice: 2, alreadySet: 0, fromStream: 2, fromDirectory: 0, defaulted: 0, unknown: 0,
+    withDevice: 2,
+    alreadySet: 0,
+    fromStream: 2,
+    fromDirectory: 0,
+    defaulted: 0,
+    unknown: 0,
   });
 });
 
 test('enrichment splices the value in and leaves every other byte alone', async () => {
   const original = deviceEvent('d1', 'null');
-  const [enriched] = (await enrichRecords(unpack([original, deviceInfo('d1', 'Grüppe "1"')]), new MemoryDeviceDirectory(), {})).records;
+  const [enriched] = (
+    await enrichRecords(unpack([original, deviceInfo('d1', 'Grüppe "1"')]), new MemoryDeviceDirectory(), {})
+  ).records;
   assert.equal(enriched?.text, original.replace('"MachineGroup":null', '"MachineGroup":"Grüppe \\"1\\""'));
   assert.equal(enriched?.bytes, Buffer.byteLength(enriched?.text ?? ''));
   const absent = deviceEvent('d1', 'absent');
-  const [inserted] = (await enrichRecords(unpack([absent, deviceInfo('d1', 'G')]), new MemoryDeviceDirectory(), {})).records;
+  const [inserted] = (await enrichRecords(unpack([absent, deviceInfo('d1', 'G')]), new MemoryDeviceDirectory(), {}))
+    .records;
   assert.equal(inserted?.text, absent.replace('"FileName":"a.exe"}', '"FileName":"a.exe","MachineGroup":"G"}'));
 });
 
 test('a property object with only DeviceId gets the group without a stray comma', async () => {
   const minimal = recordText({ table: 'AlertEvidence', properties: '"DeviceId":"d9"' });
-  const [enriched] = (await enrichRecords(unpack([minimal, deviceInfo('d9', 'G')]), new MemoryDeviceDirectory(), {})).records;
+  const [enriched] = (await enrichRecords(unpack([minimal, deviceInfo('d9', 'G')]), new MemoryDeviceDirectory(), {}))
+    .records;
   assert.deepEqual(JSON.parse(enriched?.text ?? '').properties, { DeviceId: 'd9', MachineGroup: 'G' });
 });
 
@@ -63,10 +76,16 @@ test('what one invocation learned enriches the next; unknown devices get the def
   await enrichRecords(unpack([deviceInfo('d1', 'Servers')]), directory, {});
   const later = unpack([deviceEvent('d1', 'null'), deviceEvent('d2', 'null')]);
   const kept = await enrichRecords(later, directory, {});
-  assert.deepEqual(kept.records.map((record) => groupOf(record.text)), ['Servers', null]);
+  assert.deepEqual(
+    kept.records.map((record) => groupOf(record.text)),
+    ['Servers', null],
+  );
   assert.equal(kept.coverage.get('AdvancedHunting-DeviceProcessEvents')?.unknown, 1);
   const defaulted = await enrichRecords(later, directory, { defaultGroup: 'Unassigned' });
-  assert.deepEqual(defaulted.records.map((record) => groupOf(record.text)), ['Servers', 'Unassigned']);
+  assert.deepEqual(
+    defaulted.records.map((record) => groupOf(record.text)),
+    ['Servers', 'Unassigned'],
+  );
   assert.equal(defaulted.coverage.get('AdvancedHunting-DeviceProcessEvents')?.fromDirectory, 1);
 });
 
@@ -87,6 +106,15 @@ test('a group outside ASCII is spliced with its byte count counted from the part
 });
 
 test('what is learned reaches the directory as plain values, the newest per device', () => {
-  const learned = learnDevices(unpack([deviceInfo('d1', 'Old', '2026-07-18T14:05:55.5Z'), deviceInfo('d1', 'New', '2026-07-18T14:05:55.51Z'), deviceInfo('d2', null)]));
-  assert.deepEqual([...learned], [['d1', { deviceId: 'd1', machineGroup: 'New', deviceName: 'host-d1', timestamp: '2026-07-18T14:05:55.51Z' }]]);
+  const learned = learnDevices(
+    unpack([
+      deviceInfo('d1', 'Old', '2026-07-18T14:05:55.5Z'),
+      deviceInfo('d1', 'New', '2026-07-18T14:05:55.51Z'),
+      deviceInfo('d2', null),
+    ]),
+  );
+  assert.deepEqual(
+    [...learned],
+    [['d1', { deviceId: 'd1', machineGroup: 'New', deviceName: 'host-d1', timestamp: '2026-07-18T14:05:55.51Z' }]],
+  );
 });

@@ -49,18 +49,25 @@ function instance(settings: Record<string, string>): Instance {
     { functionsApp: false },
   );
   const log = requestLog();
-  const { pipeline, close } = createPipeline(config, { deadLetters: 'folder', directoryClientOptions: log.clientOptions });
+  const { pipeline, close } = createPipeline(config, {
+    deadLetters: 'folder',
+    directoryClientOptions: log.clientOptions,
+  });
   closers.push(close);
   return {
     log,
-    forward: (records) => forward(pipeline, [{ body: body(records), source: {} }], { deadline: Date.now() + 30_000, finalAttempt: true }),
+    forward: (records) =>
+      forward(pipeline, [{ body: body(records), source: {} }], { deadline: Date.now() + 30_000, finalAttempt: true }),
   };
 }
 
 /** Records the SIEM received since `from`, parsed (only to read them in the test). */
 function receivedSince(from: number): { text: string; properties: Record<string, unknown> }[] {
   return siem.requests.slice(from).flatMap((request) =>
-    ndjsonLines(request).map((text) => ({ text, properties: (JSON.parse(text) as { properties: Record<string, unknown> }).properties })),
+    ndjsonLines(request).map((text) => ({
+      text,
+      properties: (JSON.parse(text) as { properties: Record<string, unknown> }).properties,
+    })),
   );
 }
 
@@ -86,7 +93,12 @@ test('two instances share one directory: one learns from DeviceInfo, the other e
   await learner.forward([deviceInfo('dev-1', 'Servers')]);
 
   const from = siem.requests.length;
-  const events = [deviceEvent('dev-1', 'null'), deviceEvent('dev-1', 'absent'), alertEvidence('dev-1'), deviceEvent('dev-2', 'null')];
+  const events = [
+    deviceEvent('dev-1', 'null'),
+    deviceEvent('dev-1', 'absent'),
+    alertEvidence('dev-1'),
+    deviceEvent('dev-2', 'null'),
+  ];
   const summary = await enricher.forward(events);
   assert.equal(summary.forwarded, 4);
   assert.deepEqual(summary.enrichProblems, []);
@@ -141,7 +153,10 @@ test('known devices cost no per-record request: writes once per partition, then 
   const first = await enricher.forward(events);
   assert.equal(first.coverage.get('AdvancedHunting-DeviceProcessEvents')?.fromDirectory, devices.length);
   const lookups = enricher.log.take().filter((request) => request.startsWith('GET'));
-  assert.ok(lookups.length <= partitions + Math.ceil(devices.length / 14), `${lookups.length} queries for ${events.length} records`);
+  assert.ok(
+    lookups.length <= partitions + Math.ceil(devices.length / 14),
+    `${lookups.length} queries for ${events.length} records`,
+  );
   await enricher.forward(events);
   assert.deepEqual(enricher.log.take(), [], 'cached: no request for the next invocation');
 });
@@ -149,22 +164,36 @@ test('known devices cost no per-record request: writes once per partition, then 
 test('an unreachable directory: records still go out, unfilled, counted unknown and logged; no default is guessed', async () => {
   const refusing = await startServer(() => ({
     status: 403,
-    body: { 'odata.error': { code: 'AuthorizationFailure', message: { lang: 'en-US', value: 'This request is not authorized.' } } },
+    body: {
+      'odata.error': {
+        code: 'AuthorizationFailure',
+        message: { lang: 'en-US', value: 'This request is not authorized.' },
+      },
+    },
   }));
   closers.push(() => refusing.close());
   const broken = instance({
-    DEVICE_DIRECTORY: azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${refusing.url}/devstoreaccount1`),
+    DEVICE_DIRECTORY: azurite.connectionString.replace(
+      /TableEndpoint=[^;]+/,
+      `TableEndpoint=${refusing.url}/devstoreaccount1`,
+    ),
     MACHINE_GROUP_DEFAULT: 'Unassigned',
   });
 
   const from = siem.requests.length;
-  const summary = await broken.forward([deviceInfo('dev-s', 'Servers'), deviceEvent('dev-s', 'null'), deviceEvent('dev-u', 'null')]);
+  const summary = await broken.forward([
+    deviceInfo('dev-s', 'Servers'),
+    deviceEvent('dev-s', 'null'),
+    deviceEvent('dev-u', 'null'),
+  ]);
   assert.equal(summary.forwarded, 3);
   assert.equal(summary.coverage.get('AdvancedHunting-DeviceProcessEvents')?.fromStream, 1);
   assert.equal(summary.coverage.get('AdvancedHunting-DeviceProcessEvents')?.unknown, 1);
   assert.equal(summary.coverage.get('AdvancedHunting-DeviceProcessEvents')?.defaulted, 0);
   // DeviceInfo and the events travel in separate batches, sent at once: their arrival order is not fixed.
-  const groups = receivedSince(from).map((record) => `${String(record.properties.DeviceId)} ${String(record.properties.MachineGroup)}`);
+  const groups = receivedSince(from).map(
+    (record) => `${String(record.properties.DeviceId)} ${String(record.properties.MachineGroup)}`,
+  );
   assert.deepEqual(groups.sort(), ['dev-s Servers', 'dev-s Servers', 'dev-u null']);
   assert.deepEqual(summary.enrichProblems.map((problem) => problem.stage).sort(), ['learn', 'lookup']);
 
@@ -177,7 +206,11 @@ test('an unreachable directory: records still go out, unfilled, counted unknown 
 test('when the directory stops answering, what the instance cached still fills records; the rest stay unknown', async () => {
   const proxy = await startStorageProxy(azurite, 'table');
   closers.push(() => proxy.server.close());
-  const settings = { DEVICE_DIRECTORY: proxy.connectionString, DEVICE_DIRECTORY_TABLE: 'sharedOutage', MACHINE_GROUP_DEFAULT: 'Unassigned' };
+  const settings = {
+    DEVICE_DIRECTORY: proxy.connectionString,
+    DEVICE_DIRECTORY_TABLE: 'sharedOutage',
+    MACHINE_GROUP_DEFAULT: 'Unassigned',
+  };
   const seeder = instance({ ...settings, DEVICE_DIRECTORY: azurite.connectionString });
   await seeder.forward([deviceInfo('dev-cached', 'Servers'), deviceInfo('dev-uncached', 'Workstations')]);
   const survivor = instance(settings);
@@ -187,9 +220,17 @@ test('when the directory stops answering, what the instance cached still fills r
   const from = siem.requests.length;
   const summary = await survivor.forward([deviceEvent('dev-cached', 'null'), deviceEvent('dev-uncached', 'null')]);
   const groups = receivedSince(from).map((record) => [record.properties.DeviceId, record.properties.MachineGroup]);
-  assert.deepEqual(groups, [['dev-cached', 'Servers'], ['dev-uncached', null]]);
+  assert.deepEqual(groups, [
+    ['dev-cached', 'Servers'],
+    ['dev-uncached', null],
+  ]);
   assert.deepEqual(summary.coverage.get('AdvancedHunting-DeviceProcessEvents'), {
-    withDevice: 2, alreadySet: 0, fromStream: 0, fromDirectory: 1, defaulted: 0, unknown: 1,
+    withDevice: 2,
+    alreadySet: 0,
+    fromStream: 0,
+    fromDirectory: 1,
+    defaulted: 0,
+    unknown: 1,
   });
   assert.match(summary.enrichProblems[0]?.detail ?? '', /not authorized/);
 });

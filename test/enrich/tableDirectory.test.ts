@@ -41,7 +41,8 @@ function ids(count: number, prefix = 'dev'): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(4, '0')}${'a'.repeat(33)}`);
 }
 
-const batches = (requests: readonly string[]) => requests.filter((request) => request.startsWith('POST') && request.includes('$batch'));
+const batches = (requests: readonly string[]) =>
+  requests.filter((request) => request.startsWith('POST') && request.includes('$batch'));
 const queries = (requests: readonly string[]) => requests.filter((request) => request.startsWith('GET'));
 
 test('a device one instance learns is found by another, and by a restarted one', async () => {
@@ -118,7 +119,10 @@ test('devices already known with the same group cost no write, even to a restart
   await restarted.directory.learn(devices.map((id) => device(id, 'Servers', '2026-07-18T14:00:00Z')));
   const restartRequests = restarted.log.take();
   assert.deepEqual(batches(restartRequests), []);
-  assert.ok(queries(restartRequests).length <= partitions + Math.ceil(devices.length / 14), `${queries(restartRequests).length} queries`);
+  assert.ok(
+    queries(restartRequests).length <= partitions + Math.ceil(devices.length / 14),
+    `${queries(restartRequests).length} queries`,
+  );
   assert.ok(queries(restartRequests).length < devices.length / 5);
 
   // One device changes group: one write.
@@ -148,7 +152,10 @@ test('device ids with characters table keys forbid are stored and found', async 
   const awkward = ['a/b', 'c\\d', 'e#f', 'g?h', "i'j", '100%', 'tab\there'];
   await instance(table).directory.learn(awkward.map((id) => device(id, `group of ${id}`, '2026-07-18T12:00:00Z')));
   const found = await instance(table).directory.lookup(new Set(awkward));
-  assert.deepEqual(awkward.map((id) => found.get(id)?.machineGroup), awkward.map((id) => `group of ${id}`));
+  assert.deepEqual(
+    awkward.map((id) => found.get(id)?.machineGroup),
+    awkward.map((id) => `group of ${id}`),
+  );
 });
 
 test('many devices at once are read partition by partition, not in thousands of point queries', async () => {
@@ -178,12 +185,21 @@ test('a table that does not answer fails the call at its time limit instead of h
   try {
     const connection = {
       kind: 'connection-string',
-      value: new SecretValue(azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${silent.url}/devstoreaccount1`)),
+      value: new SecretValue(
+        azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${silent.url}/devstoreaccount1`),
+      ),
     } as const;
     const directory = () =>
-      new TableDeviceDirectory(DeviceTable.connect(connection, 'hangs', noCredential), { capacity: 10, ttlMs: 60_000 }, { timeoutMs: 300 });
+      new TableDeviceDirectory(
+        DeviceTable.connect(connection, 'hangs', noCredential),
+        { capacity: 10, ttlMs: 60_000 },
+        { timeoutMs: 300 },
+      );
     await assert.rejects(directory().lookup(new Set(['d1'])), /did not answer within 300 ms/);
-    await assert.rejects(directory().learn([device('d1', 'Servers', '2026-07-18T12:00:00Z')]), /did not answer within 300 ms/);
+    await assert.rejects(
+      directory().learn([device('d1', 'Servers', '2026-07-18T12:00:00Z')]),
+      /did not answer within 300 ms/,
+    );
   } finally {
     await silent.close();
   }
@@ -194,11 +210,18 @@ test('in an outage the cache still answers, and the table is left alone for a wh
   try {
     const connection = { kind: 'connection-string', value: new SecretValue(proxy.connectionString) } as const;
     // Long enough for the first learn to succeed on a busy machine; the cut-off lookup waits it out.
-    const directory = new TableDeviceDirectory(DeviceTable.connect(connection, freshTable(), noCredential), { capacity: 10, ttlMs: 60_000 }, { timeoutMs: 2_000 });
+    const directory = new TableDeviceDirectory(
+      DeviceTable.connect(connection, freshTable(), noCredential),
+      { capacity: 10, ttlMs: 60_000 },
+      { timeoutMs: 2_000 },
+    );
     await directory.learn([device('cached', 'Servers', '2026-07-18T12:00:00Z')]);
     proxy.cut('hang');
 
-    const error = await directory.lookup(new Set(['cached', 'never-seen'])).then(() => undefined, (caught: unknown) => caught);
+    const error = await directory.lookup(new Set(['cached', 'never-seen'])).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     assert.ok(error instanceof DirectoryLookupError);
     assert.match(error.message, /did not answer within 2000 ms/);
     assert.deepEqual([...error.found.keys()], ['cached'], 'what the cache knows still counts');

@@ -28,7 +28,9 @@ function eventHubTriggers(list: readonly Registration[]) {
 }
 
 test('one hub: one Event Hub trigger, batched, bodies as bytes, retried forever with backoff', async () => {
-  const [trigger, ...others] = eventHubTriggers(await registrations({ EVENT_HUB_NAMES: 'insights-logs-advancedhunting' }));
+  const [trigger, ...others] = eventHubTriggers(
+    await registrations({ EVENT_HUB_NAMES: 'insights-logs-advancedhunting' }),
+  );
   assert.equal(others.length, 0);
   assert.equal(trigger?.name, 'forward-insights-logs-advancedhunting');
   assert.deepEqual(
@@ -56,7 +58,12 @@ test('one hub: one Event Hub trigger, batched, bodies as bytes, retried forever 
       minimumInterval: trigger?.retry?.minimumInterval,
       maximumInterval: trigger?.retry?.maximumInterval,
     },
-    { strategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 10 }, maximumInterval: { seconds: 300 } },
+    {
+      strategy: 'exponentialBackoff',
+      maxRetryCount: -1,
+      minimumInterval: { seconds: 10 },
+      maximumInterval: { seconds: 300 },
+    },
   );
 });
 
@@ -70,8 +77,16 @@ test('several hubs: one trigger each, all with the configured consumer group', a
   assert.deepEqual(
     triggers.map((trigger) => [trigger.name, trigger.binding.eventHubName, trigger.binding.consumerGroup]),
     [
-      ['forward-insights-logs-advancedhunting-deviceinfo', 'insights-logs-advancedhunting-deviceinfo', 'siem-forwarder'],
-      ['forward-insights-logs-advancedhunting-deviceprocessevents', 'insights-logs-advancedhunting-deviceprocessevents', 'siem-forwarder'],
+      [
+        'forward-insights-logs-advancedhunting-deviceinfo',
+        'insights-logs-advancedhunting-deviceinfo',
+        'siem-forwarder',
+      ],
+      [
+        'forward-insights-logs-advancedhunting-deviceprocessevents',
+        'insights-logs-advancedhunting-deviceprocessevents',
+        'siem-forwarder',
+      ],
     ],
   );
 });
@@ -81,7 +96,10 @@ test('a bad configuration stops start-up with one message naming every problem, 
     () => assert.fail('start-up should have failed'),
     (error: { stderr: string }) => error.stderr,
   );
-  assert.match(failure, /Invalid configuration:\n {2}- EVENT_HUB_NAMES is required[^\n]*\n {2}- SIEM_URL must be https/);
+  assert.match(
+    failure,
+    /Invalid configuration:\n {2}- EVENT_HUB_NAMES is required[^\n]*\n {2}- SIEM_URL must be https/,
+  );
   assert.doesNotMatch(failure, /hunter2/);
 });
 
@@ -94,7 +112,9 @@ test('the timers are registered only when their schedules are set: redrive and d
     );
   const hub = { EVENT_HUB_NAMES: 'insights-logs-advancedhunting' };
   assert.deepEqual(timers(await registrations(hub)), []);
-  assert.deepEqual(timers(await registrations({ ...hub, REDRIVE_SCHEDULE: '0 */15 * * * *' })), [['redrive', '0 */15 * * * *']]);
+  assert.deepEqual(timers(await registrations({ ...hub, REDRIVE_SCHEDULE: '0 */15 * * * *' })), [
+    ['redrive', '0 */15 * * * *'],
+  ]);
   assert.deepEqual(timers(await registrations({ ...hub, DEVICE_DIRECTORY_REFRESH_SCHEDULE: '0 0 */6 * * *' })), [
     ['device-directory-refresh', '0 0 */6 * * *'],
   ]);

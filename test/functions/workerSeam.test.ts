@@ -46,13 +46,18 @@ let refusing = false;
 before(async () => {
   [azurite, identity] = await Promise.all([startAzurite(), startManagedIdentity()]);
   siem = await startServer((request) =>
-    request.headers.authorization !== `Bearer ${SECRET}` ? { status: 401 }
-    : refusing && request.body.includes('refuse-me') ? { status: 400, body: { error: 'refused' } }
-    : { status: 200 },
+    request.headers.authorization !== `Bearer ${SECRET}`
+      ? { status: 401 }
+      : refusing && request.body.includes('refuse-me')
+        ? { status: 400, body: { error: 'refused' } }
+        : { status: 200 },
   );
   defender = await startServer((request) =>
     request.headers.authorization === `Bearer ${identity.tokenFor(DEFENDER_RESOURCE)}`
-      ? { status: 200, body: { value: [{ id: 'machine-9', computerDnsName: 'm9.contoso.local', rbacGroupName: 'Tier0' }] } }
+      ? {
+          status: 200,
+          body: { value: [{ id: 'machine-9', computerDnsName: 'm9.contoso.local', rbacGroupName: 'Tier0' }] },
+        }
       : { status: 401, body: {} },
   );
   workerEnv = {
@@ -94,11 +99,17 @@ async function invokeHub(bodies: readonly string[], options: { enqueuedTimeUtc?:
     ? {
         ...registration,
         bindings: Object.fromEntries(
-          Object.entries(registration.bindings).map(([name, binding]) => [name, { ...binding, dataType: options.dataType }]),
+          Object.entries(registration.bindings).map(([name, binding]) => [
+            name,
+            { ...binding, dataType: options.dataType },
+          ]),
         ),
       }
     : registration;
-  return worker.invoke(FUNCTION, eventHubInvocation(trigger, { hub: HUB, partition: '7', events: events(bodies, options.enqueuedTimeUtc) }));
+  return worker.invoke(
+    FUNCTION,
+    eventHubInvocation(trigger, { hub: HUB, partition: '7', events: events(bodies, options.enqueuedTimeUtc) }),
+  );
 }
 
 async function letters(): Promise<Record<string, unknown>[]> {
@@ -106,7 +117,9 @@ async function letters(): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   if (!(await container.exists())) return found;
   for await (const blob of container.listBlobsFlat()) {
-    found.push(JSON.parse((await container.getBlobClient(blob.name).downloadToBuffer()).toString()) as Record<string, unknown>);
+    found.push(
+      JSON.parse((await container.getBlobClient(blob.name).downloadToBuffer()).toString()) as Record<string, unknown>,
+    );
     await container.deleteBlob(blob.name);
   }
   return found;
@@ -126,10 +139,13 @@ test('the Event Hub trigger asks the host for the bodies as bytes, many at a tim
   );
 });
 
-test('records reach the SIEM byte for byte through the library\'s conversion of the host\'s data', async () => {
+test("records reach the SIEM byte for byte through the library's conversion of the host's data", async () => {
   const sent = [
     recordText({ table: 'AlertInfo', properties: FRAGILE.join(',') }),
-    recordText({ table: 'DeviceProcessEvents', properties: `"DeviceId":"d1","MachineGroup":"Servers",${FRAGILE.join(',')}` }),
+    recordText({
+      table: 'DeviceProcessEvents',
+      properties: `"DeviceId":"d1","MachineGroup":"Servers",${FRAGILE.join(',')}`,
+    }),
     recordText({ table: 'EmailEvents', properties: `"NetworkMessageId":"n-1",${FRAGILE.slice(0, 4).join(',')}` }),
   ];
   const outcome = await invokeHub([body(sent.slice(0, 2)), `\ufeff${body(sent.slice(2))}`]);
@@ -142,10 +158,23 @@ test('the first invocation of a worker says in the log which body type the trigg
   const fresh = await startWorker(workerEnv);
   try {
     const invoke = () =>
-      fresh.invoke(FUNCTION, eventHubInvocation(fresh.registration(FUNCTION), { hub: HUB, partition: '0', events: events([body([recordText({ table: 'AlertInfo' })])]) }));
-    const bodyTypeLines = (logs: readonly { message: string }[]) => logs.filter((line) => line.message.includes('event bodies'));
+      fresh.invoke(
+        FUNCTION,
+        eventHubInvocation(fresh.registration(FUNCTION), {
+          hub: HUB,
+          partition: '0',
+          events: events([body([recordText({ table: 'AlertInfo' })])]),
+        }),
+      );
+    const bodyTypeLines = (logs: readonly { message: string }[]) =>
+      logs.filter((line) => line.message.includes('event bodies'));
     const [first, second] = [await invoke(), await invoke()];
-    assert.match(bodyTypeLines(first.logs).map((line) => line.message).join('\n'), /event bodies arrive as bytes/);
+    assert.match(
+      bodyTypeLines(first.logs)
+        .map((line) => line.message)
+        .join('\n'),
+      /event bodies arrive as bytes/,
+    );
     assert.deepEqual(bodyTypeLines(second.logs), []);
   } finally {
     await fresh.stop();
@@ -153,7 +182,10 @@ test('the first invocation of a worker says in the log which body type the trigg
 });
 
 test('bodies the host already parsed are still forwarded, with a fidelity warning that names the fix', async () => {
-  const outcome = await invokeHub([body([recordText({ table: 'AlertInfo', properties: '"ReportId":6391998037700000001' })])], { dataType: 'string' });
+  const outcome = await invokeHub(
+    [body([recordText({ table: 'AlertInfo', properties: '"ReportId":6391998037700000001' })])],
+    { dataType: 'string' },
+  );
 
   assert.equal(outcome.failure, undefined);
   assert.deepEqual(delivered(), [recordText({ table: 'AlertInfo', properties: '"ReportId":6391998037700000000' })]);
@@ -192,10 +224,17 @@ test('the redrive timer, fired as the host fires it, sends a refused record agai
 });
 
 test('the device directory timer, fired as the host fires it, learns groups the next invocation splices in', async () => {
-  const refresh = await worker.invoke('device-directory-refresh', timerInvocation(worker.registration('device-directory-refresh')));
+  const refresh = await worker.invoke(
+    'device-directory-refresh',
+    timerInvocation(worker.registration('device-directory-refresh')),
+  );
   assert.equal(refresh.failure, undefined);
   assert.equal(defender.requests.length, 1);
 
-  await invokeHub([body([recordText({ table: 'DeviceProcessEvents', properties: '"DeviceId":"machine-9","MachineGroup":null' })])]);
-  assert.deepEqual(delivered(), [recordText({ table: 'DeviceProcessEvents', properties: '"DeviceId":"machine-9","MachineGroup":"Tier0"' })]);
+  await invokeHub([
+    body([recordText({ table: 'DeviceProcessEvents', properties: '"DeviceId":"machine-9","MachineGroup":null' })]),
+  ]);
+  assert.deepEqual(delivered(), [
+    recordText({ table: 'DeviceProcessEvents', properties: '"DeviceId":"machine-9","MachineGroup":"Tier0"' }),
+  ]);
 });

@@ -28,9 +28,20 @@ test('the template sets every app setting the code, the host and the SDKs read, 
   );
 });
 
-test('local-only settings (a secret, connection strings, the command line\'s folder, the worker runtime) stay out of Azure', () => {
-  assert.deepEqual(localOnly.sort(), ['AzureWebJobsStorage', 'BACKFILL_STORAGE', 'DEAD_LETTER_DIR', 'DEAD_LETTER_STORAGE', 'DEVICE_DIRECTORY', 'FUNCTIONS_WORKER_RUNTIME', 'SIEM_SECRET']);
-  assert.deepEqual(keys(appSettings).filter((name) => localOnly.includes(name)), []);
+test("local-only settings (a secret, connection strings, the command line's folder, the worker runtime) stay out of Azure", () => {
+  assert.deepEqual(localOnly.sort(), [
+    'AzureWebJobsStorage',
+    'BACKFILL_STORAGE',
+    'DEAD_LETTER_DIR',
+    'DEAD_LETTER_STORAGE',
+    'DEVICE_DIRECTORY',
+    'FUNCTIONS_WORKER_RUNTIME',
+    'SIEM_SECRET',
+  ]);
+  assert.deepEqual(
+    keys(appSettings).filter((name) => localOnly.includes(name)),
+    [],
+  );
 });
 
 test('the runtime FUNCTIONS_WORKER_RUNTIME names locally is the Flex Consumption runtime, at the Node major package.json asks for', () => {
@@ -38,7 +49,8 @@ test('the runtime FUNCTIONS_WORKER_RUNTIME names locally is the Flex Consumption
   const site = [...app.resources.values()].find((resource) => resource.type === 'Microsoft.Web/sites')!;
   const runtime = property(site.body, 'properties.functionAppConfig.runtime');
   assert.equal(literal(property(runtime, 'name')), hostSettings.FUNCTIONS_WORKER_RUNTIME.example);
-  const engines = (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { engines: { node: string } }).engines.node;
+  const engines = (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { engines: { node: string } })
+    .engines.node;
   assert.equal(literal(property(runtime, 'version')), /\d+/.exec(engines)?.[0]);
 });
 
@@ -48,7 +60,8 @@ test('the Node worker starts in Azure with the arguments the benchmark measures 
   // Enough survivors to make V8 grow the young generation as far as it may: two semi-spaces of 8 MB.
   const script = `const v8 = require('node:v8'); const kept = []; for (let i = 0; i < 3e6; i++) kept.push({ i });
     console.log(v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 1048576)`;
-  const newSpaceMb = (args: readonly string[]) => Number(execFileSync(process.execPath, [...args, '-e', script], { encoding: 'utf8' }));
+  const newSpaceMb = (args: readonly string[]) =>
+    Number(execFileSync(process.execPath, [...args, '-e', script], { encoding: 'utf8' }));
   assert.equal(newSpaceMb(NODE_WORKER_ARGUMENTS.split(' ')), 16);
   assert.equal(newSpaceMb(['--max-semi-space-size=16']), 32);
 });
@@ -60,13 +73,17 @@ const DELIBERATELY_NOT_THE_CODE_DEFAULT: Record<string, string> = {
   SIEM_SECRET_NAME: 'siemSecretName',
 };
 
-test('where a setting comes from a parameter, the parameter\'s default means what leaving the setting out means', () => {
+test("where a setting comes from a parameter, the parameter's default means what leaving the setting out means", () => {
   const compared: string[] = [];
   for (const [name, spec] of Object.entries(settings) as [string, SettingSpec<unknown>][]) {
     const parameter = /^(?:string\()?(\w+)\)?$/.exec(source(templateSetting(name)))?.[1];
     const fallback = literal(parameter ? template.params.get(parameter)?.defaultValue : undefined);
     if (fallback === undefined || fallback === null || name in DELIBERATELY_NOT_THE_CODE_DEFAULT) continue;
-    assert.deepEqual(spec.parse(String(fallback)), spec.parse(undefined), `${name}: param ${parameter} = ${String(fallback)}`);
+    assert.deepEqual(
+      spec.parse(String(fallback)),
+      spec.parse(undefined),
+      `${name}: param ${parameter} = ${String(fallback)}`,
+    );
     compared.push(name);
   }
   assert.ok(compared.length >= 12, `only ${compared.length} settings compared: ${compared.join(', ')}`);
@@ -81,7 +98,7 @@ test('the values chosen on purpose are valid settings', () => {
   }
 });
 
-test('identity-based connections sign in as the app\'s one user-assigned identity', () => {
+test("identity-based connections sign in as the app's one user-assigned identity", () => {
   const clientId = 'identity.properties.clientId';
   for (const connection of ['AzureWebJobsStorage', 'EventHubConnection']) {
     assert.equal(literal(templateSetting(`${connection}__credential`)), 'managedidentity', connection);
@@ -89,7 +106,10 @@ test('identity-based connections sign in as the app\'s one user-assigned identit
   }
   assert.equal(source(templateSetting('AZURE_CLIENT_ID')), clientId);
   assert.equal(literal(templateSetting('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')), undefined);
-  assert.equal(source(templateSetting('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')), "'ClientId=${identity.properties.clientId};Authorization=AAD'");
+  assert.equal(
+    source(templateSetting('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')),
+    "'ClientId=${identity.properties.clientId};Authorization=AAD'",
+  );
   assert.equal(template.resources.get('identity')?.type, 'Microsoft.ManagedIdentity/userAssignedIdentities');
   assert.equal(source(moduleParam(template, 'functionApp', 'identityId')), 'identity.id');
 });
@@ -97,8 +117,14 @@ test('identity-based connections sign in as the app\'s one user-assigned identit
 test('the Event Hub settings name what the template creates: the hubs, the consumer group, the namespace', () => {
   assert.equal(source(templateSetting('EVENT_HUB_NAMES')), "join(hubNames, ',')");
   assert.equal(source(moduleParam(template, 'eventHubs', 'hubNames')), 'hubNames');
-  assert.equal(source(templateSetting('EVENT_HUB_CONSUMER_GROUP')), source(moduleParam(template, 'eventHubs', 'consumerGroup')));
-  assert.equal(source(templateSetting('EventHubConnection__fullyQualifiedNamespace')), 'eventHubs.outputs.fullyQualifiedNamespace');
+  assert.equal(
+    source(templateSetting('EVENT_HUB_CONSUMER_GROUP')),
+    source(moduleParam(template, 'eventHubs', 'consumerGroup')),
+  );
+  assert.equal(
+    source(templateSetting('EventHubConnection__fullyQualifiedNamespace')),
+    'eventHubs.outputs.fullyQualifiedNamespace',
+  );
   assert.equal(literal(template.params.get('eventHubName')?.defaultValue), settings.EVENT_HUB_NAMES.example);
 });
 
@@ -106,9 +132,10 @@ test('the function app gets exactly these settings, through its appsettings reso
   assert.equal(source(moduleParam(template, 'functionApp', 'appSettings')), 'appSettings');
   const app = readBicep(new URL('modules/functionApp.bicep', INFRA));
   const config = [...app.resources.values()].filter((resource) => resource.type === 'Microsoft.Web/sites/config');
-  assert.deepEqual(config.map((resource) => [literal(property(resource.body, 'name')), source(property(resource.body, 'properties'))]), [
-    ['appsettings', 'appSettings'],
-  ]);
+  assert.deepEqual(
+    config.map((resource) => [literal(property(resource.body, 'name')), source(property(resource.body, 'properties'))]),
+    [['appsettings', 'appSettings']],
+  );
   const site = [...app.resources.values()].find((resource) => resource.type === 'Microsoft.Web/sites')!;
   assert.equal(property(site.body, 'properties.siteConfig.appSettings'), undefined);
 });
@@ -128,9 +155,17 @@ test('a whole-number parameter is bounded exactly as the setting it becomes, so 
     if (!parameter || declared?.type !== 'int') continue;
     const bound = (decoratorName: string) => literal(decorator(declared, decoratorName)?.args[0]);
     const [min, max] = [bound('minValue'), bound('maxValue')];
-    assert.ok(typeof min === 'number' && typeof max === 'number', `${parameter}: @minValue and @maxValue, as ${name} has`);
+    assert.ok(
+      typeof min === 'number' && typeof max === 'number',
+      `${parameter}: @minValue and @maxValue, as ${name} has`,
+    );
     assert.deepEqual(
-      [refuses(spec, String(min - 1)), refuses(spec, String(min)), refuses(spec, String(max)), refuses(spec, String(max + 1))],
+      [
+        refuses(spec, String(min - 1)),
+        refuses(spec, String(min)),
+        refuses(spec, String(max)),
+        refuses(spec, String(max + 1)),
+      ],
       [true, false, false, true],
       `${parameter} ${min}..${max} against ${name}`,
     );

@@ -35,7 +35,7 @@ var shown = string(count >= 3 && !empty(prefix))
   assert.equal(evaluate(file, 'picked', { count: 9 }), 'abcdef');
 });
 
-test('fail() stops only the branch that is taken, with the template\'s message', () => {
+test("fail() stops only the branch that is taken, with the template's message", () => {
   const file = `param n int = 1
 var checked = n > 5 ? fail('n is at most 5, got \${n}') : n
 var guarded = n > 5 && fail('never reached while n <= 5')
@@ -45,7 +45,7 @@ var guarded = n > 5 && fail('never reached while n <= 5')
   assert.throws(() => evaluate(file, 'checked', { n: 6 }), new BicepFailure('n is at most 5, got 6'));
 });
 
-test('uniqueString has Azure\'s shape and is stable for the same input', () => {
+test("uniqueString has Azure's shape and is stable for the same input", () => {
   const file = `param p string = 'x'
 var u = uniqueString(resourceGroup().id, p)
 `;
@@ -54,7 +54,7 @@ var u = uniqueString(resourceGroup().id, p)
   assert.notEqual(evaluate(file, 'u'), evaluate(file, 'u', { p: 'y' }));
 });
 
-test('what it cannot know it refuses: a resource\'s properties, an unknown function or parameter', () => {
+test("what it cannot know it refuses: a resource's properties, an unknown function or parameter", () => {
   const file = `resource r 'Microsoft.Web/sites@2024-04-01' = {
   name: 'x'
 }

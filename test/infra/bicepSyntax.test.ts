@@ -15,7 +15,9 @@ test('every template tokenizes with balanced brackets and parses into declaratio
 });
 
 test('every name a template uses is declared in it or built into Bicep', () => {
-  const undeclared = [...files].flatMap(([path, file]) => undeclaredNames(file).map((use) => `${path}:${use.line} ${use.name}`));
+  const undeclared = [...files].flatMap(([path, file]) =>
+    undeclaredNames(file).map((use) => `${path}:${use.line} ${use.name}`),
+  );
   assert.deepEqual(undeclared, []);
 });
 
@@ -28,9 +30,13 @@ test('each module exists, gets only parameters it declares and every one it requ
         problems.push(`${path}: module ${name} points at ${module.path}, which is not there`);
         continue;
       }
-      const given = module.body.kind === 'object' ? module.body.properties.find((entry) => entry.key === 'params')?.value : undefined;
+      const given =
+        module.body.kind === 'object'
+          ? module.body.properties.find((entry) => entry.key === 'params')?.value
+          : undefined;
       const passed = given?.kind === 'object' ? given.properties.map((entry) => entry.key) : [];
-      for (const param of passed) if (!target.params.has(param)) problems.push(`${path}: module ${name} passes unknown ${param}`);
+      for (const param of passed)
+        if (!target.params.has(param)) problems.push(`${path}: module ${name} passes unknown ${param}`);
       for (const [param, declared] of target.params) {
         if (!declared.defaultValue && !declared.type.endsWith('?') && !passed.includes(param)) {
           problems.push(`${path}: module ${name} lacks required ${param}`);
@@ -39,7 +45,8 @@ test('each module exists, gets only parameters it declares and every one it requ
     }
     for (const read of moduleOutputsRead(file)) {
       const target = files.get(modulePath(file.modules.get(read.module)!.path));
-      if (target && !target.outputs.has(read.output)) problems.push(`${path}:${read.line} ${read.module}.outputs.${read.output} does not exist`);
+      if (target && !target.outputs.has(read.output))
+        problems.push(`${path}:${read.line} ${read.module}.outputs.${read.output} does not exist`);
     }
   }
   assert.deepEqual(problems, []);
@@ -48,7 +55,11 @@ test('each module exists, gets only parameters it declares and every one it requ
 test('resource types are namespaced and carry an API version', () => {
   const malformed = [...files].flatMap(([path, file]) =>
     [...file.resources]
-      .filter(([, resource]) => !/^Microsoft\.\w+(\/\w+)+$/.test(resource.type) || !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(resource.apiVersion))
+      .filter(
+        ([, resource]) =>
+          !/^Microsoft\.\w+(\/\w+)+$/.test(resource.type) ||
+          !/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(resource.apiVersion),
+      )
       .map(([name, resource]) => `${path} ${name}: ${resource.type}@${resource.apiVersion}`),
   );
   assert.deepEqual(malformed, []);
@@ -61,11 +72,14 @@ test('the checks catch what they look for: unbalanced brackets, broken strings, 
     'var a = concat([1], (2]))\n',
     "var a = 'x ${b'\n",
     "var a = 'bad \\q escape'\n",
-    "param a string\nparam a int\n",
+    'param a string\nparam a int\n',
     "resource r 'Microsoft.Web/sites@2024-04-01' = {\n  name 'missing colon'\n}\n",
   ];
   for (const text of broken) assert.throws(() => parseBicep(text), BicepSyntaxError, text);
 
   const typo = parseBicep("param name string\nvar upper = toUpper(nmae)\nvar s = '${name}-${upper}-${missing}'\n");
-  assert.deepEqual(undeclaredNames(typo).map((use) => use.name), ['nmae', 'missing']);
+  assert.deepEqual(
+    undeclaredNames(typo).map((use) => use.name),
+    ['nmae', 'missing'],
+  );
 });

@@ -32,7 +32,9 @@ test('the package scripts build, then keep production dependencies only; func st
 });
 
 test('func start runs from a local.settings.json copied from the sample: node worker, Azurite storage, the extension bundle', () => {
-  const sample = JSON.parse(readFileSync(join(root, 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
+  const sample = JSON.parse(readFileSync(join(root, 'local.settings.sample.json'), 'utf8')) as {
+    Values: Record<string, string>;
+  };
   assert.equal(sample.Values.FUNCTIONS_WORKER_RUNTIME, 'node');
   assert.equal(sample.Values.AzureWebJobsStorage, 'UseDevelopmentStorage=true');
   const host = JSON.parse(readFileSync(join(root, 'host.json'), 'utf8')) as { extensionBundle?: { id?: string } };
@@ -56,7 +58,10 @@ function shipped(path: string): boolean {
 
 /** Every path the tools could pack: the project's files, the build, each installed package, local state. */
 function candidatePaths(): string[] {
-  const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+  const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter((path) => path !== '');
   const built = readdirSync(join(root, 'dist'), { recursive: true, withFileTypes: true })
@@ -67,9 +72,20 @@ function candidatePaths(): string[] {
       ? readdirSync(join(root, 'node_modules', name)).map((inner) => `node_modules/${name}/${inner}/package.json`)
       : [`node_modules/${name}/${name === '.bin' ? 'tsc' : 'package.json'}`],
   );
-  const local = ['local.settings.json', 'demo-output/received/x.ndjson', 'dead-letter/x.json', '.azurite/x', '__azurite_db_blob__.json'];
+  const local = [
+    'local.settings.json',
+    'demo-output/received/x.ndjson',
+    'dead-letter/x.json',
+    '.azurite/x',
+    '__azurite_db_blob__.json',
+  ];
   // Deep paths that share a name with something left out at the top: a pattern that is not anchored would drop them.
-  const deep = ['node_modules/undici/README.md', 'node_modules/undici/lib/test/x.js', 'node_modules/undici/docs/shared/x.js', 'dist/shared/test/x.js'];
+  const deep = [
+    'node_modules/undici/README.md',
+    'node_modules/undici/lib/test/x.js',
+    'node_modules/undici/docs/shared/x.js',
+    'dist/shared/test/x.js',
+  ];
   return [...new Set([...tracked, ...built, ...packages, ...local, ...deep])].sort();
 }
 
@@ -79,17 +95,37 @@ function candidatePaths(): string[] {
  * start of the path; `!` lines win; a few names are always left out (FileSystemHelpers.GetLocalFiles).
  */
 function coreToolsLeavesOut(text: string): (path: string) => boolean {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
   const pattern = (line: string) =>
-    line.replace(/[-[\]/{}()+?.\\^$|]/g, '\\$&').replaceAll('**', '(.+)').replaceAll('*', '([^\\/]+)');
+    line
+      .replace(/[-[\]/{}()+?.\\^$|]/g, '\\$&')
+      .replaceAll('**', '(.+)')
+      .replaceAll('*', '([^\\/]+)');
   const combine = (patterns: string[]) => (patterns.length > 0 ? new RegExp(`^((${patterns.join(')|(')}))\\b`) : /$^/);
   const strip = (line: string) => line.replace(/^!/, '').replace(/^\//, '');
-  const positive = combine(lines.filter((line) => !line.startsWith('!')).map(strip).map(pattern));
-  const negative = combine(lines.filter((line) => line.startsWith('!')).map(strip).map(pattern));
+  const positive = combine(
+    lines
+      .filter((line) => !line.startsWith('!'))
+      .map(strip)
+      .map(pattern),
+  );
+  const negative = combine(
+    lines
+      .filter((line) => line.startsWith('!'))
+      .map(strip)
+      .map(pattern),
+  );
   const alwaysFiles = ['.funcignore', '.gitignore', 'local.settings.json', 'project.lock.json'];
   return (path) => {
     const parts = path.split('/');
-    if (alwaysFiles.includes(parts[parts.length - 1]!) || parts.slice(0, -1).some((dir) => dir === '.git' || dir === '.vscode')) return true;
+    if (
+      alwaysFiles.includes(parts[parts.length - 1]!) ||
+      parts.slice(0, -1).some((dir) => dir === '.git' || dir === '.vscode')
+    )
+      return true;
     return !negative.test(path) && positive.test(path);
   };
 }
@@ -100,7 +136,11 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 function gitLeavesOut(text: string, paths: readonly string[]): Set<string> {
   execFileSync('git', ['init', '--quiet'], { cwd: scratch });
   writeFileSync(join(scratch, '.gitignore'), text);
-  const result = execFileSync('git', ['check-ignore', '--no-index', '--stdin'], { cwd: scratch, input: paths.join('\n'), encoding: 'utf8' });
+  const result = execFileSync('git', ['check-ignore', '--no-index', '--stdin'], {
+    cwd: scratch,
+    input: paths.join('\n'),
+    encoding: 'utf8',
+  });
   return new Set(result.split('\n').filter((path) => path !== ''));
 }
 
@@ -112,7 +152,9 @@ test('.funcignore leaves out sources, tests, tooling and dev dependencies, for C
     const expected = shipped(path) ? 'shipped' : 'left out';
     const byCoreTools = coreTools(path) ? 'left out' : 'shipped';
     const byAzd = git.has(path) || path === 'local.settings.json' ? 'left out' : 'shipped';
-    return byCoreTools === expected && byAzd === expected ? [] : [`${path}: want ${expected}, Core Tools ${byCoreTools}, azd ${byAzd}`];
+    return byCoreTools === expected && byAzd === expected
+      ? []
+      : [`${path}: want ${expected}, Core Tools ${byCoreTools}, azd ${byAzd}`];
   });
   assert.deepEqual(wrong, []);
   assert.ok(paths.some((path) => path.startsWith('dist/functions/') && shipped(path)));
@@ -125,17 +167,27 @@ test('every runtime dependency, direct or not, ships', () => {
   const visit = (name: string) => {
     if (seen.has(name) || !existsSync(installed(name))) return;
     seen.add(name);
-    const manifest = JSON.parse(readFileSync(installed(name), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) visit(dependency);
+    const manifest = JSON.parse(readFileSync(installed(name), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
+    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }))
+      visit(dependency);
   };
   Object.keys(pkg.dependencies).forEach(visit);
   assert.ok(seen.size > Object.keys(pkg.dependencies).length);
   // Some libraries list type declarations among their dependencies; node never loads them.
   const loadedAtRunTime = [...seen].filter((name) => !name.startsWith('@types/'));
-  assert.deepEqual(loadedAtRunTime.filter((name) => !shipped(`node_modules/${name}/package.json`)), []);
+  assert.deepEqual(
+    loadedAtRunTime.filter((name) => !shipped(`node_modules/${name}/package.json`)),
+    [],
+  );
   // A development tool the runtime also reaches (the tests' protobuf loader, which the telemetry SDK uses) ships.
   const developmentOnly = Object.keys(pkg.devDependencies).filter((name) => !seen.has(name));
-  assert.deepEqual(developmentOnly.filter((name) => shipped(`node_modules/${name}/package.json`)), []);
+  assert.deepEqual(
+    developmentOnly.filter((name) => shipped(`node_modules/${name}/package.json`)),
+    [],
+  );
 });
 
 test('azd deploys this folder, built here, to the app the template tags for it', () => {
@@ -152,6 +204,9 @@ test('azd deploys this folder, built here, to the app the template tags for it',
   const site = [...app.resources.values()].find((resource) => resource.type === 'Microsoft.Web/sites')!;
   const tags = property(site.body, 'tags');
   assert.equal(tags?.kind, 'other');
-  assert.match(tags?.tokens.map((token) => (token.kind === 'string' ? `'${token.text}'` : token.text)).join('') ?? '', new RegExp(`'azd-service-name':'${name}'`));
+  assert.match(
+    tags?.tokens.map((token) => (token.kind === 'string' ? `'${token.text}'` : token.text)).join('') ?? '',
+    new RegExp(`'azd-service-name':'${name}'`),
+  );
   assert.equal(literal(property(site.body, 'kind')), 'functionapp,linux');
 });

@@ -18,8 +18,14 @@ const hostTable = architecture.slice(hostStart, architecture.indexOf('\n## ', ho
 
 test('host.json sets nothing the Event Hubs extension ignores: maxWaitTime only counts once minEventBatchSize is above 1', () => {
   const minEventBatchSize = Number(eventHubs.minEventBatchSize ?? 1);
-  assert.ok(!('maxWaitTime' in eventHubs) || minEventBatchSize > 1, 'maxWaitTime is ignored while minEventBatchSize is 1');
-  assert.ok(minEventBatchSize < Number(eventHubs.maxEventBatchSize ?? 100), 'minEventBatchSize must be less than maxEventBatchSize');
+  assert.ok(
+    !('maxWaitTime' in eventHubs) || minEventBatchSize > 1,
+    'maxWaitTime is ignored while minEventBatchSize is 1',
+  );
+  assert.ok(
+    minEventBatchSize < Number(eventHubs.maxEventBatchSize ?? 100),
+    'minEventBatchSize must be less than maxEventBatchSize',
+  );
 });
 
 test('docs/architecture.md explains every Event Hubs setting host.json writes', () => {

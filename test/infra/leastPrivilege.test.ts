@@ -33,7 +33,7 @@ test('the app identity holds exactly the roles it needs, each on the one resourc
   ]);
 });
 
-test('the app\'s assignments are unconditional and typed ServicePrincipal, so a new identity is found at once', () => {
+test("the app's assignments are unconditional and typed ServicePrincipal, so a new identity is found at once", () => {
   for (const assignment of roleAssignments().filter((candidate) => candidate.principal === APP)) {
     assert.equal(assignment.condition, undefined, assignment.symbol);
     assert.equal(assignment.principalType, 'ServicePrincipal', assignment.symbol);
@@ -44,7 +44,12 @@ test('people get a role only when the deployer names them, and only the one thei
   const people = roleAssignments().filter((assignment) => assignment.principal !== APP);
   const template = main();
   assert.deepEqual(
-    people.map((assignment) => `${roleName(assignment.roleDefinitionId)} on ${assignment.scopeType} for ${assignment.principal}`).sort(),
+    people
+      .map(
+        (assignment) =>
+          `${roleName(assignment.roleDefinitionId)} on ${assignment.scopeType} for ${assignment.principal}`,
+      )
+      .sort(),
     [
       'Azure Event Hubs Data Receiver on Microsoft.EventHub/namespaces for developerPrincipalId',
       'Key Vault Secrets Officer on Microsoft.KeyVault/vaults for secretsOfficerPrincipalId',
@@ -52,30 +57,42 @@ test('people get a role only when the deployer names them, and only the one thei
   );
   for (const assignment of people) {
     assert.match(assignment.condition ?? '', /^!empty\(\w+PrincipalId\)$/, assignment.symbol);
-    assert.equal(literal(template.params.get(assignment.principal)?.defaultValue), '', `${assignment.principal} grants nobody by default`);
+    assert.equal(
+      literal(template.params.get(assignment.principal)?.defaultValue),
+      '',
+      `${assignment.principal} grants nobody by default`,
+    );
   }
 });
 
-test('role assignments name their role through a variable holding the built-in role\'s id', () => {
+test("role assignments name their role through a variable holding the built-in role's id", () => {
   const assignments = roleAssignments();
   assert.ok(assignments.length >= 7);
   for (const assignment of assignments) {
-    assert.ok(Object.values(ROLES).includes(assignment.roleDefinitionId as never), `${assignment.file} ${assignment.symbol}`);
+    assert.ok(
+      Object.values(ROLES).includes(assignment.roleDefinitionId as never),
+      `${assignment.file} ${assignment.symbol}`,
+    );
   }
 });
 
 // Names that would put a key or a key-bearing connection string into a template, a parameter or an output.
-const KEY_MATERIAL = /listKeys|listConnectionStrings|listAccountSas|listServiceSas|listSecrets|AccountKey|SharedAccessKey|SharedAccessSignature|DefaultEndpointsProtocol|primaryKey|secondaryKey|InstrumentationKey|connection_?string/i;
+const KEY_MATERIAL =
+  /listKeys|listConnectionStrings|listAccountSas|listServiceSas|listSecrets|AccountKey|SharedAccessKey|SharedAccessSignature|DefaultEndpointsProtocol|primaryKey|secondaryKey|InstrumentationKey|connection_?string/i;
 
 test('no template, parameter file or azd file reads or writes a key or a connection string', () => {
   const found: string[] = [];
   for (const [path, file] of files) {
     for (const [index, token] of [...allTokens(file.tokens)].entries()) {
       if (token.kind !== 'identifier' && token.kind !== 'string') continue;
-      if (KEY_MATERIAL.test(token.text) && !isApplicationInsightsTarget(file, index)) found.push(`${path}:${token.line} ${token.text}`);
+      if (KEY_MATERIAL.test(token.text) && !isApplicationInsightsTarget(file, index))
+        found.push(`${path}:${token.line} ${token.text}`);
     }
   }
-  for (const path of ['main.parameters.json', ...readdirSync(INFRA).filter((name) => name.endsWith('.json') && name !== 'main.parameters.json')]) {
+  for (const path of [
+    'main.parameters.json',
+    ...readdirSync(INFRA).filter((name) => name.endsWith('.json') && name !== 'main.parameters.json'),
+  ]) {
     if (KEY_MATERIAL.test(readFileSync(new URL(path, INFRA), 'utf8'))) found.push(`infra/${path}`);
   }
   if (KEY_MATERIAL.test(readFileSync(new URL('azure.yaml', ROOT), 'utf8'))) found.push('azure.yaml');
@@ -94,7 +111,10 @@ function isApplicationInsightsTarget(file: BicepFile, index: number): boolean {
   const owner = tokens[index - 4];
   return (
     token.text === 'ConnectionString' &&
-    tokens.slice(index - 3, index).map((candidate) => candidate.text).join('') === '.properties.' &&
+    tokens
+      .slice(index - 3, index)
+      .map((candidate) => candidate.text)
+      .join('') === '.properties.' &&
     owner !== undefined &&
     file.resources.get(owner.text)?.type === 'Microsoft.Insights/components'
   );
@@ -106,12 +126,43 @@ test('every service but the Event Hubs namespace refuses local (key) authenticat
     assert.ok(found, `${type} in ${path}`);
     return found.body;
   };
-  assert.equal(literal(property(resource('modules/storage.bicep', 'Microsoft.Storage/storageAccounts'), 'properties.allowSharedKeyAccess')), false);
-  assert.equal(literal(property(resource('modules/storage.bicep', 'Microsoft.Storage/storageAccounts'), 'properties.allowBlobPublicAccess')), false);
-  assert.equal(literal(property(resource('modules/keyVault.bicep', 'Microsoft.KeyVault/vaults'), 'properties.enableRbacAuthorization')), true);
-  assert.equal(literal(property(resource('modules/monitoring.bicep', 'Microsoft.Insights/components'), 'properties.DisableLocalAuth')), true);
   assert.equal(
-    literal(property(resource('modules/monitoring.bicep', 'Microsoft.OperationalInsights/workspaces'), 'properties.features.disableLocalAuth')),
+    literal(
+      property(
+        resource('modules/storage.bicep', 'Microsoft.Storage/storageAccounts'),
+        'properties.allowSharedKeyAccess',
+      ),
+    ),
+    false,
+  );
+  assert.equal(
+    literal(
+      property(
+        resource('modules/storage.bicep', 'Microsoft.Storage/storageAccounts'),
+        'properties.allowBlobPublicAccess',
+      ),
+    ),
+    false,
+  );
+  assert.equal(
+    literal(
+      property(resource('modules/keyVault.bicep', 'Microsoft.KeyVault/vaults'), 'properties.enableRbacAuthorization'),
+    ),
+    true,
+  );
+  assert.equal(
+    literal(
+      property(resource('modules/monitoring.bicep', 'Microsoft.Insights/components'), 'properties.DisableLocalAuth'),
+    ),
+    true,
+  );
+  assert.equal(
+    literal(
+      property(
+        resource('modules/monitoring.bicep', 'Microsoft.OperationalInsights/workspaces'),
+        'properties.features.disableLocalAuth',
+      ),
+    ),
     true,
   );
 });
@@ -120,12 +171,16 @@ test('every service but the Event Hubs namespace refuses local (key) authenticat
 function namespaceDisablesLocalAuth(params: Record<string, Value> = {}): Value {
   const entry = new Evaluation(main(), params);
   const eventHubs = files.get('modules/eventHubs.bicep')!;
-  const namespace = [...eventHubs.resources.values()].find((candidate) => candidate.type === 'Microsoft.EventHub/namespaces')!;
+  const namespace = [...eventHubs.resources.values()].find(
+    (candidate) => candidate.type === 'Microsoft.EventHub/namespaces',
+  )!;
   const passed = entry.value(property(main().modules.get('eventHubs')?.body, 'params.allowLocalAuth')!);
-  return new Evaluation(eventHubs, { allowLocalAuth: passed }).value(property(namespace.body, 'properties.disableLocalAuth')!);
+  return new Evaluation(eventHubs, { allowLocalAuth: passed }).value(
+    property(namespace.body, 'properties.disableLocalAuth')!,
+  );
 }
 
-test('by default Defender\'s export can write: the namespace keeps its shared-access path, which the deployer may close', () => {
+test("by default Defender's export can write: the namespace keeps its shared-access path, which the deployer may close", () => {
   // Azure Monitor's export to Event Hubs authorizes with the namespace's shared access policy (Manage, Send,
   // Listen), with no identity option (azure-monitor/platform/diagnostic-settings#destinations); Defender's export is
   // taken to run on it (docs/deploy.md, step 5).
@@ -133,22 +188,35 @@ test('by default Defender\'s export can write: the namespace keeps its shared-ac
   assert.equal(namespaceDisablesLocalAuth({ eventHubsAllowLocalAuth: false }), true);
 });
 
-test('the shared-access path hands nobody a key: no rule beyond the namespace\'s own, the app reads with its identity', () => {
+test("the shared-access path hands nobody a key: no rule beyond the namespace's own, the app reads with its identity", () => {
   const rules = [...files].flatMap(([path, file]) =>
-    [...file.resources.values()].filter((resource) => /authorizationRules$/i.test(resource.type)).map((resource) => `${path} ${resource.type}`),
+    [...file.resources.values()]
+      .filter((resource) => /authorizationRules$/i.test(resource.type))
+      .map((resource) => `${path} ${resource.type}`),
   );
   assert.deepEqual(rules, []);
   const settings = main().vars.get('appSettings');
-  assert.equal(source(property(settings, 'EventHubConnection__fullyQualifiedNamespace')), 'eventHubs.outputs.fullyQualifiedNamespace');
+  assert.equal(
+    source(property(settings, 'EventHubConnection__fullyQualifiedNamespace')),
+    'eventHubs.outputs.fullyQualifiedNamespace',
+  );
   assert.equal(literal(property(settings, 'EventHubConnection__credential')), 'managedidentity');
-  assert.deepEqual(keys(settings).filter((name) => /^EventHubConnection(__connectionString)?$/i.test(name)), []);
+  assert.deepEqual(
+    keys(settings).filter((name) => /^EventHubConnection(__connectionString)?$/i.test(name)),
+    [],
+  );
   assert.ok(
-    roleAssignments().some((assignment) => assignment.principal === APP && assignment.roleDefinitionId === ROLES['Azure Event Hubs Data Receiver']),
+    roleAssignments().some(
+      (assignment) =>
+        assignment.principal === APP && assignment.roleDefinitionId === ROLES['Azure Event Hubs Data Receiver'],
+    ),
   );
 });
 
 test('the deployment package is fetched with the app identity, not a key', () => {
-  const site = [...files.get('modules/functionApp.bicep')!.resources.values()].find((candidate) => candidate.type === 'Microsoft.Web/sites')!;
+  const site = [...files.get('modules/functionApp.bicep')!.resources.values()].find(
+    (candidate) => candidate.type === 'Microsoft.Web/sites',
+  )!;
   const authentication = property(site.body, 'properties.functionAppConfig.deployment.storage.authentication');
   assert.equal(literal(property(authentication, 'type')), 'UserAssignedIdentity');
   assert.equal(source(property(authentication, 'userAssignedIdentityResourceId')), 'identityId');
@@ -159,7 +227,9 @@ test('secure parameters stay secure: nothing outputs them', () => {
   for (const [path, file] of files) {
     const secure = [...file.params].filter(([, param]) => decorator(param, 'secure')).map(([name]) => name);
     for (const [name, output] of file.outputs) {
-      const used = [...allTokens(output.value.tokens)].filter((token) => token.kind === 'identifier' && secure.includes(token.text));
+      const used = [...allTokens(output.value.tokens)].filter(
+        (token) => token.kind === 'identifier' && secure.includes(token.text),
+      );
       assert.deepEqual(used, [], `${path} output ${name}`);
     }
   }

@@ -38,7 +38,11 @@ test('the workbook is a workbook of queries, every one with a title', () => {
 test('each chart shows its query the way the query renders it', () => {
   const mismatched = workbook.items
     .filter((item) => item.type === 3)
-    .map((item) => ({ name: item.name, rendered: /\| render (\w+)/.exec(item.content.query ?? '')?.[1], shown: item.content.visualization }))
+    .map((item) => ({
+      name: item.name,
+      rendered: /\| render (\w+)/.exec(item.content.query ?? '')?.[1],
+      shown: item.content.visualization,
+    }))
     .filter((item) => item.rendered !== item.shown);
   assert.deepEqual(mismatched, []);
 });
@@ -50,18 +54,33 @@ test('every metric name the alerts, the workbook and the documents use is one th
 
 test('the workbook charts every exported metric', () => {
   const charted = namesIn(queries.map((query) => query.query).join('\n'));
-  assert.deepEqual([...exported].filter((name) => !charted.has(name)), []);
+  assert.deepEqual(
+    [...exported].filter((name) => !charted.has(name)),
+    [],
+  );
 });
 
 test('docs/operations.md shows each workbook query, as it is, under its title', () => {
-  const missing = queries.filter((query) => !monitoring.includes(`${query.title}:\n\n\`\`\`kusto\n${query.query}\n\`\`\``));
-  assert.deepEqual(missing.map((query) => query.title), []);
+  const missing = queries.filter(
+    (query) => !monitoring.includes(`${query.title}:\n\n\`\`\`kusto\n${query.query}\n\`\`\``),
+  );
+  assert.deepEqual(
+    missing.map((query) => query.title),
+    [],
+  );
 });
 
 test('the alerts cover dead letters, lag, SIEM failures and silence, and the workbook module loads the workbook', () => {
-  const watched = [...alerts.matchAll(/resource (\w+) 'Microsoft\.Insights\/scheduledQueryRules@[\d-]+'/g)].map((match) => match[1]);
+  const watched = [...alerts.matchAll(/resource (\w+) 'Microsoft\.Insights\/scheduledQueryRules@[\d-]+'/g)].map(
+    (match) => match[1],
+  );
   assert.deepEqual(watched, ['deadLetters', 'lag', 'siemFailures', 'quiet']);
-  for (const name of [metricNames.recordsDeadLettered, metricNames.lagEnqueued, metricNames.batchesSent, metricNames.recordsReceived]) {
+  for (const name of [
+    metricNames.recordsDeadLettered,
+    metricNames.lagEnqueued,
+    metricNames.batchesSent,
+    metricNames.recordsReceived,
+  ]) {
     assert.ok(alerts.includes(`"${name}"`), `no alert queries ${name}`);
   }
   assert.match(read('infra/modules/workbook.bicep'), /serializedData: loadTextContent\('\.\.\/workbook\.json'\)/);

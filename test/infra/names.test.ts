@@ -9,7 +9,8 @@ import { BicepFailure, Evaluation } from '../support/bicepEval.js';
 import { main } from './templates.js';
 
 const template = main();
-const names = (namePrefix: string) => new Evaluation(template, { namePrefix }).variable('names') as Record<string, string>;
+const names = (namePrefix: string) =>
+  new Evaluation(template, { namePrefix }).variable('names') as Record<string, string>;
 
 const RULES: Record<string, RegExp> = {
   storage: /^[a-z0-9]{3,24}$/,
@@ -26,7 +27,19 @@ const RULES: Record<string, RegExp> = {
 
 /** Prefixes a person might type, and a few hundred of any characters, drawn the same way on every run. */
 function prefixes(): string[] {
-  const typed = ['dsf', 'My-App', 'SIEM', 'prod_eu', 'a.b-c', 'x1', '9lives', 'Über-1', 'A-B-C-D-', '-edge-', 'zzzzzzzz'];
+  const typed = [
+    'dsf',
+    'My-App',
+    'SIEM',
+    'prod_eu',
+    'a.b-c',
+    'x1',
+    '9lives',
+    'Über-1',
+    'A-B-C-D-',
+    '-edge-',
+    'zzzzzzzz',
+  ];
   const characters = 'abcxyzABCXYZ0189-_.~ é';
   let seed = 20;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
@@ -36,7 +49,7 @@ function prefixes(): string[] {
   return [...typed, ...drawn].filter((prefix) => /[a-zA-Z0-9]/.test(prefix));
 }
 
-test('every resource name is valid for its type whatever namePrefix holds, the storage account\'s included', () => {
+test("every resource name is valid for its type whatever namePrefix holds, the storage account's included", () => {
   const invalid: string[] = [];
   for (const prefix of prefixes()) {
     for (const [resource, name] of Object.entries(names(prefix))) {
@@ -64,5 +77,8 @@ test('a namePrefix of lowercase letters and digits keeps the names it always had
 });
 
 test('a namePrefix without a letter or a digit stops the deployment, naming the parameter', () => {
-  assert.throws(() => names('--'), (error: Error) => error instanceof BicepFailure && /namePrefix/.test(error.message));
+  assert.throws(
+    () => names('--'),
+    (error: Error) => error instanceof BicepFailure && /namePrefix/.test(error.message),
+  );
 });

@@ -12,10 +12,27 @@ const parameterFile = JSON.parse(readFileSync(new URL('main.parameters.json', IN
 
 // The Streaming API's generally available tables (MicrosoftDocs/defender-docs, defender-xdr/supported-event-types.md).
 const STREAMED_TABLES = [
-  'AlertEvidence', 'AlertInfo', 'CloudAppEvents', 'DeviceEvents', 'DeviceFileCertificateInfo', 'DeviceFileEvents',
-  'DeviceImageLoadEvents', 'DeviceInfo', 'DeviceLogonEvents', 'DeviceNetworkEvents', 'DeviceNetworkInfo',
-  'DeviceProcessEvents', 'DeviceRegistryEvents', 'EmailAttachmentInfo', 'EmailEvents', 'EmailPostDeliveryEvents',
-  'EmailUrlInfo', 'IdentityLogonEvents', 'IdentityQueryEvents', 'IdentityDirectoryEvents', 'UrlClickEvents',
+  'AlertEvidence',
+  'AlertInfo',
+  'CloudAppEvents',
+  'DeviceEvents',
+  'DeviceFileCertificateInfo',
+  'DeviceFileEvents',
+  'DeviceImageLoadEvents',
+  'DeviceInfo',
+  'DeviceLogonEvents',
+  'DeviceNetworkEvents',
+  'DeviceNetworkInfo',
+  'DeviceProcessEvents',
+  'DeviceRegistryEvents',
+  'EmailAttachmentInfo',
+  'EmailEvents',
+  'EmailPostDeliveryEvents',
+  'EmailUrlInfo',
+  'IdentityLogonEvents',
+  'IdentityQueryEvents',
+  'IdentityDirectoryEvents',
+  'UrlClickEvents',
 ];
 
 test('every parameter of every template says what it is for', () => {
@@ -89,8 +106,19 @@ const stopsWith = (params: Record<string, Value>, ...mentions: RegExp[]) =>
     (error: Error) => error instanceof BicepFailure && mentions.every((mention) => mention.test(error.message)),
     JSON.stringify(params),
   );
-const elevenTables = ['AlertEvidence', 'AlertInfo', 'CloudAppEvents', 'DeviceEvents', 'DeviceFileEvents', 'DeviceInfo',
-  'DeviceLogonEvents', 'DeviceNetworkEvents', 'DeviceNetworkInfo', 'DeviceProcessEvents', 'DeviceRegistryEvents'];
+const elevenTables = [
+  'AlertEvidence',
+  'AlertInfo',
+  'CloudAppEvents',
+  'DeviceEvents',
+  'DeviceFileEvents',
+  'DeviceInfo',
+  'DeviceLogonEvents',
+  'DeviceNetworkEvents',
+  'DeviceNetworkInfo',
+  'DeviceProcessEvents',
+  'DeviceRegistryEvents',
+];
 
 test('limits that depend on the Event Hubs tier stop the deployment at once, one message naming every problem', () => {
   assert.doesNotThrow(() => deploy({}));
@@ -99,27 +127,46 @@ test('limits that depend on the Event Hubs tier stop the deployment at once, one
   stopsWith({ eventHubRetentionHours: 169 }, /eventHubRetentionHours/, /168/);
   assert.doesNotThrow(() => deploy({ eventHubsSku: 'Premium', eventHubRetentionHours: 2160 }));
   // Premium capacity: 1, 2, 4, 6, 8, 10, 12 or 16 processing units (event-hubs/configure-processing-units-premium-namespace).
-  for (const units of [1, 2, 4, 6, 8, 10, 12, 16]) assert.doesNotThrow(() => deploy({ eventHubsSku: 'Premium', eventHubsCapacity: units }));
-  for (const units of [3, 5, 7, 9, 11, 13, 17, 40]) stopsWith({ eventHubsSku: 'Premium', eventHubsCapacity: units }, /eventHubsCapacity/, /1, 2, 4, 6, 8, 10, 12 or 16/);
+  for (const units of [1, 2, 4, 6, 8, 10, 12, 16])
+    assert.doesNotThrow(() => deploy({ eventHubsSku: 'Premium', eventHubsCapacity: units }));
+  for (const units of [3, 5, 7, 9, 11, 13, 17, 40])
+    stopsWith(
+      { eventHubsSku: 'Premium', eventHubsCapacity: units },
+      /eventHubsCapacity/,
+      /1, 2, 4, 6, 8, 10, 12 or 16/,
+    );
   assert.doesNotThrow(() => deploy({ eventHubsCapacity: 40 }));
   // Hubs: 10 a Standard namespace.
   stopsWith({ eventHubLayout: 'perTable', defenderTables: elevenTables }, /at most 10 hubs/);
-  assert.doesNotThrow(() => deploy({ eventHubLayout: 'perTable', defenderTables: elevenTables, eventHubsSku: 'Premium' }));
+  assert.doesNotThrow(() =>
+    deploy({ eventHubLayout: 'perTable', defenderTables: elevenTables, eventHubsSku: 'Premium' }),
+  );
   assert.doesNotThrow(() => deploy({ eventHubLayout: 'single', defenderTables: elevenTables }));
   // Every problem at once, in one message.
-  stopsWith({ eventHubLayout: 'perTable', defenderTables: elevenTables, eventHubRetentionHours: 200, namePrefix: '--' }, /10 hubs/, /eventHubRetentionHours/, /namePrefix/);
+  stopsWith(
+    { eventHubLayout: 'perTable', defenderTables: elevenTables, eventHubRetentionHours: 200, namePrefix: '--' },
+    /10 hubs/,
+    /eventHubRetentionHours/,
+    /namePrefix/,
+  );
 });
 
-test('per-table hubs: the default tables are streamed tables, fit a Standard namespace, and get Defender\'s hub names', () => {
+test("per-table hubs: the default tables are streamed tables, fit a Standard namespace, and get Defender's hub names", () => {
   const tables = template.params.get('defenderTables')?.defaultValue;
   const names = tables?.kind === 'array' ? tables.items.map(literal) : [];
   assert.ok(names.length > 0 && names.length <= 10, `${names.length} tables`);
-  assert.deepEqual(names.filter((name) => !STREAMED_TABLES.includes(String(name))), []);
+  assert.deepEqual(
+    names.filter((name) => !STREAMED_TABLES.includes(String(name))),
+    [],
+  );
   const hubs = new Evaluation(template, { eventHubLayout: 'perTable' }).variable('hubNames');
-  assert.deepEqual(hubs, names.map((table) => `insights-logs-advancedhunting-${String(table).toLowerCase()}`));
+  assert.deepEqual(
+    hubs,
+    names.map((table) => `insights-logs-advancedhunting-${String(table).toLowerCase()}`),
+  );
 });
 
-test('the outputs give what Defender\'s portal asks for: the namespace resource id and the hub name', () => {
+test("the outputs give what Defender's portal asks for: the namespace resource id and the hub name", () => {
   const output = (name: string): Expr | undefined => template.outputs.get(name)?.value;
   assert.equal(source(output('eventHubNamespaceResourceId')), 'eventHubs.outputs.id');
   const eventHubs = templates().get('modules/eventHubs.bicep')!;
@@ -131,7 +178,9 @@ test('the outputs give what Defender\'s portal asks for: the namespace resource 
 
 test('the consumer group is created on every hub, unless it is the one every hub already has', () => {
   const eventHubs = templates().get('modules/eventHubs.bicep')!;
-  const groups = [...eventHubs.resources.values()].find((resource) => resource.type === 'Microsoft.EventHub/namespaces/eventhubs/consumergroups');
+  const groups = [...eventHubs.resources.values()].find(
+    (resource) => resource.type === 'Microsoft.EventHub/namespaces/eventhubs/consumergroups',
+  );
   assert.equal(groups?.body.kind, 'for');
   if (groups?.body.kind !== 'for') return;
   assert.equal(source(groups.body.source), 'hubNames');
@@ -139,7 +188,7 @@ test('the consumer group is created on every hub, unless it is the one every hub
   assert.equal(source(property(groups.body.body, 'name')), 'consumerGroup');
 });
 
-test('the app runs on Flex Consumption, sized by the deployer\'s parameters', () => {
+test("the app runs on Flex Consumption, sized by the deployer's parameters", () => {
   const app = templates().get('modules/functionApp.bicep')!;
   const plan = [...app.resources.values()].find((resource) => resource.type === 'Microsoft.Web/serverfarms')!;
   assert.equal(literal(property(plan.body, 'sku.name')), 'FC1');

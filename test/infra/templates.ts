@@ -53,7 +53,8 @@ export function roleAssignments(): RoleAssignment[] {
         source(property(resource.body, 'properties.roleDefinitionId')),
       )?.[1];
       const principal = source(property(resource.body, 'properties.principalId'));
-      const passed = caller && file.params.has(principal) ? source(moduleParam(entry, caller[0], principal)) : principal;
+      const passed =
+        caller && file.params.has(principal) ? source(moduleParam(entry, caller[0], principal)) : principal;
       const principalType = literal(property(resource.body, 'properties.principalType'));
       assignments.push({
         file: path,

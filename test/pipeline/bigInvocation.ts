@@ -29,7 +29,11 @@ const config = loadConfig(
 const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
 const recordsPerBody = Math.floor((megabytesPerBody * 1024 * 1024) / 1000);
 const bodies = Array.from({ length: 100 }, (_, m) =>
-  body(Array.from({ length: recordsPerBody }, (_, r) => keyedRecord(`m${m}-r${r}`, r % 3 === 0 ? 'DeviceEvents' : 'DeviceProcessEvents', 1000))),
+  body(
+    Array.from({ length: recordsPerBody }, (_, r) =>
+      keyedRecord(`m${m}-r${r}`, r % 3 === 0 ? 'DeviceEvents' : 'DeviceProcessEvents', 1000),
+    ),
+  ),
 );
 bodies[50] = `${bodies[50]!.slice(0, -10)} not json`;
 const summary = await forward(

@@ -37,7 +37,12 @@ async function setup(answer: () => Promise<void> = async () => {}) {
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
   closers.push(close, siem.close);
   const records = unpackMessages(
-    [{ body: body([...Array.from({ length: 6 }, (_, i) => keyedRecord(`k-${i}`)), keyedRecord('x-0', 'DeviceEvents')]), source: { sequenceNumber: 4 } }],
+    [
+      {
+        body: body([...Array.from({ length: 6 }, (_, i) => keyedRecord(`k-${i}`)), keyedRecord('x-0', 'DeviceEvents')]),
+        source: { sequenceNumber: 4 },
+      },
+    ],
     { maxRecordBytes: 1 << 20 },
   ).records;
   return { siem, pipeline, records, arrived };
@@ -61,7 +66,10 @@ test('a full batch is sent as soon as it is full, before the rest is handed over
   assert.deepEqual(keysReceived(siem), ['k-0', 'k-1', 'k-2', 'k-3', 'k-4']);
   assert.deepEqual([...dispatch.earlier.values()], ['delivered'], 'what an earlier try delivered is not sent again');
   assert.deepEqual([...dispatch.excluded], [['AdvancedHunting-DeviceEvents', 1]]);
-  assert.deepEqual(dispatch.batches.map((batch) => batch.records.length), [3, 2]);
+  assert.deepEqual(
+    dispatch.batches.map((batch) => batch.records.length),
+    [3, 2],
+  );
 });
 
 test('abandon waits for the batches already sent and sends none of those still open', { timeout: 10_000 }, async () => {

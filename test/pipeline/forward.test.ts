@@ -22,7 +22,10 @@ async function setup(
   script: FaultScript = () => accept,
 ): Promise<{ siem: FaultSiem; pipeline: Pipeline }> {
   const siem = await startFaultSiem(script);
-  const config = loadConfig({ SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetterDir, SIEM_MAX_BATCH_RECORDS: '10' }, { functionsApp: false });
+  const config = loadConfig(
+    { SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: deadLetterDir, SIEM_MAX_BATCH_RECORDS: '10' },
+    { functionsApp: false },
+  );
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
   closers.push(close, siem.close);
   return { siem, pipeline };
@@ -34,7 +37,18 @@ test('bad records of one message are one dead letter per reason, logged once eac
   const { siem, pipeline } = await setup();
   const noCategory = (key: string) => `{"properties":{"RecordKey":"${key}"}}`;
   const messages = [
-    { body: body([keyedRecord('g-0'), noCategory('c-0'), '1', noCategory('c-1'), '2', noCategory('c-2'), keyedRecord('g-1')]), source: { sequenceNumber: 1 } },
+    {
+      body: body([
+        keyedRecord('g-0'),
+        noCategory('c-0'),
+        '1',
+        noCategory('c-1'),
+        '2',
+        noCategory('c-2'),
+        keyedRecord('g-1'),
+      ]),
+      source: { sequenceNumber: 1 },
+    },
     { body: body([noCategory('c-3')]), source: { sequenceNumber: 2 } },
   ];
   const summary = await forward(pipeline, messages, options());
@@ -67,7 +81,9 @@ test('when the dead-letter store cannot be written, forward throws instead of re
 test('records an earlier try settled are not sent again, and are counted as they were settled', async () => {
   const { siem, pipeline } = await setup();
   const settled = new SettledRecords();
-  const messages = [{ body: body(Array.from({ length: 5 }, (_, i) => keyedRecord(`s-${i}`))), source: { sequenceNumber: 9 } }];
+  const messages = [
+    { body: body(Array.from({ length: 5 }, (_, i) => keyedRecord(`s-${i}`))), source: { sequenceNumber: 9 } },
+  ];
   const first = await forward(pipeline, messages, { ...options(), settled });
   assert.equal(first.forwarded, 5);
   assert.equal(settled.size, 5);
@@ -75,7 +91,10 @@ test('records an earlier try settled are not sent again, and are counted as they
   assert.equal(again.forwarded, 5);
   assert.equal(again.settledEarlier, 5);
   assert.equal(siem.accepted.length, 5, 'nothing sent the second time');
-  const fromFiles = await forward(pipeline, [{ body: messages[0]!.body, source: { file: 'x.json' } }], { ...options(), settled });
+  const fromFiles = await forward(pipeline, [{ body: messages[0]!.body, source: { file: 'x.json' } }], {
+    ...options(),
+    settled,
+  });
   assert.equal(fromFiles.settledEarlier, 0, 'records without a sequence number are never skipped');
 });
 
@@ -120,7 +139,10 @@ test('when reading the invocation fails part way, forward fails with that error 
   // A full batch in the first message, then more messages to read while it is sent.
   const messages = [
     { body: body(Array.from({ length: 10 }, (_, i) => keyedRecord(`k-${i}`))), source: { sequenceNumber: 1 } },
-    ...Array.from({ length: 50 }, (_, i) => ({ body: body([keyedRecord(`m-${i}`)]), source: { sequenceNumber: 2 + i } })),
+    ...Array.from({ length: 50 }, (_, i) => ({
+      body: body([keyedRecord(`m-${i}`)]),
+      source: { sequenceNumber: 2 + i },
+    })),
   ];
   await assert.rejects(forward({ ...pipeline, post }, messages, { ...options(), onUnpacked }), failure);
   assert.equal(inFlight, 0, 'no request outlives the invocation');

@@ -11,10 +11,18 @@ test('100 bodies of 2 MB (one not JSON) go through in a heap capped at 3.5 times
     env: { ...process.env, MB_PER_BODY: '2' },
     maxBuffer: 1 << 20,
   });
-  const result = JSON.parse(stdout) as { inputBytes: number; received: number; forwarded: number; deadLettered: number; peakRssBytes: number };
+  const result = JSON.parse(stdout) as {
+    inputBytes: number;
+    received: number;
+    forwarded: number;
+    deadLettered: number;
+    peakRssBytes: number;
+  };
   assert.ok(result.inputBytes > 200e6, `${result.inputBytes} bytes in`);
   assert.equal(result.forwarded, 99 * 2097);
   assert.equal(result.deadLettered, 1, 'the invalid body, kept whole');
   assert.equal(result.received, result.forwarded + result.deadLettered);
-  console.log(`memory: ${(result.inputBytes / 1e6).toFixed(0)} MB in, peak RSS ${(result.peakRssBytes / 1e6).toFixed(0)} MB`);
+  console.log(
+    `memory: ${(result.inputBytes / 1e6).toFixed(0)} MB in, peak RSS ${(result.peakRssBytes / 1e6).toFixed(0)} MB`,
+  );
 });

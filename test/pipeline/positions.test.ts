@@ -8,7 +8,13 @@ import { body, keyedRecord } from '../support/records.js';
 function read() {
   const messages = [41, 42].map((sequenceNumber) => ({
     body: body([keyedRecord('same'), keyedRecord('other', 'DeviceEvents'), keyedRecord('same')]),
-    source: { hub: 'hub', partition: '3', sequenceNumber, offset: String(sequenceNumber * 1024), enqueuedTime: '2026-11-23T09:00:00.000Z' },
+    source: {
+      hub: 'hub',
+      partition: '3',
+      sequenceNumber,
+      offset: String(sequenceNumber * 1024),
+      enqueuedTime: '2026-11-23T09:00:00.000Z',
+    },
   }));
   return unpackMessages(messages, { maxRecordBytes: 1 << 20 }).records;
 }
@@ -18,7 +24,10 @@ test('identical records are told apart by where they sit; the same records read 
   const same = records.filter((record) => record.category.endsWith('ProcessEvents'));
   assert.equal(new Set(same.map((record) => record.text)).size, 1);
   assert.notEqual(positionsText(same.slice(0, 2)), positionsText(same.slice(2)));
-  assert.equal(positionsText(read().filter((record) => record.category.endsWith('ProcessEvents'))), positionsText(same));
+  assert.equal(
+    positionsText(read().filter((record) => record.category.endsWith('ProcessEvents'))),
+    positionsText(same),
+  );
 });
 
 test('positions stored in a dead letter read back the same, however the batch interleaved its messages', () => {
@@ -32,7 +41,12 @@ test('positions stored in a dead letter read back the same, however the batch in
   ]);
   const from = expandRuns(stored, batch.length)!;
   // As redrive reads them: from the letter, each at its place there, carrying where it first sat.
-  const redriven = batch.map((record, index) => ({ ...record, source: { letter: 'x.json' }, index, from: from[index]! }));
+  const redriven = batch.map((record, index) => ({
+    ...record,
+    source: { letter: 'x.json' },
+    index,
+    from: from[index]!,
+  }));
   assert.equal(positionsText(redriven), positionsText(batch));
 });
 
@@ -42,5 +56,8 @@ test('stored positions that do not match the records one for one are not used', 
   assert.equal(expandRuns([run, run], 3), undefined);
   assert.equal(expandRuns([{ first: 2, last: 1 }], 0), undefined);
   assert.equal(expandRuns('0-1', 2), undefined);
-  assert.deepEqual(expandRuns([run], 2)?.map((position) => position.index), [0, 1]);
+  assert.deepEqual(
+    expandRuns([run], 2)?.map((position) => position.index),
+    [0, 1],
+  );
 });

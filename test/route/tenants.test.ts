@@ -31,7 +31,8 @@ before(async () => {
   Object.assign(process.env, vault.identityEnv);
   const siem = (name: Siem) =>
     startServer((request) => {
-      if (request.headers.authorization !== `Bearer ${accepted[name]}`) return { status: 401, body: { error: 'bad token' } };
+      if (request.headers.authorization !== `Bearer ${accepted[name]}`)
+        return { status: 401, body: { error: 'bad token' } };
       delivered[name].push(...ndjsonLines(request));
       return { status: 200 };
     });
@@ -61,7 +62,11 @@ const TABLES = ['DeviceProcessEvents', 'EmailEvents', 'DeviceInfo'];
 /** `count` distinct records, every tenant with every table, interleaved. */
 function mixedRecords(count: number, tenants: readonly string[]): string[] {
   return Array.from({ length: count }, (_, i) =>
-    recordText({ table: TABLES[i % TABLES.length]!, tenantId: tenants[Math.floor(i / TABLES.length) % tenants.length]!, properties: `"ReportId":${i}` }),
+    recordText({
+      table: TABLES[i % TABLES.length]!,
+      tenantId: tenants[Math.floor(i / TABLES.length) % tenants.length]!,
+      properties: `"ReportId":${i}`,
+    }),
   );
 }
 
@@ -77,24 +82,41 @@ const tenantOf = (record: string) => (JSON.parse(record) as { tenantId: string }
 test('each tenant reaches its own endpoint with its own Key Vault secret; every record arrives once, none at another tenant', async () => {
   clearSiems();
   const records = mixedRecords(36, [TENANT_A, TENANT_B, TENANT_C]);
-  const summary = await forwarder.run([body(records.slice(0, 12)), body(records.slice(12, 30)), body(records.slice(30))]);
+  const summary = await forwarder.run([
+    body(records.slice(0, 12)),
+    body(records.slice(12, 30)),
+    body(records.slice(30)),
+  ]);
   assert.equal(summary.forwarded, 36);
   assert.ok(conserved(summary));
 
   assert.deepEqual(new Set(delivered.a.map(tenantOf)), new Set([TENANT_A]));
   assert.deepEqual(new Set(delivered.b.map(tenantOf)), new Set([TENANT_B]));
   assert.deepEqual(new Set(delivered.mssp.map(tenantOf)), new Set([TENANT_C]));
-  assert.deepEqual([...delivered.a, ...delivered.b, ...delivered.mssp].sort(), [...records].sort(), 'each record exactly once');
+  assert.deepEqual(
+    [...delivered.a, ...delivered.b, ...delivered.mssp].sort(),
+    [...records].sort(),
+    'each record exactly once',
+  );
 
   assert.deepEqual(new Set(siems.a.requests.map((request) => request.headers.authorization)), new Set(['Bearer a-v1']));
   assert.deepEqual(new Set(siems.b.requests.map((request) => request.headers.authorization)), new Set(['Bearer b-v1']));
-  assert.deepEqual(new Set(siems.mssp.requests.map((request) => request.headers.authorization)), new Set(['Bearer mssp-v1']));
-  assert.deepEqual(new Set(siems.a.requests.map((request) => request.path)), new Set(TABLES.map((table) => `/a/${table}`)));
+  assert.deepEqual(
+    new Set(siems.mssp.requests.map((request) => request.headers.authorization)),
+    new Set(['Bearer mssp-v1']),
+  );
+  assert.deepEqual(
+    new Set(siems.a.requests.map((request) => request.path)),
+    new Set(TABLES.map((table) => `/a/${table}`)),
+  );
   assert.deepEqual(new Set(siems.b.requests.map((request) => request.path)), new Set([`/b?tenant=${TENANT_B}`]));
-  assert.deepEqual([vault.reads('tenant-a-token'), vault.reads('tenant-b-token'), vault.reads('mssp-token')], [1, 1, 1]);
+  assert.deepEqual(
+    [vault.reads('tenant-a-token'), vault.reads('tenant-b-token'), vault.reads('mssp-token')],
+    [1, 1, 1],
+  );
 });
 
-test('a 401 from tenant A\'s SIEM reads A\'s secret again and no other; the rotated secret delivers', async () => {
+test("a 401 from tenant A's SIEM reads A's secret again and no other; the rotated secret delivers", async () => {
   clearSiems();
   accepted.a = 'a-v2';
   vault.secrets.set('tenant-a-token', 'a-v2');
@@ -103,10 +125,20 @@ test('a 401 from tenant A\'s SIEM reads A\'s secret again and no other; the rota
   const records = mixedRecords(12, [TENANT_A, TENANT_B, TENANT_C]);
   const summary = await forwarder.run([body(records)]);
   assert.equal(summary.forwarded, 12);
-  assert.deepEqual(reads().map((count, i) => count - before[i]!), [1, 0, 0]);
-  assert.ok(siems.a.requests.some((request) => request.headers.authorization === 'Bearer a-v1'), 'A was refused the old secret first');
+  assert.deepEqual(
+    reads().map((count, i) => count - before[i]!),
+    [1, 0, 0],
+  );
+  assert.ok(
+    siems.a.requests.some((request) => request.headers.authorization === 'Bearer a-v1'),
+    'A was refused the old secret first',
+  );
   assert.deepEqual(new Set(delivered.a.map(tenantOf)), new Set([TENANT_A]));
-  assert.deepEqual([...delivered.a, ...delivered.b, ...delivered.mssp].sort(), [...records].sort(), 'each record exactly once');
+  assert.deepEqual(
+    [...delivered.a, ...delivered.b, ...delivered.mssp].sort(),
+    [...records].sort(),
+    'each record exactly once',
+  );
 });
 
 test('Splunk: a tenant gets its own index and sourcetype through routes, and {tenantId} names the rest', async () => {
@@ -115,7 +147,13 @@ test('Splunk: a tenant gets its own index and sourcetype through routes, and {te
     [`tenant:${TENANT_A}`]: { index: 'contoso', sourcetype: 'contoso:{table}' },
     [`tenant:${TENANT_A}/DeviceInfo`]: { index: 'contoso-assets' },
   };
-  const env = { SIEM_URL: hec.url, SIEM_FORMAT: 'splunk-hec', SIEM_SECRET: 'hec-token', SPLUNK_INDEX: 'defender-{tenantId}', SIEM_ROUTES: JSON.stringify(routes) };
+  const env = {
+    SIEM_URL: hec.url,
+    SIEM_FORMAT: 'splunk-hec',
+    SIEM_SECRET: 'hec-token',
+    SPLUNK_INDEX: 'defender-{tenantId}',
+    SIEM_ROUTES: JSON.stringify(routes),
+  };
   await withForwarder(hec, env, async (server, splunk) => {
     const records = mixedRecords(6, [TENANT_A, TENANT_B]);
     const summary = await splunk.run([body(records)]);
@@ -137,19 +175,29 @@ test('Splunk: a tenant gets its own index and sourcetype through routes, and {te
 
 test('a record without a tenantId, where the destination needs one, is dead-lettered with the reason and never sent', async () => {
   const server = await startServer(() => ({ status: 200 }));
-  await withForwarder(server, { SIEM_URL: `${server.url}/in/{tenantId}`, SIEM_AUTH: 'none' }, async (siem, tenantless) => {
-    const withTenant = recordText({ table: 'DeviceEvents', tenantId: TENANT_A });
-    const without = recordText({ table: 'DeviceEvents', properties: '"ReportId":2' }).replace(/"tenantId":"[^"]*",/, '');
-    const summary = await tenantless.run([body([withTenant, without])]);
-    assert.deepEqual([summary.forwarded, summary.deadLettered], [1, 1]);
-    assert.ok(conserved(summary));
-    assert.deepEqual(siem.requests.map((request) => [request.path, request.body]), [[`/in/${TENANT_A}`, `${withTenant}\n`]]);
-    const [name] = summary.deadLetterNames;
-    const text = await readFile(join(tenantless.deadLetterDir, name!), 'utf8');
-    const letter = JSON.parse(text) as { reason: string; detail: string; records: unknown[] };
-    assert.equal(letter.reason, 'missing-tenant');
-    assert.match(letter.detail, /uses \{tenantId\}/);
-    assert.equal(letter.records.length, 1);
-    assert.ok(text.endsWith(`"records":[${without}]}`), 'the record is kept byte for byte');
-  });
+  await withForwarder(
+    server,
+    { SIEM_URL: `${server.url}/in/{tenantId}`, SIEM_AUTH: 'none' },
+    async (siem, tenantless) => {
+      const withTenant = recordText({ table: 'DeviceEvents', tenantId: TENANT_A });
+      const without = recordText({ table: 'DeviceEvents', properties: '"ReportId":2' }).replace(
+        /"tenantId":"[^"]*",/,
+        '',
+      );
+      const summary = await tenantless.run([body([withTenant, without])]);
+      assert.deepEqual([summary.forwarded, summary.deadLettered], [1, 1]);
+      assert.ok(conserved(summary));
+      assert.deepEqual(
+        siem.requests.map((request) => [request.path, request.body]),
+        [[`/in/${TENANT_A}`, `${withTenant}\n`]],
+      );
+      const [name] = summary.deadLetterNames;
+      const text = await readFile(join(tenantless.deadLetterDir, name!), 'utf8');
+      const letter = JSON.parse(text) as { reason: string; detail: string; records: unknown[] };
+      assert.equal(letter.reason, 'missing-tenant');
+      assert.match(letter.detail, /uses \{tenantId\}/);
+      assert.equal(letter.records.length, 1);
+      assert.ok(text.endsWith(`"records":[${without}]}`), 'the record is kept byte for byte');
+    },
+  );
 });

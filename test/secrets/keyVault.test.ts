@@ -41,7 +41,10 @@ test('a secret saved from a file is read without its trailing line breaks and by
   vault.secrets.set('from-file', '\ufeffsaved-with-newline\r\n\n');
   vault.secrets.set('only-newline', '\n');
   const reader = (name: string) =>
-    keyVaultReader(vault.url, name, new ManagedIdentityCredential(), { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true });
+    keyVaultReader(vault.url, name, new ManagedIdentityCredential(), {
+      tlsOptions: { ca: vault.ca },
+      disableChallengeResourceVerification: true,
+    });
   assert.equal(await reader('from-file').read(), 'saved-with-newline');
   await assert.rejects(reader('only-newline').read(), /secret "only-newline" in .* is empty/);
 });
@@ -50,12 +53,28 @@ test('a Key Vault or identity endpoint that takes the connection and never answe
   const silent = await startSilentServer();
   try {
     const vaultOptions = { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true };
-    const hangingVault = keyVaultReader(silent.url.replace('http:', 'https:'), 'siem-token', new ManagedIdentityCredential(), vaultOptions, 300);
-    await assert.rejects(hangingVault.read(), (error: Error) => error instanceof SecretUnavailableError && /"siem-token".*did not answer within 300 ms/.test(error.message));
+    const hangingVault = keyVaultReader(
+      silent.url.replace('http:', 'https:'),
+      'siem-token',
+      new ManagedIdentityCredential(),
+      vaultOptions,
+      300,
+    );
+    await assert.rejects(
+      hangingVault.read(),
+      (error: Error) =>
+        error instanceof SecretUnavailableError && /"siem-token".*did not answer within 300 ms/.test(error.message),
+    );
     // @azure/identity does not heed an abort signal while it waits for the identity endpoint. A user-assigned
     // identity of its own, so that no token cached by the tests before serves instead.
     identity.hanging = true;
-    const hangingIdentity = keyVaultReader(vault.url, 'siem-token', new ManagedIdentityCredential({ clientId: randomUUID() }), vaultOptions, 300);
+    const hangingIdentity = keyVaultReader(
+      vault.url,
+      'siem-token',
+      new ManagedIdentityCredential({ clientId: randomUUID() }),
+      vaultOptions,
+      300,
+    );
     await assert.rejects(hangingIdentity.read(), /did not answer within 300 ms/);
   } finally {
     identity.hanging = false;

@@ -14,7 +14,8 @@ import { body, recordText } from '../support/records.js';
 const embedded = (json: string) => JSON.stringify(json);
 
 test('a JSON-in-a-string column becomes JSON, spliced as text so big numbers keep every digit', () => {
-  const inner = '{"BaseAddress":20987381678081234567891,"Ratio":0.10000000000000000555,"Nested":{"List":[1,"a\\"b",null]}}';
+  const inner =
+    '{"BaseAddress":20987381678081234567891,"Ratio":0.10000000000000000555,"Nested":{"List":[1,"a\\"b",null]}}';
   const text = recordText({
     table: 'DeviceEvents',
     properties: `"DeviceId":"d1","AdditionalFields":${embedded(inner)},"ReportId":639199803770463703`,
@@ -32,7 +33,10 @@ test('arrays and several columns in one record, as DeviceNetworkInfo and AlertEv
     table: 'DeviceNetworkInfo',
     properties: `"DeviceId":"d1","IPAddresses":${embedded(addresses)},"NetworkAdapterName":"{31D7786C-13B8-421D-A3D8-308787B9A9FF}","DefaultGateways":${embedded(gateways)}`,
   });
-  assert.equal(shapeRecordText(text), text.replace(embedded(addresses), addresses).replace(embedded(gateways), gateways));
+  assert.equal(
+    shapeRecordText(text),
+    text.replace(embedded(addresses), addresses).replace(embedded(gateways), gateways),
+  );
 });
 
 test('what is not a JSON object or array, or not a dynamic column, stays exactly as it came', () => {
@@ -53,7 +57,10 @@ test('what is not a JSON object or array, or not a dynamic column, stays exactly
 
 test('pretty-printed JSON inside a string still ends as one line', () => {
   const inner = '{\r\n  "Terminal": "/dev/console",\n  "PosixUserId": 503\n}';
-  const text = recordText({ table: 'DeviceLogonEvents', properties: `"DeviceId":"d1","AdditionalFields":${embedded(inner)}` });
+  const text = recordText({
+    table: 'DeviceLogonEvents',
+    properties: `"DeviceId":"d1","AdditionalFields":${embedded(inner)}`,
+  });
   const shaped = shapeRecordText(text);
   assert.doesNotMatch(shaped, /[\r\n]/);
   assert.deepEqual((JSON.parse(shaped) as { properties: { AdditionalFields: unknown } }).properties.AdditionalFields, {
@@ -70,13 +77,21 @@ after(() => siem.close());
 
 async function forwardWith(settings: Record<string, string>, records: readonly string[]): Promise<string[]> {
   const config = loadConfig(
-    { SIEM_URL: `${siem.url}/in`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-dead-')), ...settings },
+    {
+      SIEM_URL: `${siem.url}/in`,
+      SIEM_AUTH: 'none',
+      DEAD_LETTER_DIR: mkdtempSync(join(tmpdir(), 'dsf-dead-')),
+      ...settings,
+    },
     { functionsApp: false },
   );
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
   const from = siem.requests.length;
   try {
-    await forward(pipeline, [{ body: body(records), source: {} }], { deadline: Date.now() + 30_000, finalAttempt: true });
+    await forward(pipeline, [{ body: body(records), source: {} }], {
+      deadline: Date.now() + 30_000,
+      finalAttempt: true,
+    });
   } finally {
     await close();
   }
@@ -85,16 +100,25 @@ async function forwardWith(settings: Record<string, string>, records: readonly s
 
 test('PARSE_DYNAMIC_FIELDS=true shapes Device* and AlertEvidence records only; off, every byte stays', async () => {
   const fields = embedded('{"FileType":"PortableExecutable"}');
-  const device = recordText({ table: 'DeviceFileEvents', properties: `"DeviceId":"d1","MachineGroup":"Servers","AdditionalFields":${fields}` });
-  const alert = recordText({ table: 'AlertEvidence', properties: `"DeviceId":"d1","MachineGroup":"Servers","Categories":${embedded('["Execution"]')}` });
+  const device = recordText({
+    table: 'DeviceFileEvents',
+    properties: `"DeviceId":"d1","MachineGroup":"Servers","AdditionalFields":${fields}`,
+  });
+  const alert = recordText({
+    table: 'AlertEvidence',
+    properties: `"DeviceId":"d1","MachineGroup":"Servers","Categories":${embedded('["Execution"]')}`,
+  });
   const identity = recordText({ table: 'IdentityLogonEvents', properties: `"AdditionalFields":${fields}` });
 
   const shaped = await forwardWith({ PARSE_DYNAMIC_FIELDS: 'true' }, [device, alert, identity]);
-  assert.deepEqual(shaped.sort(), [
-    alert.replace(embedded('["Execution"]'), '["Execution"]'),
-    device.replace(fields, '{"FileType":"PortableExecutable"}'),
-    identity,
-  ].sort());
+  assert.deepEqual(
+    shaped.sort(),
+    [
+      alert.replace(embedded('["Execution"]'), '["Execution"]'),
+      device.replace(fields, '{"FileType":"PortableExecutable"}'),
+      identity,
+    ].sort(),
+  );
 
   const untouched = await forwardWith({}, [device, alert, identity]);
   assert.deepEqual(untouched.sort(), [device, alert, identity].sort());

@@ -7,25 +7,41 @@ import { body, deviceEvent, recordText } from '../support/records.js';
 
 const API_KEY = 'aWQ6c2VjcmV0LWtleQ==';
 
-async function withElastic(options: Partial<ElasticOptions>, env: Record<string, string>, run: (elastic: TestElastic, forwarder: TestForwarder) => Promise<void>) {
+async function withElastic(
+  options: Partial<ElasticOptions>,
+  env: Record<string, string>,
+  run: (elastic: TestElastic, forwarder: TestForwarder) => Promise<void>,
+) {
   const elastic = await startElasticBulk({ authorization: `ApiKey ${API_KEY}`, ...options });
-  await withForwarder(elastic, { SIEM_URL: elastic.url, SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: API_KEY, ...env }, run);
+  await withForwarder(
+    elastic,
+    { SIEM_URL: elastic.url, SIEM_FORMAT: 'elastic-bulk', SIEM_SECRET: API_KEY, ...env },
+    run,
+  );
 }
 
-const processRecord = (file: string) => recordText({ table: 'DeviceProcessEvents', properties: `"DeviceId":"d1","FileName":"${file}","MachineGroup":"G"` });
+const processRecord = (file: string) =>
+  recordText({ table: 'DeviceProcessEvents', properties: `"DeviceId":"d1","FileName":"${file}","MachineGroup":"G"` });
 const email = recordText({ table: 'EmailEvents', properties: '"NetworkMessageId":"n-1","ReportId":"r-1"' });
 
 test('create actions carry the record id, one lowercase index per table, the record text as the document', async () => {
-  await withElastic({}, { SIEM_ROUTES: '{"AdvancedHunting-EmailEvents":{"index":"mail"}}' }, async (elastic, forwarder) => {
-    const summary = await forwarder.run([body([processRecord('a.exe'), email, processRecord('b.exe')])]);
-    assert.equal(summary.forwarded, 3);
-    assert.ok(conserved(summary));
-    assert.equal(elastic.requests[0]!.path, '/_bulk');
-    assert.equal(elastic.requests[0]!.headers.authorization, `ApiKey ${API_KEY}`);
-    assert.deepEqual([...elastic.indices.keys()].sort(), ['defender-deviceprocessevents', 'mail']);
-    assert.deepEqual(elastic.indices.get('mail'), new Map([[recordId(email), email]]));
-    assert.equal(elastic.indices.get('defender-deviceprocessevents')!.get(recordId(processRecord('b.exe'))), processRecord('b.exe'));
-  });
+  await withElastic(
+    {},
+    { SIEM_ROUTES: '{"AdvancedHunting-EmailEvents":{"index":"mail"}}' },
+    async (elastic, forwarder) => {
+      const summary = await forwarder.run([body([processRecord('a.exe'), email, processRecord('b.exe')])]);
+      assert.equal(summary.forwarded, 3);
+      assert.ok(conserved(summary));
+      assert.equal(elastic.requests[0]!.path, '/_bulk');
+      assert.equal(elastic.requests[0]!.headers.authorization, `ApiKey ${API_KEY}`);
+      assert.deepEqual([...elastic.indices.keys()].sort(), ['defender-deviceprocessevents', 'mail']);
+      assert.deepEqual(elastic.indices.get('mail'), new Map([[recordId(email), email]]));
+      assert.equal(
+        elastic.indices.get('defender-deviceprocessevents')!.get(recordId(processRecord('b.exe'))),
+        processRecord('b.exe'),
+      );
+    },
+  );
 });
 
 test('records sent again answer 409 and count as delivered, so a replay adds no duplicates', async () => {
@@ -46,7 +62,9 @@ test('errors:true is read item by item: 429 resent alone, a mapping error dead-l
     mappingError: (source) => source.includes('bad.exe'),
   };
   await withElastic(options, {}, async (elastic, forwarder) => {
-    const summary = await forwarder.run([body([processRecord('a.exe'), processRecord('busy.exe'), processRecord('bad.exe'), processRecord('c.exe')])]);
+    const summary = await forwarder.run([
+      body([processRecord('a.exe'), processRecord('busy.exe'), processRecord('bad.exe'), processRecord('c.exe')]),
+    ]);
     assert.equal(summary.forwarded, 3);
     assert.equal(summary.deadLettered, 1);
     assert.ok(conserved(summary));
@@ -61,11 +79,15 @@ test('errors:true is read item by item: 429 resent alone, a mapping error dead-l
 
 test('basic auth sends user:password from the secret; gzip bodies are accepted', async () => {
   const basic = `Basic ${Buffer.from('elastic:changeme').toString('base64')}`;
-  await withElastic({ authorization: basic }, { SIEM_AUTH: 'basic', SIEM_SECRET: 'elastic:changeme', SIEM_GZIP: 'true' }, async (elastic, forwarder) => {
-    const records = Array.from({ length: 30 }, (_, i) => deviceEvent(`dev-${i}`, 'Servers'));
-    const summary = await forwarder.run([body(records)]);
-    assert.equal(summary.forwarded, 30);
-    assert.equal(elastic.requests[0]!.headers['content-encoding'], 'gzip');
-    assert.ok(elastic.requests[0]!.wireBytes < Buffer.byteLength(elastic.requests[0]!.body));
-  });
+  await withElastic(
+    { authorization: basic },
+    { SIEM_AUTH: 'basic', SIEM_SECRET: 'elastic:changeme', SIEM_GZIP: 'true' },
+    async (elastic, forwarder) => {
+      const records = Array.from({ length: 30 }, (_, i) => deviceEvent(`dev-${i}`, 'Servers'));
+      const summary = await forwarder.run([body(records)]);
+      assert.equal(summary.forwarded, 30);
+      assert.equal(elastic.requests[0]!.headers['content-encoding'], 'gzip');
+      assert.ok(elastic.requests[0]!.wireBytes < Buffer.byteLength(elastic.requests[0]!.body));
+    },
+  );
 });

@@ -33,14 +33,20 @@ test('ndjson and json bodies are the record texts in UTF-8, byte for byte, one b
 test('a record whose byte count is wrong stops the encoder instead of sending a cut or shifted body', () => {
   const cjk = record('{"cjk":"报表"}');
   for (const bytes of [cjk.bytes - 1, cjk.bytes + 1]) {
-    assert.throws(() => ndjsonFormat.encode([{ ...cjk, bytes }, record('{"next":1}')]), /encodes to \d+ bytes, not the \d+ counted/);
+    assert.throws(
+      () => ndjsonFormat.encode([{ ...cjk, bytes }, record('{"next":1}')]),
+      /encodes to \d+ bytes, not the \d+ counted/,
+    );
     assert.throws(() => jsonArrayFormat.encode([record('{"first":1}'), { ...cjk, bytes }]), /not the \d+ counted/);
   }
 });
 
 test('an envelope around each record is written in UTF-8 with it, and counted', () => {
   const records = texts.map(record);
-  const around = (r: ForwardRecord) => ({ before: `{"host":"wks-ü-${r.bytes}","event":`, after: ',"fields":{"g":"报表"}}' });
+  const around = (r: ForwardRecord) => ({
+    before: `{"host":"wks-ü-${r.bytes}","event":`,
+    after: ',"fields":{"g":"报表"}}',
+  });
   const body = recordBody(records, { open: '', between: '\n', close: '', around });
   assert.deepEqual(body, Buffer.from(records.map((r) => `${around(r).before}${r.text}${around(r).after}`).join('\n')));
 });
@@ -48,7 +54,10 @@ test('an envelope around each record is written in UTF-8 with it, and counted', 
 test('a record enrichment spliced into is written from its pieces, and from its text once the text is rewritten', () => {
   const received = '{"properties":{"DeviceId":"d","Name":"jürgen"}}';
   const enriched = withMachineGroup(
-    { ...record(received), device: { deviceId: 'd', machineGroup: { kind: 'absent', insertAt: received.length - 2, firstMember: false } } },
+    {
+      ...record(received),
+      device: { deviceId: 'd', machineGroup: { kind: 'absent', insertAt: received.length - 2, firstMember: false } },
+    },
     'Tier0 ®',
   );
   const expectedText = '{"properties":{"DeviceId":"d","Name":"jürgen","MachineGroup":"Tier0 ®"}}';
@@ -56,16 +65,29 @@ test('a record enrichment spliced into is written from its pieces, and from its 
   assert.deepEqual(enriched.pieces?.parts.join(''), expectedText);
   assert.deepEqual(ndjsonFormat.encode([enriched]), Buffer.from(`${expectedText}\n`));
   const rewritten = '{"properties":{"shaped":true}}';
-  assert.deepEqual(ndjsonFormat.encode([{ ...enriched, text: rewritten, bytes: rewritten.length }]), Buffer.from(`${rewritten}\n`), 'stale pieces are not written');
+  assert.deepEqual(
+    ndjsonFormat.encode([{ ...enriched, text: rewritten, bytes: rewritten.length }]),
+    Buffer.from(`${rewritten}\n`),
+    'stale pieces are not written',
+  );
 });
 
 test('a record read from bytes is copied from them while its text is as received, and written from its text after', () => {
   const received = '{"properties":{"DeviceId":"d","Name":"jürgen 报表"}}';
   const fromBytes = { ...record(received), utf8: { of: received, bytes: Buffer.from(received) } };
   assert.deepEqual(ndjsonFormat.encode([fromBytes, record('{"next":1}')]), Buffer.from(`${received}\n{"next":1}\n`));
-  const enriched = withMachineGroup({ ...fromBytes, device: { deviceId: 'd', machineGroup: { kind: 'absent', insertAt: received.length - 2, firstMember: false } } }, 'G');
+  const enriched = withMachineGroup(
+    {
+      ...fromBytes,
+      device: { deviceId: 'd', machineGroup: { kind: 'absent', insertAt: received.length - 2, firstMember: false } },
+    },
+    'G',
+  );
   assert.equal(enriched.utf8?.of, received, 'the view came along with the rest of the record');
   assert.deepEqual(ndjsonFormat.encode([enriched]), Buffer.from(`${enriched.text}\n`), 'stale bytes are not written');
   const rewritten = '{"properties":{"shaped":true}}';
-  assert.deepEqual(ndjsonFormat.encode([{ ...fromBytes, text: rewritten, bytes: rewritten.length }]), Buffer.from(`${rewritten}\n`));
+  assert.deepEqual(
+    ndjsonFormat.encode([{ ...fromBytes, text: rewritten, bytes: rewritten.length }]),
+    Buffer.from(`${rewritten}\n`),
+  );
 });

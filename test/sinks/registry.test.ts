@@ -36,7 +36,11 @@ const taggedLines = defineSink({
   format: 'tagged-lines',
   about: 'a tagged record a line',
   settings: {
-    TAGGED_TAG: text({ description: 'tagged-lines: the tag before each record; may contain {table}.', default: '{table}', template: true }),
+    TAGGED_TAG: text({
+      description: 'tagged-lines: the tag before each record; may contain {table}.',
+      default: '{table}',
+      template: true,
+    }),
     TAGGED_SEPARATOR: text({ description: 'tagged-lines: the one character between tag and record.', default: '|' }),
   },
   maxBatchBytes: { default: 64 * 1024, max: 256 * 1024 },
@@ -50,7 +54,10 @@ const taggedLines = defineSink({
     return undefined;
   },
   create: (siem, router) =>
-    protocolSink(siem, router, { format: taggedLinesFormat(router, siem.protocol.separator), classify: (response) => classifyResponse(response) }),
+    protocolSink(siem, router, {
+      format: taggedLinesFormat(router, siem.protocol.separator),
+      classify: (response) => classifyResponse(response),
+    }),
 });
 
 const WITH_TAGGED: readonly SinkDefinition[] = [...SINKS, taggedLines];
@@ -65,14 +72,17 @@ function problems(env: Environment, sinks: readonly SinkDefinition[]): string {
   assert.fail('expected a ConfigError');
 }
 
-test('every protocol in the registry has its own format, its rows in the settings table, and limits within the setting\'s range', () => {
+test("every protocol in the registry has its own format, its rows in the settings table, and limits within the setting's range", () => {
   assert.equal(new Set(SINKS.map((sink) => sink.format)).size, SINKS.length);
   const table: Readonly<Record<string, unknown>> = settings;
   for (const sink of SINKS) {
     assert.ok(settings.SIEM_FORMAT.description.includes(`${sink.format} (${sink.about})`), sink.format);
     for (const [name, row] of Object.entries(sink.settings)) assert.equal(table[name], row, `${sink.format}: ${name}`);
     const { default: bytes, max } = sink.maxBatchBytes;
-    assert.ok(1024 <= bytes && bytes <= max && max <= 100 * 1024 * 1024, `${sink.format}: ${bytes} and ${max} within SIEM_MAX_BATCH_BYTES's range`);
+    assert.ok(
+      1024 <= bytes && bytes <= max && max <= 100 * 1024 * 1024,
+      `${sink.format}: ${bytes} and ${max} within SIEM_MAX_BATCH_BYTES's range`,
+    );
     assert.ok(sink.routeFields.includes('url'), `${sink.format} routes by url like SIEM_URL`);
   }
 });
@@ -81,17 +91,29 @@ test('a protocol added to the registry joins the settings table, after the proto
   const names = Object.keys(settingsTable(WITH_TAGGED));
   const after = names.indexOf('SENTINEL_STREAM') + 1;
   assert.deepEqual(names.slice(after, after + 2), ['TAGGED_TAG', 'TAGGED_SEPARATOR']);
-  assert.deepEqual(names.filter((name) => !name.startsWith('TAGGED_')), Object.keys(settings));
+  assert.deepEqual(
+    names.filter((name) => !name.startsWith('TAGGED_')),
+    Object.keys(settings),
+  );
   const table = settingsTable(WITH_TAGGED);
-  assert.match(table.SIEM_FORMAT.description, /sentinel \(Azure Monitor Logs Ingestion API\) or tagged-lines \(a tagged record a line\)\.$/);
-  assert.match(table.SIEM_URL.description, /For splunk-hec, elastic-bulk and tagged-lines a bare host gets the protocol path/);
+  assert.match(
+    table.SIEM_FORMAT.description,
+    /sentinel \(Azure Monitor Logs Ingestion API\) or tagged-lines \(a tagged record a line\)\.$/,
+  );
+  assert.match(
+    table.SIEM_URL.description,
+    /For splunk-hec, elastic-bulk and tagged-lines a bare host gets the protocol path/,
+  );
   assert.match(table.SIEM_AUTH.description, /entra for sentinel, none for tagged-lines, else bearer\.$/);
   assert.match(table.SIEM_MAX_BATCH_BYTES.description, /ndjson and json 1048576, tagged-lines 65536 by default\.$/);
 });
 
 test('configuration takes a new protocol from its definition: its format, defaults, limits, destination and options', () => {
   const env = { SIEM_URL: 'https://lines.example.com', SIEM_FORMAT: 'tagged-lines' };
-  assert.match(problems(env, SINKS), /SIEM_FORMAT must be one of ndjson, json, splunk-hec, elastic-bulk, sentinel, got "tagged-lines"/);
+  assert.match(
+    problems(env, SINKS),
+    /SIEM_FORMAT must be one of ndjson, json, splunk-hec, elastic-bulk, sentinel, got "tagged-lines"/,
+  );
   const config = loadConfig(env, { functionsApp: false, sinks: WITH_TAGGED });
   assert.equal(config.siem.format, 'tagged-lines');
   assert.deepEqual([config.siem.auth, config.secret], [{ mode: 'none' }, { kind: 'none' }]);
@@ -100,7 +122,7 @@ test('configuration takes a new protocol from its definition: its format, defaul
   assert.deepEqual(config.siem.protocol, { separator: '|' });
 });
 
-test('configuration checks a new protocol\'s own settings, its route fields, its templates and its limit, all in one error', () => {
+test("configuration checks a new protocol's own settings, its route fields, its templates and its limit, all in one error", () => {
   const message = problems(
     {
       SIEM_URL: 'https://lines.example.com',
@@ -114,16 +136,27 @@ test('configuration checks a new protocol\'s own settings, its route fields, its
   );
   assert.match(message, /TAGGED_SEPARATOR must be one character, got "::"/);
   assert.match(message, /TAGGED_TAG uses \{tabel\}/);
-  assert.match(message, /SIEM_ROUTES \.DeviceInfo\.stream does not apply to SIEM_FORMAT=tagged-lines, which routes by url, index/);
+  assert.match(
+    message,
+    /SIEM_ROUTES \.DeviceInfo\.stream does not apply to SIEM_FORMAT=tagged-lines, which routes by url, index/,
+  );
   assert.match(message, /SIEM_MAX_BATCH_BYTES must not exceed 262144 for SIEM_FORMAT=tagged-lines/);
   // Its template is checked whatever the format, like every protocol's.
-  assert.match(problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', TAGGED_TAG: '{tabel}' }, WITH_TAGGED), /TAGGED_TAG uses \{tabel\}/);
+  assert.match(
+    problems({ SIEM_URL: 'https://x.example.com', SIEM_AUTH: 'none', TAGGED_TAG: '{tabel}' }, WITH_TAGGED),
+    /TAGGED_TAG uses \{tabel\}/,
+  );
 });
 
 test('the forwarder speaks a new protocol: its encoding, its path and its routes, every record delivered', async (t) => {
   const server = await startServer(() => ({ status: 200 }));
   t.after(() => server.close());
-  const env = { SIEM_URL: server.url, SIEM_FORMAT: 'tagged-lines', TAGGED_SEPARATOR: '~', SIEM_ROUTES: '{"DeviceInfo":{"index":"assets"}}' };
+  const env = {
+    SIEM_URL: server.url,
+    SIEM_FORMAT: 'tagged-lines',
+    TAGGED_SEPARATOR: '~',
+    SIEM_ROUTES: '{"DeviceInfo":{"index":"assets"}}',
+  };
   const forwarder = startForwarder(env, undefined, WITH_TAGGED);
   t.after(() => forwarder.close());
   const info = deviceInfo('d-1', 'Servers');
@@ -131,6 +164,8 @@ test('the forwarder speaks a new protocol: its encoding, its path and its routes
   const summary = await forwarder.run([body([info, email])]);
   assert.equal(summary.forwarded, 2);
   assert.ok(conserved(summary));
-  const received = server.requests.map((request) => `${request.path} ${request.headers['content-type']} ${request.body}`).sort();
+  const received = server.requests
+    .map((request) => `${request.path} ${request.headers['content-type']} ${request.body}`)
+    .sort();
   assert.deepEqual(received, [`/lines text/plain EmailEvents~${email}\n`, `/lines text/plain assets~${info}\n`]);
 });

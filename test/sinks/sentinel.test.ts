@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { conserved, withForwarder, type TestForwarder } from '../support/forwarder.js';
-import { MAX_CALL_BYTES, startLogsIngestion, type LogsIngestionOptions, type TestLogsIngestion } from '../support/logsIngestion.js';
+import {
+  MAX_CALL_BYTES,
+  startLogsIngestion,
+  type LogsIngestionOptions,
+  type TestLogsIngestion,
+} from '../support/logsIngestion.js';
 import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
 import { body, deviceInfo, recordText } from '../support/records.js';
 
@@ -29,21 +34,33 @@ async function withSentinel(
 }
 
 const processRecord = (i: number, padding = 0) =>
-  recordText({ table: 'DeviceProcessEvents', properties: `"DeviceId":"d${i}","MachineGroup":"G","CommandLine":"${'x'.repeat(padding)}"` });
+  recordText({
+    table: 'DeviceProcessEvents',
+    properties: `"DeviceId":"d${i}","MachineGroup":"G","CommandLine":"${'x'.repeat(padding)}"`,
+  });
 
 test('records reach the rule stream of their table, byte for byte, with a token for Azure Monitor from the managed identity', async () => {
   const email = recordText({ table: 'EmailEvents', properties: '"NetworkMessageId":"n-1"' });
   const info = deviceInfo('dev-1', 'Servers');
-  await withSentinel({}, { SIEM_ROUTES: '{"DeviceInfo":{"stream":"Custom-DefenderAssets"}}' }, async (logs, forwarder) => {
-    const summary = await forwarder.run([body([processRecord(1), email, info, processRecord(2)])]);
-    assert.equal(summary.forwarded, 4);
-    assert.ok(conserved(summary));
-    assert.deepEqual(logs.streams.get('Custom-DeviceProcessEvents'), [processRecord(1), processRecord(2)]);
-    assert.deepEqual(logs.streams.get('Custom-EmailEvents'), [email]);
-    assert.deepEqual(logs.streams.get('Custom-DefenderAssets'), [info]);
-    assert.ok(identity.issued.includes('https://monitor.azure.com'));
-    assert.ok(logs.requests.every((request) => request.path.endsWith('?api-version=2023-01-01') && request.headers['content-type'] === 'application/json'));
-  });
+  await withSentinel(
+    {},
+    { SIEM_ROUTES: '{"DeviceInfo":{"stream":"Custom-DefenderAssets"}}' },
+    async (logs, forwarder) => {
+      const summary = await forwarder.run([body([processRecord(1), email, info, processRecord(2)])]);
+      assert.equal(summary.forwarded, 4);
+      assert.ok(conserved(summary));
+      assert.deepEqual(logs.streams.get('Custom-DeviceProcessEvents'), [processRecord(1), processRecord(2)]);
+      assert.deepEqual(logs.streams.get('Custom-EmailEvents'), [email]);
+      assert.deepEqual(logs.streams.get('Custom-DefenderAssets'), [info]);
+      assert.ok(identity.issued.includes('https://monitor.azure.com'));
+      assert.ok(
+        logs.requests.every(
+          (request) =>
+            request.path.endsWith('?api-version=2023-01-01') && request.headers['content-type'] === 'application/json',
+        ),
+      );
+    },
+  );
 });
 
 test('no call carries more than 1 MB, however many records', async () => {
@@ -52,7 +69,11 @@ test('no call carries more than 1 MB, however many records', async () => {
     const summary = await forwarder.run([body(records.slice(0, 150)), body(records.slice(150))]);
     assert.equal(summary.forwarded, 300);
     assert.ok(logs.requests.length >= 3);
-    assert.ok(logs.requests.every((request) => Buffer.byteLength(request.body) <= MAX_CALL_BYTES && request.wireBytes <= MAX_CALL_BYTES));
+    assert.ok(
+      logs.requests.every(
+        (request) => Buffer.byteLength(request.body) <= MAX_CALL_BYTES && request.wireBytes <= MAX_CALL_BYTES,
+      ),
+    );
     // Batches go out in parallel, so they may arrive in any order; every record arrives once, unchanged.
     const arrived = [...(logs.streams.get('Custom-DeviceProcessEvents') ?? [])].sort();
     assert.ok(arrived.length === records.length && [...records].sort().every((record, i) => record === arrived[i]));
@@ -63,7 +84,13 @@ test('a throttled call (429 with Retry-After) is sent again after the wait it as
   await withSentinel({ throttledCalls: 1 }, {}, async (logs, forwarder) => {
     const summary = await forwarder.run([body([processRecord(1)])]);
     assert.equal(summary.forwarded, 1);
-    assert.deepEqual(forwarder.attempts.map((attempt) => [attempt.outcome, attempt.status]), [['retry', 429], ['delivered', 204]]);
+    assert.deepEqual(
+      forwarder.attempts.map((attempt) => [attempt.outcome, attempt.status]),
+      [
+        ['retry', 429],
+        ['delivered', 204],
+      ],
+    );
     assert.equal(logs.requests.length, 2);
   });
 });

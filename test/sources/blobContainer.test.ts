@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BlobServiceClient, ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  BlobServiceClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import { SecretValue } from '../../shared/types/secretValue.js';
 import { listBlobFiles, type BlobAccess } from '../../cli/sources/blobContainer.js';
@@ -32,7 +37,9 @@ before(async () => {
   await container.create();
   for (const file of exports) {
     const content = exportContent(file);
-    await container.getBlockBlobClient(exportName(file).split('/').slice(1).join('/')).upload(content, Buffer.byteLength(content));
+    await container
+      .getBlockBlobClient(exportName(file).split('/').slice(1).join('/'))
+      .upload(content, Buffer.byteLength(content));
   }
   const capture = service.getContainerClient('capture');
   await capture.create();
@@ -52,9 +59,15 @@ async function texts(file: SourceFile): Promise<string[]> {
 
 test('an export container lists one file per hour, in time order, each read as its records', async () => {
   const files = await listBlobFiles({ url: containerUrl('insights-logs-advancedhunting-deviceevents') }, access);
-  assert.deepEqual(files.map((file) => file.window.start), hours.map((hour) => hour.getTime()));
+  assert.deepEqual(
+    files.map((file) => file.window.start),
+    hours.map((hour) => hour.getTime()),
+  );
   assert.equal(files[0]!.bytes, Buffer.byteLength(exportContent(exports[0]!)));
-  assert.match(files[0]!.key, /\/insights-logs-advancedhunting-deviceevents\/tenantId=.*\/y=2026\/m=07\/d=18\/h=13\/m=00\/PT1H\.json$/);
+  assert.match(
+    files[0]!.key,
+    /\/insights-logs-advancedhunting-deviceevents\/tenantId=.*\/y=2026\/m=07\/d=18\/h=13\/m=00\/PT1H\.json$/,
+  );
   assert.deepEqual(await texts(files[2]!), [`{"records":[${exports[2]!.lines.join(',')}]}`]);
 });
 
@@ -63,18 +76,25 @@ test('a prefix narrows the listing, and --since/--until keep the hours that over
   const prefixed = await listBlobFiles({ url, prefix: 'tenantId=nobody/' }, access);
   assert.deepEqual(prefixed, []);
   const ranged = await listSources(
-    { paths: [], blobs: [{ url }, { url: containerUrl('capture') }], since: new Date('2026-07-18T13:30:00Z'), until: new Date('2026-07-18T15:00:00Z') },
+    {
+      paths: [],
+      blobs: [{ url }, { url: containerUrl('capture') }],
+      since: new Date('2026-07-18T13:30:00Z'),
+      until: new Date('2026-07-18T15:00:00Z'),
+    },
     access,
   );
-  assert.deepEqual(ranged.map((file) => new Date(file.window.start).toISOString()), [
-    '2026-07-18T13:00:00.000Z',
-    '2026-07-18T14:00:00.000Z',
-    '2026-07-18T14:00:00.000Z',
-  ]);
+  assert.deepEqual(
+    ranged.map((file) => new Date(file.window.start).toISOString()),
+    ['2026-07-18T13:00:00.000Z', '2026-07-18T14:00:00.000Z', '2026-07-18T14:00:00.000Z'],
+  );
   const capture = ranged[2]!;
   const messages = [];
   for await (const message of readSourceFile(capture, () => undefined)) messages.push(message);
-  assert.deepEqual({ hub: messages[0]!.source.hub, partition: messages[0]!.source.partition }, { hub: 'defender', partition: '3' });
+  assert.deepEqual(
+    { hub: messages[0]!.source.hub, partition: messages[0]!.source.partition },
+    { hub: 'defender', partition: '3' },
+  );
   assert.equal(messages[0]!.source.blob, capture.key);
 });
 
@@ -88,7 +108,10 @@ test('a container URL with a SAS is read as it is, with no identity and no conne
     },
     new StorageSharedKeyCredential(accountName!, accountKey!),
   ).toString();
-  const files = await listBlobFiles({ url: `${containerUrl('insights-logs-advancedhunting-deviceevents')}?${sas}` }, { credential: noIdentity });
+  const files = await listBlobFiles(
+    { url: `${containerUrl('insights-logs-advancedhunting-deviceevents')}?${sas}` },
+    { credential: noIdentity },
+  );
   assert.equal(files.length, 3);
   assert.ok(!files[0]!.key.includes('sig='), 'the SAS never becomes part of a key, a dead letter or a log line');
   assert.deepEqual(await texts(files[1]!), [`{"records":[${exports[1]!.lines.join(',')}]}`]);

@@ -14,9 +14,17 @@ async function read(file: Buffer): Promise<EventMessage[]> {
 
 for (const codec of ['null', 'deflate'] as const) {
   test(`Capture files (${codec} codec): each Body is the message body, with where it was in the hub`, async () => {
-    const bodies = [body([deviceInfo('d1', 'Servers')]), body([deviceEvent('d1', 'null'), deviceEvent('d2', 'absent')])];
-    const messages = await read(await captureFile(bodies, { firstSequence: 41, codec, enqueued: '7/18/2026 2:08:10 PM' }));
-    assert.deepEqual(messages.map((message) => (message.body as Buffer).toString('utf8')), bodies);
+    const bodies = [
+      body([deviceInfo('d1', 'Servers')]),
+      body([deviceEvent('d1', 'null'), deviceEvent('d2', 'absent')]),
+    ];
+    const messages = await read(
+      await captureFile(bodies, { firstSequence: 41, codec, enqueued: '7/18/2026 2:08:10 PM' }),
+    );
+    assert.deepEqual(
+      messages.map((message) => (message.body as Buffer).toString('utf8')),
+      bodies,
+    );
     assert.deepEqual(messages[1]!.source, {
       file: 'x.avro',
       sequenceNumber: 42,
@@ -37,7 +45,9 @@ test('a file that is not Avro fails the read instead of yielding nothing', async
 });
 
 test('a file cut short, in its header or in a block, fails the read instead of ending quietly', async () => {
-  const whole = await captureFile([body([deviceInfo('d1', 'Servers')]), body([deviceEvent('d1', 'null')])], { codec: 'deflate' });
+  const whole = await captureFile([body([deviceInfo('d1', 'Servers')]), body([deviceEvent('d1', 'null')])], {
+    codec: 'deflate',
+  });
   for (const length of [2, 40, whole.length - 1]) {
     await assert.rejects(read(whole.subarray(0, length)), /cut short/, `${length} of ${whole.length} bytes`);
   }

@@ -6,7 +6,9 @@ import { readLines } from '../../cli/sources/lines.js';
 
 /** The stream cut into reads of `size` bytes, as a file or a download delivers it, wherever the cuts fall. */
 function inReads(content: Buffer, size: number): Readable {
-  return Readable.from(Array.from({ length: Math.ceil(content.length / size) }, (_, i) => content.subarray(i * size, (i + 1) * size)));
+  return Readable.from(
+    Array.from({ length: Math.ceil(content.length / size) }, (_, i) => content.subarray(i * size, (i + 1) * size)),
+  );
 }
 
 async function lines(content: Buffer, size: number): Promise<[number, string][]> {
@@ -36,7 +38,14 @@ test('a line longer than many reads comes out whole, and so does one ending exac
   const content = Buffer.from(`${long}\n{"next":true}\n`);
   const atEnd = Buffer.byteLength(long) + 1;
   for (const size of [4096, 65_536, atEnd, atEnd - 1]) {
-    assert.deepEqual(await lines(content, size), [[1, hex(long)], [2, hex('{"next":true}')]], `reads of ${size} bytes`);
+    assert.deepEqual(
+      await lines(content, size),
+      [
+        [1, hex(long)],
+        [2, hex('{"next":true}')],
+      ],
+      `reads of ${size} bytes`,
+    );
   }
 });
 
@@ -47,7 +56,11 @@ test('a stream with nothing but blank lines, or nothing at all, has no lines', a
 
 test('each line of a .jsonl file is its body as received, byte for byte, with its line number', async () => {
   // Not UTF-8 (0xff): decoding it here would put U+FFFD in its place, so the bytes go on untouched.
-  const notUtf8 = Buffer.concat([Buffer.from('{"records":[{"category":"AdvancedHunting-X","v":"'), Buffer.from([0xff]), Buffer.from('"}]}')]);
+  const notUtf8 = Buffer.concat([
+    Buffer.from('{"records":[{"category":"AdvancedHunting-X","v":"'),
+    Buffer.from([0xff]),
+    Buffer.from('"}]}'),
+  ]);
   const content = Buffer.concat([Buffer.from('{"records":[]}\r\n\n'), notUtf8, Buffer.from('\n')]);
   const messages = [];
   for await (const message of readBodyLines(inReads(content, 3), { file: 'saved.jsonl' })) messages.push(message);

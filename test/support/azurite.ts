@@ -22,10 +22,26 @@ export async function startAzurite(): Promise<Azurite> {
   // lost to another server starting at the same moment.
   const child = spawn(
     process.execPath,
-    [AZURITE, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableProductStyleUrl', '--loose', '--disableTelemetry',
-      '--blobHost', '127.0.0.1', '--blobPort', '0',
-      '--queueHost', '127.0.0.1', '--queuePort', '0',
-      '--tableHost', '127.0.0.1', '--tablePort', '0'],
+    [
+      AZURITE,
+      '--inMemoryPersistence',
+      '--skipApiVersionCheck',
+      '--disableProductStyleUrl',
+      '--loose',
+      '--disableTelemetry',
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--queueHost',
+      '127.0.0.1',
+      '--queuePort',
+      '0',
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      '0',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const urls = await listening(child);
@@ -54,7 +70,9 @@ function listening(child: ChildProcess): Promise<Record<Service, string>> {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const urls = Object.fromEntries(
-        [...output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/g)].map((match) => [match[1], match[2]]),
+        [...output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/g)].map(
+          (match) => [match[1], match[2]],
+        ),
       );
       if (urls.Blob && urls.Queue && urls.Table) resolve(urls as Record<Service, string>);
     });

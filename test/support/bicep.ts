@@ -160,7 +160,10 @@ function checkBalanced(tokens: readonly Token[]): void {
     else if (Object.values(OPENERS).includes(token.text)) {
       const opener = open.pop();
       if (!opener || OPENERS[opener.text] !== token.text) {
-        throw new BicepSyntaxError(`"${token.text}" does not close ${opener ? `"${opener.text}" of line ${opener.line}` : 'anything'}`, token.line);
+        throw new BicepSyntaxError(
+          `"${token.text}" does not close ${opener ? `"${opener.text}" of line ${opener.line}` : 'anything'}`,
+          token.line,
+        );
       }
     }
   }
@@ -181,8 +184,19 @@ export function* allTokens(tokens: readonly Token[]): Generator<Token> {
 export type Expr =
   | { readonly kind: 'object'; readonly properties: readonly Property[]; readonly tokens: readonly Token[] }
   | { readonly kind: 'array'; readonly items: readonly Expr[]; readonly tokens: readonly Token[] }
-  | { readonly kind: 'for'; readonly source: Expr; readonly condition?: Expr; readonly body: Expr; readonly tokens: readonly Token[] }
-  | { readonly kind: 'string'; readonly value: string; readonly interpolated: boolean; readonly tokens: readonly Token[] }
+  | {
+      readonly kind: 'for';
+      readonly source: Expr;
+      readonly condition?: Expr;
+      readonly body: Expr;
+      readonly tokens: readonly Token[];
+    }
+  | {
+      readonly kind: 'string';
+      readonly value: string;
+      readonly interpolated: boolean;
+      readonly tokens: readonly Token[];
+    }
   | { readonly kind: 'other'; readonly tokens: readonly Token[] };
 
 export interface Property {
@@ -273,7 +287,8 @@ class Parser {
         decorators.push(this.#decorator());
         continue;
       }
-      if (keyword.kind !== 'identifier') throw new BicepSyntaxError(`expected a declaration, found "${keyword.text}"`, keyword.line);
+      if (keyword.kind !== 'identifier')
+        throw new BicepSyntaxError(`expected a declaration, found "${keyword.text}"`, keyword.line);
       const line = keyword.line;
       switch (keyword.text) {
         case 'targetScope':
@@ -374,7 +389,8 @@ class Parser {
       if (this.#atValueEnd(stop)) return array;
     } else if (first.kind === 'string') {
       this.#at++;
-      if (this.#atValueEnd(stop)) return { kind: 'string', value: first.text, interpolated: first.interpolations.length > 0, tokens: [first] };
+      if (this.#atValueEnd(stop))
+        return { kind: 'string', value: first.text, interpolated: first.interpolations.length > 0, tokens: [first] };
     }
     this.#at = start;
     return { kind: 'other', tokens: this.#rawUntilValueEnd(stop) };
@@ -415,14 +431,21 @@ class Parser {
       } else {
         this.#identifier();
       }
-      if (!this.#acceptIdentifier('in')) throw new BicepSyntaxError('expected "in"', this.#peek()?.line ?? this.#lastLine());
+      if (!this.#acceptIdentifier('in'))
+        throw new BicepSyntaxError('expected "in"', this.#peek()?.line ?? this.#lastLine());
       const source = this.#expression([':']);
       this.#expect(':');
       const condition = this.#acceptIdentifier('if') ? this.#parenthesized() : undefined;
       const body = this.#expression();
       this.#skipNewlines();
       this.#expect(']');
-      return { kind: 'for', source, body, tokens: this.tokens.slice(start, this.#at), ...(condition ? { condition } : {}) };
+      return {
+        kind: 'for',
+        source,
+        body,
+        tokens: this.tokens.slice(start, this.#at),
+        ...(condition ? { condition } : {}),
+      };
     }
     const items: Expr[] = [];
     for (;;) {
@@ -476,7 +499,8 @@ class Parser {
 
   #endOfStatement(): void {
     const token = this.#peek();
-    if (token && token.kind !== 'newline') throw new BicepSyntaxError(`unexpected "${token.text}" after a declaration`, token.line);
+    if (token && token.kind !== 'newline')
+      throw new BicepSyntaxError(`unexpected "${token.text}" after a declaration`, token.line);
   }
 
   #identifier(): string {
@@ -577,7 +601,8 @@ export function source(expr: Expr | undefined): string {
   let previous: Token | undefined;
   for (const token of expr?.tokens ?? []) {
     if (token.kind === 'newline') continue;
-    const tight = (token.kind === 'punct' && ['.', '?.', '(', ')', '[', ']', ','].includes(token.text)) ||
+    const tight =
+      (token.kind === 'punct' && ['.', '?.', '(', ')', '[', ']', ','].includes(token.text)) ||
       (previous?.kind === 'punct' && ['.', '?.', '(', '[', '!'].includes(previous.text));
     text += `${text && !tight ? ' ' : ''}${token.kind === 'string' ? `'${token.text}'` : token.text}`;
     previous = token;
@@ -585,7 +610,10 @@ export function source(expr: Expr | undefined): string {
   return text;
 }
 
-export function decorator(declaration: { readonly decorators: readonly Decorator[] }, name: string): Decorator | undefined {
+export function decorator(
+  declaration: { readonly decorators: readonly Decorator[] },
+  name: string,
+): Decorator | undefined {
   return declaration.decorators.find((candidate) => candidate.name === name);
 }
 
@@ -593,12 +621,66 @@ export function decorator(declaration: { readonly decorators: readonly Decorator
 
 /** Functions, namespaces, keywords and types a template may name without declaring them. */
 const BUILT_IN = new Set([
-  'az', 'sys', 'resourceGroup', 'subscription', 'tenant', 'environment', 'deployment', 'deployer', 'managementGroup',
-  'uniqueString', 'guid', 'toLower', 'toUpper', 'take', 'skip', 'first', 'last', 'length', 'empty', 'contains',
-  'join', 'split', 'replace', 'format', 'string', 'int', 'bool', 'json', 'concat', 'union', 'intersection', 'items',
-  'map', 'filter', 'reduce', 'sort', 'range', 'max', 'min', 'fail', 'trim', 'startsWith', 'endsWith', 'substring',
-  'resourceId', 'subscriptionResourceId', 'tenantResourceId', 'extensionResourceId', 'loadJsonContent',
-  'loadTextContent', 'true', 'false', 'null', 'for', 'in', 'if', 'existing', 'object', 'array', 'resource',
+  'az',
+  'sys',
+  'resourceGroup',
+  'subscription',
+  'tenant',
+  'environment',
+  'deployment',
+  'deployer',
+  'managementGroup',
+  'uniqueString',
+  'guid',
+  'toLower',
+  'toUpper',
+  'take',
+  'skip',
+  'first',
+  'last',
+  'length',
+  'empty',
+  'contains',
+  'join',
+  'split',
+  'replace',
+  'format',
+  'string',
+  'int',
+  'bool',
+  'json',
+  'concat',
+  'union',
+  'intersection',
+  'items',
+  'map',
+  'filter',
+  'reduce',
+  'sort',
+  'range',
+  'max',
+  'min',
+  'fail',
+  'trim',
+  'startsWith',
+  'endsWith',
+  'substring',
+  'resourceId',
+  'subscriptionResourceId',
+  'tenantResourceId',
+  'extensionResourceId',
+  'loadJsonContent',
+  'loadTextContent',
+  'true',
+  'false',
+  'null',
+  'for',
+  'in',
+  'if',
+  'existing',
+  'object',
+  'array',
+  'resource',
 ]);
 
 export interface NameUse {
@@ -612,7 +694,12 @@ export interface NameUse {
  */
 export function undeclaredNames(file: BicepFile): NameUse[] {
   const tokens = [...allTokens(file.tokens)];
-  const declared = new Set([...file.params.keys(), ...file.vars.keys(), ...file.resources.keys(), ...file.modules.keys()]);
+  const declared = new Set([
+    ...file.params.keys(),
+    ...file.vars.keys(),
+    ...file.resources.keys(),
+    ...file.modules.keys(),
+  ]);
   tokens.forEach((token, index) => {
     if (token.kind === 'identifier' && isLocalDeclaration(tokens, index)) declared.add(token.text);
   });
@@ -623,9 +710,14 @@ export function undeclaredNames(file: BicepFile): NameUse[] {
     const previous = tokens[index - 1];
     const next = tokens[index + 1];
     if (isPunct(previous, '.') || isPunct(previous, '?.') || isPunct(previous, '@')) return;
-    if (isPunct(next, ':') && (!previous || previous.kind === 'newline' || isPunct(previous, '{') || isPunct(previous, ','))) return;
+    if (
+      isPunct(next, ':') &&
+      (!previous || previous.kind === 'newline' || isPunct(previous, '{') || isPunct(previous, ','))
+    )
+      return;
     if (statementStart(index) && STATEMENTS.has(token.text)) return;
-    const declarationName = STATEMENTS.has(previous?.text ?? '') && (statementStart(index - 1) || previous?.text === 'resource');
+    const declarationName =
+      STATEMENTS.has(previous?.text ?? '') && (statementStart(index - 1) || previous?.text === 'resource');
     if (declarationName || declared.has(token.text) || BUILT_IN.has(token.text) || isTypeName(tokens, index)) return;
     undeclared.push({ name: token.text, line: token.line });
   });
@@ -649,7 +741,9 @@ function isLocalDeclaration(tokens: readonly Token[], index: number): boolean {
 function isTypeName(tokens: readonly Token[], index: number): boolean {
   const keyword = tokens[index - 2];
   const beforeKeyword = tokens[index - 3];
-  return (keyword?.text === 'param' || keyword?.text === 'output') && (!beforeKeyword || beforeKeyword.kind === 'newline');
+  return (
+    (keyword?.text === 'param' || keyword?.text === 'output') && (!beforeKeyword || beforeKeyword.kind === 'newline')
+  );
 }
 
 /** Each `symbol.outputs.name` the file reads from a module. */

@@ -41,7 +41,15 @@ type Node =
   | { readonly kind: 'ternary'; readonly test: Node; readonly then: Node; readonly otherwise: Node };
 
 /** Binary operators, loosest first. */
-const PRECEDENCE: readonly (readonly string[])[] = [['??'], ['||'], ['&&'], ['==', '!='], ['<', '>', '<=', '>='], ['+', '-'], ['*', '/', '%']];
+const PRECEDENCE: readonly (readonly string[])[] = [
+  ['??'],
+  ['||'],
+  ['&&'],
+  ['==', '!='],
+  ['<', '>', '<=', '>='],
+  ['+', '-'],
+  ['*', '/', '%'],
+];
 
 class ExpressionParser {
   #at = 0;
@@ -111,7 +119,11 @@ class ExpressionParser {
     const token = this.#next();
     if (token.kind === 'number') return { kind: 'literal', value: Number(token.text) };
     if (token.kind === 'string') {
-      return { kind: 'string', pieces: token.pieces, parts: token.interpolations.map((inner) => new ExpressionParser(inner).whole()) };
+      return {
+        kind: 'string',
+        pieces: token.pieces,
+        parts: token.interpolations.map((inner) => new ExpressionParser(inner).whole()),
+      };
     }
     if (token.kind === 'identifier') {
       if (token.text === 'true' || token.text === 'false') return { kind: 'literal', value: token.text === 'true' };
@@ -258,7 +270,9 @@ export class Evaluation {
       case 'literal':
         return node.value;
       case 'string':
-        return node.pieces.map((piece, index) => piece + (index < node.parts.length ? text(evaluate(node.parts[index]!)) : '')).join('');
+        return node.pieces
+          .map((piece, index) => piece + (index < node.parts.length ? text(evaluate(node.parts[index]!)) : ''))
+          .join('');
       case 'name':
         if (scope.has(node.name)) return scope.get(node.name)!;
         if (this.file.params.has(node.name)) return this.parameter(node.name);
@@ -275,7 +289,12 @@ export class Evaluation {
       case 'call':
         return this.#call(node.name, node.args.map(evaluate));
       case 'lambda':
-        return new Lambda((args) => this.#evaluate(node.body, new Map([...scope, ...node.params.map((name, i) => [name, args[i] ?? null] as const)])));
+        return new Lambda((args) =>
+          this.#evaluate(
+            node.body,
+            new Map([...scope, ...node.params.map((name, i) => [name, args[i] ?? null] as const)]),
+          ),
+        );
       case 'unary':
         return node.op === '!' ? !bool(evaluate(node.operand)) : -num(evaluate(node.operand));
       case 'ternary':
@@ -333,16 +352,23 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   toLower: (value) => str(value).toLowerCase(),
   toUpper: (value) => str(value).toUpperCase(),
   // Azure's is a 64-bit hash in base 32: 13 characters of a-z and 0-9. Only the shape is kept.
-  uniqueString: (...parts) => [...createHash('sha256').update(parts.map(str).join('|')).digest().subarray(0, 13)]
-    .map((byte) => 'abcdefghijklmnopqrstuvwxyz234567'[byte % 32])
-    .join(''),
-  take: (value, count) => (typeof value === 'string' ? value.slice(0, Math.max(0, num(count))) : arr(value).slice(0, Math.max(0, num(count)))),
-  skip: (value, count) => (typeof value === 'string' ? value.slice(Math.max(0, num(count))) : arr(value).slice(Math.max(0, num(count)))),
-  length: (value) => (typeof value === 'string' || Array.isArray(value) ? (value as string | Value[]).length : Object.keys(obj(value)).length),
+  uniqueString: (...parts) =>
+    [...createHash('sha256').update(parts.map(str).join('|')).digest().subarray(0, 13)]
+      .map((byte) => 'abcdefghijklmnopqrstuvwxyz234567'[byte % 32])
+      .join(''),
+  take: (value, count) =>
+    typeof value === 'string' ? value.slice(0, Math.max(0, num(count))) : arr(value).slice(0, Math.max(0, num(count))),
+  skip: (value, count) =>
+    typeof value === 'string' ? value.slice(Math.max(0, num(count))) : arr(value).slice(Math.max(0, num(count))),
+  length: (value) =>
+    typeof value === 'string' || Array.isArray(value)
+      ? (value as string | Value[]).length
+      : Object.keys(obj(value)).length,
   substring: (value, start, length) => {
     const [s, from] = [str(value), num(start)];
     const count = length === undefined ? s.length - from : num(length);
-    if (from < 0 || count < 0 || from + count > s.length) throw new BicepFailure(`substring: ${from}+${count} is outside "${s}"`);
+    if (from < 0 || count < 0 || from + count > s.length)
+      throw new BicepFailure(`substring: ${from}+${count} is outside "${s}"`);
     return s.slice(from, from + count);
   },
   range: (start, count) => Array.from({ length: num(count) }, (_, i) => num(start) + i),
@@ -351,7 +377,10 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   join: (items, delimiter) => arr(items).map(text).join(str(delimiter)),
   split: (value, delimiters) => {
     const parts = typeof delimiters === 'string' ? [delimiters] : arr(delimiters).map(str);
-    return parts.reduce<string[]>((pieces, delimiter) => pieces.flatMap((piece) => piece.split(delimiter)), [str(value)]);
+    return parts.reduce<string[]>(
+      (pieces, delimiter) => pieces.flatMap((piece) => piece.split(delimiter)),
+      [str(value)],
+    );
   },
   replace: (value, from, to) => str(value).replaceAll(str(from), str(to)),
   contains: (container, item) => {
@@ -359,7 +388,11 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     if (Array.isArray(container)) return container.some((candidate) => equal(candidate, item));
     return Object.keys(obj(container)).some((key) => key.toLowerCase() === str(item).toLowerCase());
   },
-  empty: (value) => value === null || (typeof value === 'string' || Array.isArray(value) ? (value as string | Value[]).length === 0 : Object.keys(obj(value)).length === 0),
+  empty: (value) =>
+    value === null ||
+    (typeof value === 'string' || Array.isArray(value)
+      ? (value as string | Value[]).length === 0
+      : Object.keys(obj(value)).length === 0),
   startsWith: (value, prefix) => str(value).toLowerCase().startsWith(str(prefix).toLowerCase()),
   endsWith: (value, suffix) => str(value).toLowerCase().endsWith(str(suffix).toLowerCase()),
   string: (value) => text(value),

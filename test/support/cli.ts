@@ -31,7 +31,11 @@ export interface CliResult extends CliRun {
   readonly stopped: boolean;
 }
 
-export function runCli(args: readonly string[], env: Record<string, string>, options: CliOptions = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: CliOptions = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_ENTRY, ...args], {
       cwd: options.cwd,
@@ -59,7 +63,10 @@ export function linesMatching(text: string, pattern: RegExp): string[] {
 }
 
 /** Runs `use` with the bundled receiver listening on loopback and taking `token`, then stops it. */
-export async function withReceiver(token: string, use: (receiver: SiemReceiver, url: string) => Promise<void>): Promise<void> {
+export async function withReceiver(
+  token: string,
+  use: (receiver: SiemReceiver, url: string) => Promise<void>,
+): Promise<void> {
   const receiver = new SiemReceiver({ token });
   const url = await receiver.start();
   try {

@@ -12,7 +12,11 @@ export interface Tally {
   readonly duplicates: number;
 }
 
-export function conservation(inputs: readonly string[], delivered: readonly string[], deadLettered: readonly string[]): Tally {
+export function conservation(
+  inputs: readonly string[],
+  delivered: readonly string[],
+  deadLettered: readonly string[],
+): Tally {
   const arrived = counts(delivered);
   const letters = counts(deadLettered);
   const lost: string[] = [];

@@ -36,12 +36,24 @@ export async function startElasticBulk(options: ElasticOptions): Promise<TestEla
   const itemStatuses: number[] = [];
   const server = await startServer((request) => {
     if (request.method === 'GET' && request.path === '/_security/_authenticate') {
-      if (request.headers.authorization !== options.authorization) return error(401, 'unable to authenticate with provided credentials');
-      return { status: 200, body: { username: 'forwarder', roles: ['defender_writer'], authentication_type: 'api_key', api_key: { id: 'k1', name: 'forwarder' } } };
+      if (request.headers.authorization !== options.authorization)
+        return error(401, 'unable to authenticate with provided credentials');
+      return {
+        status: 200,
+        body: {
+          username: 'forwarder',
+          roles: ['defender_writer'],
+          authentication_type: 'api_key',
+          api_key: { id: 'k1', name: 'forwarder' },
+        },
+      };
     }
-    if (request.method !== 'POST' || new URL(request.path, 'http://x').pathname !== '/_bulk') return error(404, 'no handler found');
-    if (request.headers.authorization !== options.authorization) return error(401, 'missing authentication credentials');
-    if (!String(request.headers['content-type']).startsWith('application/x-ndjson')) return error(406, 'Content-Type must be application/x-ndjson');
+    if (request.method !== 'POST' || new URL(request.path, 'http://x').pathname !== '/_bulk')
+      return error(404, 'no handler found');
+    if (request.headers.authorization !== options.authorization)
+      return error(401, 'missing authentication credentials');
+    if (!String(request.headers['content-type']).startsWith('application/x-ndjson'))
+      return error(406, 'Content-Type must be application/x-ndjson');
     if (!request.body.endsWith('\n')) return error(400, 'The bulk request must be terminated by a newline [\\n]');
     const lines = request.body.slice(0, -1).split('\n');
     if (lines.length % 2 !== 0) return error(400, 'action without a source line');
@@ -56,18 +68,25 @@ export async function startElasticBulk(options: ElasticOptions): Promise<TestEla
       itemStatuses.push(result.status);
       items.push({ [op]: { _index: meta._index, _id: meta._id, ...result } });
     }
-    return { status: 200, body: { took: 1, errors: items.some((item) => (Object.values(item)[0] as ItemResult).status >= 300), items } };
+    return {
+      status: 200,
+      body: { took: 1, errors: items.some((item) => (Object.values(item)[0] as ItemResult).status >= 300), items },
+    };
   });
 
   function store(index: string, id: string, source: string): ItemResult {
-    if (index !== index.toLowerCase()) return failure(400, 'invalid_index_name_exception', `Invalid index name [${index}], must be lowercase`);
+    if (index !== index.toLowerCase())
+      return failure(400, 'invalid_index_name_exception', `Invalid index name [${index}], must be lowercase`);
     const tries = (attempts.get(id) ?? 0) + 1;
     attempts.set(id, tries);
-    if (tries <= (options.throttle?.(source) ?? 0)) return failure(429, 'es_rejected_execution_exception', 'rejected execution of coordinating operation');
-    if (options.mappingError?.(source)) return failure(400, 'document_parsing_exception', 'failed to parse field [properties.ReportId]');
+    if (tries <= (options.throttle?.(source) ?? 0))
+      return failure(429, 'es_rejected_execution_exception', 'rejected execution of coordinating operation');
+    if (options.mappingError?.(source))
+      return failure(400, 'document_parsing_exception', 'failed to parse field [properties.ReportId]');
     let documents = indices.get(index);
     if (!documents) indices.set(index, (documents = new Map()));
-    if (documents.has(id)) return failure(409, 'version_conflict_engine_exception', `[${id}]: version conflict, document already exists`);
+    if (documents.has(id))
+      return failure(409, 'version_conflict_engine_exception', `[${id}]: version conflict, document already exists`);
     documents.set(id, source);
     return { status: 201 };
   }

@@ -3,7 +3,14 @@
  * accepts and then cuts its answer. It keeps the RecordKey of every record it accepted (2xx), duplicates
  * included, so a test can check that nothing was lost and count what arrived twice.
  */
-import { ndjsonLines, startServer, type Interrupt, type RecordedRequest, type Reply, type TestServer } from './httpServer.js';
+import {
+  ndjsonLines,
+  startServer,
+  type Interrupt,
+  type RecordedRequest,
+  type Reply,
+  type TestServer,
+} from './httpServer.js';
 import { recordKeys } from './records.js';
 
 export type Fault = Reply | 'hang' | 'accept-then-cut';
@@ -21,19 +28,23 @@ export async function startFaultSiem(script: FaultScript = () => accept, interru
   const keep = (request: RecordedRequest) => {
     for (const line of ndjsonLines(request)) accepted.push(...recordKeys(line));
   };
-  const server = await startServer(async (request, index, raw) => {
-    const fault = await script(request, index);
-    if (fault === 'hang') return undefined;
-    if (fault === 'accept-then-cut') {
-      keep(request);
-      raw.response.writeHead(200, { 'content-type': 'application/json', 'content-length': '64' });
-      raw.response.write('{"ok":');
-      raw.response.socket?.destroy();
-      return undefined;
-    }
-    if (fault.status >= 200 && fault.status < 300) keep(request);
-    return fault;
-  }, undefined, interrupt);
+  const server = await startServer(
+    async (request, index, raw) => {
+      const fault = await script(request, index);
+      if (fault === 'hang') return undefined;
+      if (fault === 'accept-then-cut') {
+        keep(request);
+        raw.response.writeHead(200, { 'content-type': 'application/json', 'content-length': '64' });
+        raw.response.write('{"ok":');
+        raw.response.socket?.destroy();
+        return undefined;
+      }
+      if (fault.status >= 200 && fault.status < 300) keep(request);
+      return fault;
+    },
+    undefined,
+    interrupt,
+  );
   return { ...server, accepted };
 }
 

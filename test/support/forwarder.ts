@@ -27,14 +27,23 @@ export interface TestForwarder {
 const TEST_DEFAULTS = { SIEM_RETRY_INITIAL_MS: '1', SIEM_RETRY_MAX_MS: '20', SIEM_RETRY_SECONDS: '30' };
 
 /** `sinks`: the protocols, when a test brings one the registry does not have. */
-export function startForwarder(env: Record<string, string>, vault?: { readonly ca: string }, sinks?: readonly SinkDefinition[]): TestForwarder {
+export function startForwarder(
+  env: Record<string, string>,
+  vault?: { readonly ca: string },
+  sinks?: readonly SinkDefinition[],
+): TestForwarder {
   const deadLetterDir = mkdtempSync(join(tmpdir(), 'dsf-dead-'));
-  const config = loadConfig({ ...TEST_DEFAULTS, DEAD_LETTER_DIR: deadLetterDir, ...env }, { functionsApp: false, sinks });
+  const config = loadConfig(
+    { ...TEST_DEFAULTS, DEAD_LETTER_DIR: deadLetterDir, ...env },
+    { functionsApp: false, sinks },
+  );
   const { pipeline, close } = createPipeline(config, {
     deadLetters: 'folder',
     sinks,
     credential: () => new ManagedIdentityCredential(),
-    ...(vault ? { keyVaultClientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true } } : {}),
+    ...(vault
+      ? { keyVaultClientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true } }
+      : {}),
   });
   const attempts: AttemptEvent[] = [];
   return {
@@ -44,7 +53,10 @@ export function startForwarder(env: Record<string, string>, vault?: { readonly c
     run: (bodies, options = {}) =>
       forward(
         pipeline,
-        bodies.map((body, line) => ({ body, source: { hub: 'insights-logs-advancedhunting', partition: '0', sequenceNumber: line } })),
+        bodies.map((body, line) => ({
+          body,
+          source: { hub: 'insights-logs-advancedhunting', partition: '0', sequenceNumber: line },
+        })),
         {
           deadline: Date.now() + (options.budgetMs ?? 30_000),
           finalAttempt: options.finalAttempt ?? true,
@@ -57,8 +69,13 @@ export function startForwarder(env: Record<string, string>, vault?: { readonly c
 
 /** received = forwarded + deadLettered + pending + excluded, overall and per category. */
 export function conserved(summary: ForwardSummary): boolean {
-  const balanced = (counts: { received: number; forwarded: number; deadLettered: number; pending: number; excluded: number }) =>
-    counts.received === counts.forwarded + counts.deadLettered + counts.pending + counts.excluded;
+  const balanced = (counts: {
+    received: number;
+    forwarded: number;
+    deadLettered: number;
+    pending: number;
+    excluded: number;
+  }) => counts.received === counts.forwarded + counts.deadLettered + counts.pending + counts.excluded;
   return balanced(summary) && [...summary.categories.values()].every(balanced);
 }
 

@@ -2,7 +2,12 @@
  * A real HTTP(S) server on 127.0.0.1 for tests, scripted per request. Records every request it got (body already
  * gunzipped) so tests assert on what actually crossed the wire.
  */
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -18,7 +23,11 @@ export interface RecordedRequest {
 
 export type Reply = { status: number; headers?: Record<string, string>; body?: string | object };
 /** Returns the reply, or takes over the raw response itself (to hang or reset) by returning undefined. */
-export type Script = (request: RecordedRequest, index: number, raw: { request: IncomingMessage; response: ServerResponse }) => Reply | undefined | Promise<Reply | undefined>;
+export type Script = (
+  request: RecordedRequest,
+  index: number,
+  raw: { request: IncomingMessage; response: ServerResponse },
+) => Reply | undefined | Promise<Reply | undefined>;
 
 export interface TestServer {
   readonly url: string;
@@ -42,14 +51,22 @@ export async function startServer(script: Script, tls?: ServerOptions, interrupt
     let body = Buffer.concat(chunks);
     const wireBytes = body.length;
     if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-    const recorded = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: body.toString('utf8'), wireBytes };
+    const recorded = {
+      method: request.method ?? '',
+      path: request.url ?? '',
+      headers: request.headers,
+      body: body.toString('utf8'),
+      wireBytes,
+    };
     requests.push(recorded);
     const reply = await script(recorded, requests.length - 1, { request, response });
     if (!reply) return;
     const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
     response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(text);
   };
-  const server = tls ? createHttpsServer(tls, (q, s) => void handler(q, s)) : createHttpServer((q, s) => void handler(q, s));
+  const server = tls
+    ? createHttpsServer(tls, (q, s) => void handler(q, s))
+    : createHttpServer((q, s) => void handler(q, s));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

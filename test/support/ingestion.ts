@@ -49,16 +49,26 @@ export async function startIngestion(tls?: ServerOptions): Promise<TestIngestion
       envelopes()
         .filter((envelope) => envelope.data.baseType === 'MetricData')
         .flatMap((envelope) => {
-          const { metrics, properties } = envelope.data.baseData as { metrics: Omit<MetricPoint, 'properties'>[]; properties: Record<string, string> };
-          return metrics.filter((metric) => (metric as { name?: string }).name === name).map((metric) => ({ ...metric, properties }));
+          const { metrics, properties } = envelope.data.baseData as {
+            metrics: Omit<MetricPoint, 'properties'>[];
+            properties: Record<string, string>;
+          };
+          return metrics
+            .filter((metric) => (metric as { name?: string }).name === name)
+            .map((metric) => ({ ...metric, properties }));
         }),
     close: () => server.close(),
   };
 }
 
 /** Adds up points whose dimensions include `where`: counters add values; histograms also add counts. */
-export function total(points: readonly MetricPoint[], where: Readonly<Record<string, string>> = {}): { value: number; count: number; max: number } {
-  const matching = points.filter((point) => Object.entries(where).every(([key, value]) => point.properties[key] === value));
+export function total(
+  points: readonly MetricPoint[],
+  where: Readonly<Record<string, string>> = {},
+): { value: number; count: number; max: number } {
+  const matching = points.filter((point) =>
+    Object.entries(where).every(([key, value]) => point.properties[key] === value),
+  );
   return {
     value: matching.reduce((sum, point) => sum + point.value, 0),
     count: matching.reduce((sum, point) => sum + point.count, 0),

@@ -20,7 +20,10 @@ export interface TestKeyVault {
 }
 
 /** Starts its own identity endpoint unless given one (to share it with another server that checks tokens). */
-export async function startKeyVault(secrets: Record<string, string>, sharedIdentity?: TestIdentity): Promise<TestKeyVault> {
+export async function startKeyVault(
+  secrets: Record<string, string>,
+  sharedIdentity?: TestIdentity,
+): Promise<TestKeyVault> {
   const identity = sharedIdentity ?? (await startManagedIdentity());
   const token = identity.tokenFor('https://vault.azure.net');
   const stored = new Map(Object.entries(secrets));
@@ -33,17 +36,31 @@ export async function startKeyVault(secrets: Record<string, string>, sharedIdent
         return {
           status: 401,
           headers: {
-            'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001", resource="https://vault.azure.net"',
+            'www-authenticate':
+              'Bearer authorization="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001", resource="https://vault.azure.net"',
           },
           body: { error: { code: 'Unauthorized' } },
         };
       }
       const name = /^\/secrets\/([^/?]+)/.exec(request.path)?.[1] ?? '';
       if (forbidden.has(name)) {
-        return { status: 403, body: { error: { code: 'Forbidden', message: 'Caller is not authorized to perform action on resource.', innererror: { code: 'ForbiddenByRbac' } } } };
+        return {
+          status: 403,
+          body: {
+            error: {
+              code: 'Forbidden',
+              message: 'Caller is not authorized to perform action on resource.',
+              innererror: { code: 'ForbiddenByRbac' },
+            },
+          },
+        };
       }
       const value = stored.get(name);
-      if (value === undefined) return { status: 404, body: { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found` } } };
+      if (value === undefined)
+        return {
+          status: 404,
+          body: { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found` } },
+        };
       reads.set(name, (reads.get(name) ?? 0) + 1);
       return {
         status: 200,
@@ -56,7 +73,8 @@ export async function startKeyVault(secrets: Record<string, string>, sharedIdent
     url: vault.url,
     secrets: stored,
     forbidden,
-    reads: (name) => (name === undefined ? [...reads.values()].reduce((sum, count) => sum + count, 0) : (reads.get(name) ?? 0)),
+    reads: (name) =>
+      name === undefined ? [...reads.values()].reduce((sum, count) => sum + count, 0) : (reads.get(name) ?? 0),
     identityEnv: identity.env,
     ca: certificates.ca,
     close: async () => {

@@ -33,17 +33,21 @@ export async function startLogsIngestion(options: LogsIngestionOptions): Promise
     const url = new URL(request.path, 'http://x');
     const match = /^\/dataCollectionRules\/([^/]+)\/streams\/([^/]+)$/.exec(url.pathname);
     if (request.method !== 'POST' || !match) return failure(404, 'NotFound', 'no such resource');
-    if (url.searchParams.get('api-version') !== '2023-01-01') return failure(400, 'InvalidApiVersion', 'api-version must be 2023-01-01');
+    if (url.searchParams.get('api-version') !== '2023-01-01')
+      return failure(400, 'InvalidApiVersion', 'api-version must be 2023-01-01');
     if (request.headers.authorization !== `Bearer ${options.identity.tokenFor('https://monitor.azure.com')}`) {
       return failure(401, 'InvalidToken', 'the token is missing, invalid or not for https://monitor.azure.com');
     }
-    if (decodeURIComponent(match[1]!) !== options.dcrImmutableId) return failure(404, 'DataCollectionRuleNotFound', 'unknown rule');
+    if (decodeURIComponent(match[1]!) !== options.dcrImmutableId)
+      return failure(404, 'DataCollectionRuleNotFound', 'unknown rule');
     const stream = decodeURIComponent(match[2]!);
-    if (!options.streams.includes(stream)) return failure(400, 'InvalidStream', `the rule declares no stream ${stream}`);
+    if (!options.streams.includes(stream))
+      return failure(400, 'InvalidStream', `the rule declares no stream ${stream}`);
     if (request.wireBytes > MAX_CALL_BYTES || Buffer.byteLength(request.body) > MAX_CALL_BYTES) {
       return failure(413, 'ContentLengthLimitExceeded', 'a call carries at most 1 MB');
     }
-    if (calls++ < (options.throttledCalls ?? 0)) return { ...failure(429, 'TooManyRequests', 'throttled'), headers: { 'retry-after': '1' } };
+    if (calls++ < (options.throttledCalls ?? 0))
+      return { ...failure(429, 'TooManyRequests', 'throttled'), headers: { 'retry-after': '1' } };
     const records = arrayElements(request.body);
     if (!records) return failure(400, 'InvalidContent', 'the body must be a JSON array of objects');
     streams.set(stream, [...(streams.get(stream) ?? []), ...records]);

@@ -35,14 +35,20 @@ export async function startManagedIdentity(): Promise<TestIdentity> {
   };
   const server: TestServer = await startServer((request) => {
     if (identity.hanging) return undefined;
-    if (request.headers['x-identity-header'] !== identityHeader) return { status: 401, body: { error: 'bad identity header' } };
+    if (request.headers['x-identity-header'] !== identityHeader)
+      return { status: 401, body: { error: 'bad identity header' } };
     const query = new URL(request.path, 'http://x').searchParams;
     const resource = query.get('resource') ?? '';
     issued.push(resource);
     clientIds.push(query.get('client_id') ?? undefined);
     return {
       status: 200,
-      body: { access_token: tokenFor(resource), expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource, token_type: 'Bearer' },
+      body: {
+        access_token: tokenFor(resource),
+        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+        resource,
+        token_type: 'Bearer',
+      },
     };
   });
   const identity: TestIdentity = {

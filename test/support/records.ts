@@ -29,8 +29,15 @@ export function deviceInfo(deviceId: string, group: string | null, timestamp = '
   });
 }
 
-export function deviceEvent(deviceId: string, machineGroup: 'absent' | 'null' | string, table = 'DeviceProcessEvents'): string {
-  const group = machineGroup === 'absent' ? '' : `,"MachineGroup":${machineGroup === 'null' ? 'null' : JSON.stringify(machineGroup)}`;
+export function deviceEvent(
+  deviceId: string,
+  machineGroup: 'absent' | 'null' | string,
+  table = 'DeviceProcessEvents',
+): string {
+  const group =
+    machineGroup === 'absent'
+      ? ''
+      : `,"MachineGroup":${machineGroup === 'null' ? 'null' : JSON.stringify(machineGroup)}`;
   return recordText({
     table,
     properties: `"Timestamp":"2026-07-18T14:55:41.3225710Z","DeviceId":"${deviceId}","DeviceName":"host-${deviceId}","ReportId":639199803770463703,"FileName":"a.exe"${group}`,

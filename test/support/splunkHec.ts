@@ -115,7 +115,8 @@ function parseEvents(body: string, channel: string | undefined): { events: HecEv
     if (eventText === '""') return fail(13, 'Event field cannot be blank');
     if (envelope.time !== undefined && typeof envelope.time !== 'number') return fail(6, 'Invalid data format');
     const fields = envelope.fields as Record<string, unknown> | undefined;
-    if (fields && Object.values(fields).some((value) => typeof value !== 'string')) return fail(15, 'Error in handling indexed fields');
+    if (fields && Object.values(fields).some((value) => typeof value !== 'string'))
+      return fail(15, 'Error in handling indexed fields');
     delete envelope.event;
     events.push({ envelope, eventText, ...(channel ? { channel } : {}) });
   }
@@ -123,7 +124,10 @@ function parseEvents(body: string, channel: string | undefined): { events: HecEv
 }
 
 function hec(status: number, text: string, code: number, invalidEvent?: number): Reply {
-  return { status, body: { text, code, ...(invalidEvent === undefined ? {} : { 'invalid-event-number': invalidEvent }) } };
+  return {
+    status,
+    body: { text, code, ...(invalidEvent === undefined ? {} : { 'invalid-event-number': invalidEvent }) },
+  };
 }
 
 function header(request: RecordedRequest, name: string): string | undefined {

@@ -24,11 +24,22 @@ export async function startStorageProxy(azurite: Azurite, service: 'blob' | 'tab
   const server = await startServer(async (request) => {
     if (cut === 'hang') return undefined;
     if (cut === 'refuse') {
-      return { status: 403, body: { 'odata.error': { code: 'AuthorizationPermissionMismatch', message: { lang: 'en-US', value: 'not authorized' } } } };
+      return {
+        status: 403,
+        body: {
+          'odata.error': {
+            code: 'AuthorizationPermissionMismatch',
+            message: { lang: 'en-US', value: 'not authorized' },
+          },
+        },
+      };
     }
     const answer = await fetch(`${target.origin}${request.path}`, {
       method: request.method,
-      headers: without(SET_BY_FETCH, Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
+      headers: without(
+        SET_BY_FETCH,
+        Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
+      ),
       // Bytes, not a string: for a string fetch adds a Content-Type, which Blob storage's signature covers.
       ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: Buffer.from(request.body) }),
     });
@@ -37,7 +48,10 @@ export async function startStorageProxy(azurite: Azurite, service: 'blob' | 'tab
   const setting = ENDPOINT_SETTING[service];
   return {
     server,
-    connectionString: azurite.connectionString.replace(new RegExp(`${setting}=[^;]+`), `${setting}=${server.url}${target.pathname}`),
+    connectionString: azurite.connectionString.replace(
+      new RegExp(`${setting}=[^;]+`),
+      `${setting}=${server.url}${target.pathname}`,
+    ),
     cut: (mode) => {
       cut = mode;
     },

@@ -17,7 +17,13 @@ import { startTelemetry } from '../../shared/telemetry/azureMonitor.js';
 import { metricNames } from '../../shared/telemetry/metricNames.js';
 import type { Telemetry } from '../../shared/telemetry/telemetry.js';
 import { startServer, type TestServer } from '../support/httpServer.js';
-import { keepSdkOnLoopback, startIngestion, total, type NetworkGuard, type TestIngestion } from '../support/ingestion.js';
+import {
+  keepSdkOnLoopback,
+  startIngestion,
+  total,
+  type NetworkGuard,
+  type TestIngestion,
+} from '../support/ingestion.js';
 import { body, recordText } from '../support/records.js';
 
 const SIEM_SECRET = `siem-secret-${randomUUID()}`;
@@ -59,10 +65,13 @@ before(async () => {
   ingestion = await startIngestion();
   siem = await startServer((request, index) => {
     const status =
-      request.headers.authorization !== `Bearer ${SIEM_SECRET}` ? 401
-      : index === 0 ? 429
-      : request.body.includes('poison.exe') ? 400
-      : 200;
+      request.headers.authorization !== `Bearer ${SIEM_SECRET}`
+        ? 401
+        : index === 0
+          ? 429
+          : request.body.includes('poison.exe')
+            ? 400
+            : 200;
     statuses.push(status);
     return { status, ...(status === 429 ? { headers: { 'retry-after': '0' } } : {}) };
   });
@@ -131,7 +140,13 @@ test('record counts arrive per category and hub, with dead letters and exclusion
       replayed(metricNames.recordsReceived, category),
       replayed(metricNames.recordsForwarded, category),
     ]),
-    [[1, 1], [3, 2], [1, 1], [1, 0], [1, 0]],
+    [
+      [1, 1],
+      [3, 2],
+      [1, 1],
+      [1, 0],
+      [1, 0],
+    ],
   );
   assert.deepEqual(
     points(metricNames.recordsExcluded).map((point) => point.properties),
@@ -139,7 +154,11 @@ test('record counts arrive per category and hub, with dead letters and exclusion
   );
   assert.equal(total(points(metricNames.recordsExcluded)).value, 1);
   assert.equal(total(points(metricNames.recordsReceived), { category: NETWORK_EVENTS, hub: HUB }).value, 1);
-  const deadLettered = points(metricNames.recordsDeadLettered).map((point) => [point.properties.category, point.properties.reason, point.value]);
+  const deadLettered = points(metricNames.recordsDeadLettered).map((point) => [
+    point.properties.category,
+    point.properties.reason,
+    point.value,
+  ]);
   assert.deepEqual(deadLettered.sort(), [
     [PROCESS_EVENTS, 'siem-rejected', 1],
     ['unknown', 'invalid-json', 1],
@@ -159,7 +178,10 @@ test('every SIEM request is counted with its outcome, bytes, duration, retries a
   assert.equal(total(points(metricNames.bytesSent)).value, bodyBytes);
   assert.equal(total(points(metricNames.siemDuration)).count, siem.requests.length);
   assert.equal(total(points(metricNames.throttles)).value, 1);
-  assert.deepEqual(points(metricNames.retries).map((point) => [point.properties.reason, point.value]), [['HTTP 429', 1]]);
+  assert.deepEqual(
+    points(metricNames.retries).map((point) => [point.properties.reason, point.value]),
+    [['HTTP 429', 1]],
+  );
 });
 
 test('enrichment coverage says where each device record got its MachineGroup', () => {
@@ -181,21 +203,23 @@ test('lag arrives as distributions: record time per category, enqueued time per 
   assert.ok(recordLag.max <= finishedAt - recordsWrittenAt + RECORD_AGE_MS, `max ${recordLag.max}`);
   const enqueuedLag = total(points(metricNames.lagEnqueued), { hub: HUB });
   assert.equal(enqueuedLag.count, 1);
-  assert.ok(enqueuedLag.value >= ENQUEUED_AGE_MS && enqueuedLag.value <= finishedAt - recordsWrittenAt + ENQUEUED_AGE_MS);
-  assert.deepEqual(points(metricNames.lagEnqueued).map((point) => point.properties), [{ hub: HUB }]);
+  assert.ok(
+    enqueuedLag.value >= ENQUEUED_AGE_MS && enqueuedLag.value <= finishedAt - recordsWrittenAt + ENQUEUED_AGE_MS,
+  );
+  assert.deepEqual(
+    points(metricNames.lagEnqueued).map((point) => point.properties),
+    [{ hub: HUB }],
+  );
 });
 
-test('SIEM requests are dependencies, and the invocation\'s are children of the trace the host passed', () => {
+test("SIEM requests are dependencies, and the invocation's are children of the trace the host passed", () => {
   const dependencies = ingestion.envelopes().filter((envelope) => envelope.data.baseType === 'RemoteDependencyData');
   assert.equal(dependencies.length, siem.requests.length);
   const data = dependencies.map((dependency) => dependency.data.baseData);
   // The path may hold a token (Sumo Logic puts it there): only the origin leaves.
   assert.deepEqual([...new Set(data.map((d) => `${d.type} ${d.name} ${d.data}`))], [`Http POST / ${siem.url}`]);
-  assert.ok(!JSON.stringify(ingestion.envelopes()).includes('/ingest'), 'the SIEM URL\'s path was exported');
-  assert.deepEqual(
-    data.map((d) => d.resultCode).sort(),
-    statuses.map(String).sort(),
-  );
+  assert.ok(!JSON.stringify(ingestion.envelopes()).includes('/ingest'), "the SIEM URL's path was exported");
+  assert.deepEqual(data.map((d) => d.resultCode).sort(), statuses.map(String).sort());
   assert.equal(data.find((d) => d.resultCode === '429')?.success, false);
   const invocation = dependencies.filter((dependency) => dependency.tags['ai.operation.id'] === TRACE_ID);
   assert.equal(invocation.length, 1);
@@ -225,7 +249,9 @@ test('messages are counted by the form their body arrived in', () => {
 });
 
 test('no secret, no record content, no connection string is exported, and nothing left the machine', () => {
-  const exported = ingestion.requests.map((request) => `${JSON.stringify(request.headers)}\n${request.body}`).join('\n');
+  const exported = ingestion.requests
+    .map((request) => `${JSON.stringify(request.headers)}\n${request.body}`)
+    .join('\n');
   assert.ok(ingestion.envelopes().length > 0);
   assert.ok(!exported.includes(SIEM_SECRET), 'the SIEM secret was exported');
   assert.ok(!exported.includes(CONTENT_MARKER), 'record content was exported');

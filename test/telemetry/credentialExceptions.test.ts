@@ -43,7 +43,10 @@ test('in Azure, the managed identity answers at once and no exception reaches Ap
 
   assert.equal(token?.token, identity.tokenFor('https://vault.azure.net'));
   const exceptions = ingestion.envelopes().filter((envelope) => envelope.data.baseType === 'ExceptionData');
-  assert.deepEqual(exceptions.map((envelope) => JSON.stringify(envelope.data.baseData).slice(0, 200)), []);
-  assert.ok(ingestion.envelopes().length > 0, 'the credential\'s spans were exported');
+  assert.deepEqual(
+    exceptions.map((envelope) => JSON.stringify(envelope.data.baseData).slice(0, 200)),
+    [],
+  );
+  assert.ok(ingestion.envelopes().length > 0, "the credential's spans were exported");
   assert.deepEqual(guard.blocked, []);
 });

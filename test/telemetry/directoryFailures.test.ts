@@ -16,7 +16,13 @@ import { startTelemetry } from '../../shared/telemetry/azureMonitor.js';
 import { metricNames } from '../../shared/telemetry/metricNames.js';
 import { developmentConnectionString } from '../support/azurite.js';
 import { startServer, type TestServer } from '../support/httpServer.js';
-import { keepSdkOnLoopback, startIngestion, total, type NetworkGuard, type TestIngestion } from '../support/ingestion.js';
+import {
+  keepSdkOnLoopback,
+  startIngestion,
+  total,
+  type NetworkGuard,
+  type TestIngestion,
+} from '../support/ingestion.js';
 import { body, deviceEvent, deviceInfo } from '../support/records.js';
 
 const { InvocationContext } = azureFunctions;
@@ -34,7 +40,9 @@ before(async () => {
   siem = await startServer(() => ({ status: 200 }));
   table = await startServer(() => ({
     status: 403,
-    body: { 'odata.error': { code: 'AuthorizationPermissionMismatch', message: { lang: 'en-US', value: 'not authorized' } } },
+    body: {
+      'odata.error': { code: 'AuthorizationPermissionMismatch', message: { lang: 'en-US', value: 'not authorized' } },
+    },
   }));
   const config = loadConfig(
     {
@@ -67,7 +75,9 @@ after(async () => {
 });
 
 test('failed directory calls are counted by stage, and the records that only the directory could fill count as unknown', () => {
-  const failures = ingestion.metricPoints(metricNames.directoryFailures).map((point) => [point.properties.hub, point.properties.stage, point.value]);
+  const failures = ingestion
+    .metricPoints(metricNames.directoryFailures)
+    .map((point) => [point.properties.hub, point.properties.stage, point.value]);
   assert.deepEqual(failures.sort(), [
     [HUB, 'learn', 1],
     [HUB, 'lookup', 1],

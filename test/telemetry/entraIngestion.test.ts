@@ -15,7 +15,13 @@ import { startTelemetry } from '../../shared/telemetry/azureMonitor.js';
 import { metricNames } from '../../shared/telemetry/metricNames.js';
 import type { Telemetry } from '../../shared/telemetry/telemetry.js';
 import { testCertificates } from '../support/certificates.js';
-import { keepSdkOnLoopback, startIngestion, total, type NetworkGuard, type TestIngestion } from '../support/ingestion.js';
+import {
+  keepSdkOnLoopback,
+  startIngestion,
+  total,
+  type NetworkGuard,
+  type TestIngestion,
+} from '../support/ingestion.js';
 import { startManagedIdentity, type TestIdentity } from '../support/managedIdentity.js';
 import { body, deviceEvent } from '../support/records.js';
 
@@ -45,7 +51,9 @@ before(async () => {
     APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${randomUUID()};IngestionEndpoint=${ingestion.url}/`,
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${CLIENT_ID}`,
   };
-  telemetry = startTelemetry(loadConfig(env, { functionsApp: false }).telemetry, { tlsOptions: { ca: certificates.ca } });
+  telemetry = startTelemetry(loadConfig(env, { functionsApp: false }).telemetry, {
+    tlsOptions: { ca: certificates.ca },
+  });
   await writeFile(join(workDir, 'stream.json'), body([deviceEvent('dev-1', 'Tier 0'), deviceEvent('dev-2', 'Tier 1')]));
   await replay({ paths: [join(workDir, 'stream.json')], json: false, env, stdout: { write: () => true } as never });
 });

@@ -41,7 +41,10 @@ test('record counters balance over the tries of a retried invocation, and count 
   const telemetry = startTelemetry(config.telemetry);
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
   const handle = createEventHubHandler(pipeline, { invocationBudgetMs: 2_000, outageHoldMs: 3_600_000 }, telemetry);
-  const bodies = [body([keyedRecord('refused-1', 'DeviceProcessEvents')]), body([keyedRecord('later-1', 'DeviceNetworkEvents')])];
+  const bodies = [
+    body([keyedRecord('refused-1', 'DeviceProcessEvents')]),
+    body([keyedRecord('later-1', 'DeviceNetworkEvents')]),
+  ];
   try {
     await assert.rejects(handle(bodies, eventHubContext({ messages: 2, retryCount: 0 })), PendingRecordsError);
     healthy = true;

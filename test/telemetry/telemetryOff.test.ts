@@ -25,9 +25,14 @@ let workDir: string;
 const logLines: { level: string; text: string }[] = [];
 
 before(async () => {
-  siem = await startServer((request) => (request.body.includes(CONTENT_MARKER) ? { status: 400, body: { error: 'no' } } : { status: 200 }));
+  siem = await startServer((request) =>
+    request.body.includes(CONTENT_MARKER) ? { status: 400, body: { error: 'no' } } : { status: 200 },
+  );
   workDir = await mkdtemp(join(tmpdir(), 'dsf-telemetry-off-'));
-  const config = loadConfig({ SIEM_URL: `${siem.url}/ingest`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: workDir }, { functionsApp: false });
+  const config = loadConfig(
+    { SIEM_URL: `${siem.url}/ingest`, SIEM_AUTH: 'none', DEAD_LETTER_DIR: workDir },
+    { functionsApp: false },
+  );
   const telemetry = startTelemetry(config.telemetry);
   const { pipeline, close } = createPipeline(config, { deadLetters: 'folder' });
   const handleEvents = createEventHubHandler(pipeline, { invocationBudgetMs: 30_000, outageHoldMs: 0 }, telemetry);
@@ -35,7 +40,10 @@ before(async () => {
   await handleEvents(
     [body([deviceEvent('dev-1', 'Tier 0'), refused])],
     new InvocationContext({
-      triggerMetadata: { partitionContext: { eventHubName: 'hub-a' }, enqueuedTimeUtcArray: [new Date(Date.now() - 5_000).toISOString()] },
+      triggerMetadata: {
+        partitionContext: { eventHubName: 'hub-a' },
+        enqueuedTimeUtcArray: [new Date(Date.now() - 5_000).toISOString()],
+      },
       logHandler: (level, ...args) => logLines.push({ level, text: args.map(String).join(' ') }),
     }),
   );
@@ -59,7 +67,10 @@ test('the invocation still logs counts, lag and outcome, and one line per failur
   assert.match(bodies!.text, /^event bodies arrive as text /);
   assert.equal(invocation?.level, 'information');
   const fields = JSON.parse(invocation!.text.replace(/^invocation /, '')) as Record<string, unknown>;
-  assert.deepEqual([fields.outcome, fields.received, fields.forwarded, fields.deadLettered], ['dead-lettered', 2, 1, 1]);
+  assert.deepEqual(
+    [fields.outcome, fields.received, fields.forwarded, fields.deadLettered],
+    ['dead-lettered', 2, 1, 1],
+  );
   assert.ok((fields.lagEnqueuedMaxMs as number) >= 5_000);
   assert.equal(typeof fields.lagRecordMaxMs, 'number');
   assert.equal(failure?.level, 'error');

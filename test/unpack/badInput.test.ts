@@ -4,7 +4,8 @@ import { idOf, recordId } from '../../shared/pipeline/recordId.js';
 import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { body, keyedRecord } from '../support/records.js';
 
-const unpack = (text: string, maxRecordBytes = 1 << 20) => unpackMessages([{ body: text, source: { sequenceNumber: 7 } }], { maxRecordBytes });
+const unpack = (text: string, maxRecordBytes = 1 << 20) =>
+  unpackMessages([{ body: text, source: { sequenceNumber: 7 } }], { maxRecordBytes });
 
 test('a body that is not JSON is rejected whole, as received', () => {
   const text = '{"records":[{"category":"AdvancedHunting-DeviceEvents"}, tru';
@@ -21,10 +22,16 @@ test('a body that is not UTF-8 is rejected whole, its bytes kept as received in 
   const cases = [
     Buffer.concat([Buffer.from(`{"records":[${record},{"x":"`), Buffer.from([0xff]), Buffer.from('"}]}')]),
     // A UTF-16 surrogate written as UTF-8 (CESU-8), which a decoder would also turn into U+FFFD.
-    Buffer.concat([Buffer.from(`{"records":[${record.replace('"a"', '"')}`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(`${record.slice(record.indexOf('"a"') + 2)}]}`)]),
+    Buffer.concat([
+      Buffer.from(`{"records":[${record.replace('"a"', '"')}`),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from(`${record.slice(record.indexOf('"a"') + 2)}]}`),
+    ]),
   ];
   for (const bytes of cases) {
-    const { records, rejected } = unpackMessages([{ body: bytes, source: { sequenceNumber: 7 } }], { maxRecordBytes: 1 << 20 });
+    const { records, rejected } = unpackMessages([{ body: bytes, source: { sequenceNumber: 7 } }], {
+      maxRecordBytes: 1 << 20,
+    });
     assert.deepEqual(records, []);
     assert.deepEqual(
       rejected.map((reject) => [reject.reason, reject.detail, reject.rawEncoding, reject.index]),
@@ -50,12 +57,27 @@ test('a body without a records array is rejected whole', () => {
 
 test('within a valid body each bad record is rejected alone, as received, and the good ones flow', () => {
   const pretty = '{\n  "time": "2026-11-23T09:00:00Z",\n  "properties": { "RecordKey": "no-category" }\n}';
-  const text = body([keyedRecord('good-0'), '17', '[1,2]', pretty, keyedRecord('big', 'DeviceEvents', 3000), keyedRecord('good-1')]);
+  const text = body([
+    keyedRecord('good-0'),
+    '17',
+    '[1,2]',
+    pretty,
+    keyedRecord('big', 'DeviceEvents', 3000),
+    keyedRecord('good-1'),
+  ]);
   const { records, rejected } = unpack(text, 2000);
-  assert.deepEqual(records.map((record) => record.index), [0, 5]);
+  assert.deepEqual(
+    records.map((record) => record.index),
+    [0, 5],
+  );
   assert.deepEqual(
     rejected.map((reject) => [reject.reason, reject.index]),
-    [['record-not-object', 1], ['record-not-object', 2], ['missing-category', 3], ['oversize-record', 4]],
+    [
+      ['record-not-object', 1],
+      ['record-not-object', 2],
+      ['missing-category', 3],
+      ['oversize-record', 4],
+    ],
   );
   assert.equal(rejected[2]!.raw, pretty, 'a pretty-printed record is kept with its whitespace');
   assert.equal(rejected[3]!.category, 'AdvancedHunting-DeviceEvents');
@@ -84,9 +106,18 @@ test('ids a body carries (a dead letter) are kept; ids that do not match the rec
 
 test('a body that cannot be read at all is rejected whole as unreadable, with the error, and nothing of it flows', () => {
   const parsed = { records: [JSON.parse(keyedRecord('a')) as unknown], ReportId: 639199803770463703n };
-  const { records, rejected } = unpackMessages([{ body: parsed, source: { sequenceNumber: 7 } }], { maxRecordBytes: 1 << 20 });
+  const { records, rejected } = unpackMessages([{ body: parsed, source: { sequenceNumber: 7 } }], {
+    maxRecordBytes: 1 << 20,
+  });
   assert.deepEqual(records, []);
-  assert.deepEqual(rejected.map((reject) => [reject.reason, reject.index, reject.source]), [['unreadable', undefined, { sequenceNumber: 7 }]]);
+  assert.deepEqual(
+    rejected.map((reject) => [reject.reason, reject.index, reject.source]),
+    [['unreadable', undefined, { sequenceNumber: 7 }]],
+  );
   assert.match(rejected[0]!.detail, /^the body could not be read: TypeError: Do not know how to serialize a BigInt/);
-  assert.match(rejected[0]!.raw, /RecordKey: 'a'.*ReportId: 639199803770463703n/, 'kept as close to what arrived as can be written');
+  assert.match(
+    rejected[0]!.raw,
+    /RecordKey: 'a'.*ReportId: 639199803770463703n/,
+    'kept as close to what arrived as can be written',
+  );
 });

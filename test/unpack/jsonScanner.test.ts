@@ -24,20 +24,75 @@ function acceptsLikeJsonParse(text: string): void {
     parses = false;
   }
   const result = skip(text);
-  assert.equal(typeof result === 'number', parses, `${JSON.stringify(text)}: JSON.parse ${parses ? 'accepts' : 'rejects'} it`);
+  assert.equal(
+    typeof result === 'number',
+    parses,
+    `${JSON.stringify(text)}: JSON.parse ${parses ? 'accepts' : 'rejects'} it`,
+  );
 }
 
 test('accepts exactly what JSON.parse accepts, token by token', () => {
   const valid = [
-    '0', '-0', '12', '-3.25', '1e5', '1E+5', '2.5e-3', '639199803770463703', '12345678901234567890123',
-    'true', 'false', 'null', '""', '"a"', '"\\"\\\\\\/\\b\\f\\n\\r\\t"', '"\\u00e9\\uD83D\\uDE00"', '"é✓😀"',
-    '[]', '{}', '[1,[2,{"a":[]}]]', ' { "a" : 1 , "b" : [ true , null ] } ', '{"":""}', '{"a\\"b":1}',
-    '"C:\\\\Windows\\\\System32\\\\cmd.exe"', '"{\\"Sid\\":\\"S-1-5-18\\",\\"LogonId\\":0}"',
+    '0',
+    '-0',
+    '12',
+    '-3.25',
+    '1e5',
+    '1E+5',
+    '2.5e-3',
+    '639199803770463703',
+    '12345678901234567890123',
+    'true',
+    'false',
+    'null',
+    '""',
+    '"a"',
+    '"\\"\\\\\\/\\b\\f\\n\\r\\t"',
+    '"\\u00e9\\uD83D\\uDE00"',
+    '"é✓😀"',
+    '[]',
+    '{}',
+    '[1,[2,{"a":[]}]]',
+    ' { "a" : 1 , "b" : [ true , null ] } ',
+    '{"":""}',
+    '{"a\\"b":1}',
+    '"C:\\\\Windows\\\\System32\\\\cmd.exe"',
+    '"{\\"Sid\\":\\"S-1-5-18\\",\\"LogonId\\":0}"',
   ];
   const invalid = [
-    '', '-', '01', '1.', '.5', '1e', '1e+', '+1', 'tru', 'nul', 'True', 'NaN', '"', '"abc', '"\\x41"', '"\\u12G4"',
-    '"a\u0001b"', '"tab\there"', '"line\nbreak"', '[1,]', '[,1]', '{"a":1,}', '{"a" 1}', '{a:1}', "{'a':1}", '[1 2]',
-    '{"a":1}}', '[', '{"a":', '"\\', '"\\u00"', '1 2', '\u0001[]',
+    '',
+    '-',
+    '01',
+    '1.',
+    '.5',
+    '1e',
+    '1e+',
+    '+1',
+    'tru',
+    'nul',
+    'True',
+    'NaN',
+    '"',
+    '"abc',
+    '"\\x41"',
+    '"\\u12G4"',
+    '"a\u0001b"',
+    '"tab\there"',
+    '"line\nbreak"',
+    '[1,]',
+    '[,1]',
+    '{"a":1,}',
+    '{"a" 1}',
+    '{a:1}',
+    "{'a':1}",
+    '[1 2]',
+    '{"a":1}}',
+    '[',
+    '{"a":',
+    '"\\',
+    '"\\u00"',
+    '1 2',
+    '\u0001[]',
   ];
   for (const text of [...valid, ...invalid]) acceptsLikeJsonParse(text);
   for (const text of valid) assert.equal(skip(text), text.trimEnd().length, `end of ${text}`);
@@ -50,7 +105,28 @@ test('agrees with JSON.parse on thousands of mutated Defender-like texts', () =>
     '"Ok":true,"None":null,"Name":"jürgen 报表 😀","Empty":""},"Tail":[1,{"a":[]}]}]}';
   assert.equal(skip(base), base.length);
   const random = seededRandom(42);
-  const alphabet = ['"', '\\', '{', '}', '[', ']', ',', ':', '0', '1', '-', '.', 'e', 'u', 'n', ' ', '\n', '\u0001', 'a', 'é'];
+  const alphabet = [
+    '"',
+    '\\',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '0',
+    '1',
+    '-',
+    '.',
+    'e',
+    'u',
+    'n',
+    ' ',
+    '\n',
+    '\u0001',
+    'a',
+    'é',
+  ];
   for (let i = 0; i < 4000; i++) acceptsLikeJsonParse(mutate(base, random, alphabet));
 });
 
@@ -79,7 +155,9 @@ test('members and elements are walked without callbacks; keyLength and keyIs tel
   assert.equal(scanner.enterObject(), true);
   do {
     const keyStart = scanner.nextKey();
-    seen.push(`${scanner.keyLength}:${scanner.keyIs(keyStart, 'time') ? 'time' : scanner.keyIs(keyStart, 'category') ? 'category' : '?'}`);
+    seen.push(
+      `${scanner.keyLength}:${scanner.keyIs(keyStart, 'time') ? 'time' : scanner.keyIs(keyStart, 'category') ? 'category' : '?'}`,
+    );
     scanner.skipValue();
   } while (scanner.nextMember());
   assert.deepEqual(seen, ['4:time', '8:category', '4:?']);
@@ -95,7 +173,11 @@ test('members and elements are walked without callbacks; keyLength and keyIs tel
 
 test('nesting thousands deep is walked as JSON.parse takes it, and an unclosed one is a syntax error', () => {
   const depth = 50_000;
-  for (const text of ['['.repeat(depth) + ']'.repeat(depth), `${'{"a":'.repeat(depth)}{}${'}'.repeat(depth)}`, `${'[{"a":'.repeat(depth)}1${'}]'.repeat(depth)}`]) {
+  for (const text of [
+    '['.repeat(depth) + ']'.repeat(depth),
+    `${'{"a":'.repeat(depth)}{}${'}'.repeat(depth)}`,
+    `${'[{"a":'.repeat(depth)}1${'}]'.repeat(depth)}`,
+  ]) {
     assert.equal(skip(text), text.length);
   }
   assert.ok(skip('['.repeat(depth)) instanceof JsonSyntaxError);

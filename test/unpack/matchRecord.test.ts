@@ -37,12 +37,23 @@ function scanned(text: string): Read | JsonSyntaxError {
 function records(count: number): string[] {
   const traffic = new DefenderTraffic({ seed: 11, devices: 50 });
   const found: string[] = [];
-  while (found.length < count) found.push(...(JSON.parse(traffic.message(64 * 1024)) as { records: unknown[] }).records.map((record) => JSON.stringify(record)));
+  while (found.length < count)
+    found.push(
+      ...(JSON.parse(traffic.message(64 * 1024)) as { records: unknown[] }).records.map((record) =>
+        JSON.stringify(record),
+      ),
+    );
   return found;
 }
 
 test('reads every generated Defender record as the cursor does: fields, MachineGroup slot and end', () => {
-  const texts = [...records(400), deviceInfo('d-1', 'Tier0'), deviceInfo('d-2', null), deviceEvent('d-3', 'absent'), deviceEvent('d-4', 'null')];
+  const texts = [
+    ...records(400),
+    deviceInfo('d-1', 'Tier0'),
+    deviceInfo('d-2', null),
+    deviceEvent('d-3', 'absent'),
+    deviceEvent('d-4', 'null'),
+  ];
   let vouched = 0;
   for (const text of texts) {
     const fast = matched(text);
@@ -51,19 +62,46 @@ test('reads every generated Defender record as the cursor does: fields, MachineG
     assert.deepEqual(fast, scanned(text), text.slice(0, 200));
     assert.equal(fast.end, text.length);
   }
-  assert.ok(vouched >= texts.length - 4, `the patterns vouch for nearly every real-shaped record (${vouched} of ${texts.length})`);
+  assert.ok(
+    vouched >= texts.length - 4,
+    `the patterns vouch for nearly every real-shaped record (${vouched} of ${texts.length})`,
+  );
 });
 
 test('never vouches for text JSON.parse refuses, and agrees with the cursor on thousands of mutated records', () => {
   const base = records(3).map((text) => `${text.slice(0, 1500).replace(/,"[^"]*":[^,]*$/, '')}}}`);
   const random = seededRandom(7);
-  const alphabet = ['"', '\\', '{', '}', '[', ']', ',', ':', '0', '-', '.', 'e', 'u', 'n', ' ', '\t', '\n', '\u0001', 'a', 'é'];
+  const alphabet = [
+    '"',
+    '\\',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '0',
+    '-',
+    '.',
+    'e',
+    'u',
+    'n',
+    ' ',
+    '\t',
+    '\n',
+    '\u0001',
+    'a',
+    'é',
+  ];
   let agreed = 0;
   for (let i = 0; i < 4000; i++) {
     const mutated = mutate(base[i % base.length]!, random, alphabet);
     const fast = matched(mutated);
     if (fast === undefined) continue;
-    assert.doesNotThrow(() => JSON.parse(mutated.slice(0, fast.end)), `vouched for invalid JSON: ${JSON.stringify(mutated)}`);
+    assert.doesNotThrow(
+      () => JSON.parse(mutated.slice(0, fast.end)),
+      `vouched for invalid JSON: ${JSON.stringify(mutated)}`,
+    );
     assert.deepEqual(fast, scanned(mutated), JSON.stringify(mutated));
     agreed++;
   }
@@ -108,7 +146,11 @@ test('values written with escapes, non-string values and repeated keys read as t
   const nullAt = texts[2]!.indexOf('null');
   assert.deepEqual(matched(texts[2]!)?.fields.device?.machineGroup, { kind: 'null', start: nullAt, end: nullAt + 4 });
   const spaced = texts[4]!;
-  assert.deepEqual(matched(spaced)?.fields.device?.machineGroup, { kind: 'absent', insertAt: spaced.length - 3, firstMember: false });
+  assert.deepEqual(matched(spaced)?.fields.device?.machineGroup, {
+    kind: 'absent',
+    insertAt: spaced.length - 3,
+    firstMember: false,
+  });
 });
 
 test('records with text beyond ASCII anywhere are read by the patterns, as the cursor reads them', () => {

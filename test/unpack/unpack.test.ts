@@ -6,7 +6,10 @@ import type { EventMessage } from '../../shared/types/records.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 
 const options = { maxRecordBytes: 1024 * 1024 };
-const message = (payload: unknown): EventMessage => ({ body: payload, source: { hub: 'hub', partition: '0', sequenceNumber: 7 } });
+const message = (payload: unknown): EventMessage => ({
+  body: payload,
+  source: { hub: 'hub', partition: '0', sequenceNumber: 7 },
+});
 const unpackOne = (payload: unknown, opts = options): Unpacked => unpackMessages([message(payload)], opts);
 
 test('a body as a string, a Buffer or a bare array gives the same records, byte for byte', () => {
@@ -15,7 +18,10 @@ test('a body as a string, a Buffer or a bare array gives the same records, byte 
   for (const payload of [text, Buffer.from(text), `[${records.join(',')}]`, `\ufeff${text}`]) {
     const unpacked = unpackOne(payload);
     assert.deepEqual(unpacked.rejected, []);
-    assert.deepEqual(unpacked.records.map((record) => record.text), records);
+    assert.deepEqual(
+      unpacked.records.map((record) => record.text),
+      records,
+    );
   }
 });
 
@@ -27,7 +33,10 @@ test('bytes are read as the text they encode: ASCII, Latin-1 and wider character
   ];
   for (const text of texts) {
     const expected = unpackOne(text).records.map((record) => [record.text, record.bytes, record.device?.machineGroup]);
-    assert.deepEqual(expected.map(([text, bytes]) => Buffer.byteLength(text as string) === bytes), expected.map(() => true));
+    assert.deepEqual(
+      expected.map(([text, bytes]) => Buffer.byteLength(text as string) === bytes),
+      expected.map(() => true),
+    );
     const bytes = Buffer.from(text);
     // A view into a larger buffer, as a Uint8Array and not a Buffer.
     const framed = Buffer.concat([Buffer.from('xx'), bytes, Buffer.from('yy')]);
@@ -35,24 +44,46 @@ test('bytes are read as the text they encode: ASCII, Latin-1 and wider character
     for (const payload of [bytes, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]), view]) {
       const unpacked = unpackOne(payload);
       assert.deepEqual(unpacked.rejected, []);
-      assert.deepEqual(unpacked.records.map((record) => [record.text, record.bytes, record.device?.machineGroup]), expected);
+      assert.deepEqual(
+        unpacked.records.map((record) => [record.text, record.bytes, record.device?.machineGroup]),
+        expected,
+      );
     }
   }
 });
 
 test('records from bytes keep their UTF-8 as received, found past whatever precedes them in the body', () => {
-  const records = [deviceInfo('d1', 'Équipe ✓'), deviceEvent('d1', 'null'), deviceInfo('d2', '😀'), deviceEvent('d2', 'Ñ')];
+  const records = [
+    deviceInfo('d1', 'Équipe ✓'),
+    deviceEvent('d1', 'null'),
+    deviceInfo('d2', '😀'),
+    deviceEvent('d2', 'Ñ'),
+  ];
   const pretty = JSON.stringify(JSON.parse(deviceEvent('d3', 'Grün')), null, 1);
   // A member before the records, a rejected element and a pretty-printed record between them, all non-ASCII.
   const text = `{"note":"voilà ✓","records":[${records[0]}, "élément ✗" ,${records[1]},${pretty},${records[2]},\n${records[3]}]}`;
   for (const payload of [Buffer.from(text), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])]) {
     const unpacked = unpackOne(payload);
-    assert.deepEqual(unpacked.rejected.map((reject) => reject.reason), ['record-not-object']);
-    const views = unpacked.records.map((record) => record.utf8 && [record.utf8.of === record.text, record.utf8.bytes.toString('hex')]);
+    assert.deepEqual(
+      unpacked.rejected.map((reject) => reject.reason),
+      ['record-not-object'],
+    );
+    const views = unpacked.records.map(
+      (record) => record.utf8 && [record.utf8.of === record.text, record.utf8.bytes.toString('hex')],
+    );
     const expected = (record: string) => [true, Buffer.from(record).toString('hex')];
-    assert.deepEqual(views, [expected(records[0]!), expected(records[1]!), undefined, expected(records[2]!), expected(records[3]!)]);
+    assert.deepEqual(views, [
+      expected(records[0]!),
+      expected(records[1]!),
+      undefined,
+      expected(records[2]!),
+      expected(records[3]!),
+    ]);
   }
-  assert.deepEqual(unpackOne(text).records.map((record) => record.utf8), [undefined, undefined, undefined, undefined, undefined]);
+  assert.deepEqual(
+    unpackOne(text).records.map((record) => record.utf8),
+    [undefined, undefined, undefined, undefined, undefined],
+  );
 });
 
 test('an already-parsed body (the host parsed it) still unpacks', () => {
@@ -75,7 +106,12 @@ test('19-digit integers, 7-digit fractions, escapes, unicode and key order are k
 
 test('fields the pipeline needs are read from the text, including where MachineGroup sits', () => {
   const [info, absent, nulled, noDevice] = unpackOne(
-    body([deviceInfo('d1', 'Servers'), deviceEvent('d2', 'absent'), deviceEvent('d3', 'null'), recordText({ table: 'EmailEvents', properties: '"Subject":"x"' })]),
+    body([
+      deviceInfo('d1', 'Servers'),
+      deviceEvent('d2', 'absent'),
+      deviceEvent('d3', 'null'),
+      recordText({ table: 'EmailEvents', properties: '"Subject":"x"' }),
+    ]),
   ).records;
   assert.equal(info?.device?.deviceId, 'd1');
   assert.equal(info?.device?.timestamp, '2026-07-18T14:05:55.510513Z');
@@ -120,7 +156,11 @@ test('bodies of the wrong shape are rejected with a reason', () => {
 
 test('a body naming records twice is rejected whole as ambiguous: JSON readers see only the last, and nothing is dropped unseen', () => {
   const [a, b] = [deviceInfo('d1', 'A'), deviceInfo('d2', 'B')];
-  for (const text of [`{"records":[${a}],"records":[${b}]}`, `{"records":[${a}],"records":"x"}`, `{"records":null,"recordIds":[],"records":[${a}]}`]) {
+  for (const text of [
+    `{"records":[${a}],"records":[${b}]}`,
+    `{"records":[${a}],"records":"x"}`,
+    `{"records":null,"recordIds":[],"records":[${a}]}`,
+  ]) {
     const unpacked = unpackOne(text);
     assert.equal(unpacked.records.length, 0, text);
     assert.equal(unpacked.rejected.length, 1, text);
@@ -128,17 +168,27 @@ test('a body naming records twice is rejected whole as ambiguous: JSON readers s
     assert.match(unpacked.rejected[0]!.detail, /"records" 2 times/);
     assert.equal(unpacked.rejected[0]?.raw, text);
   }
-  assert.equal(unpackOne(`{"rec\\u006frds":[${a}],"records":[${b}]}`).rejected[0]?.reason, 'ambiguous-records', 'a name written with an escape counts');
+  assert.equal(
+    unpackOne(`{"rec\\u006frds":[${a}],"records":[${b}]}`).rejected[0]?.reason,
+    'ambiguous-records',
+    'a name written with an escape counts',
+  );
 });
 
 test('within a valid body, bad records are rejected alone and the good ones flow', () => {
   const good = deviceInfo('d1', 'A');
   const unpacked = unpackOne(body([good, '42', '{"properties":{}}', good]), { maxRecordBytes: 10_000 });
-  assert.deepEqual(unpacked.records.map((record) => record.index), [0, 3]);
-  assert.deepEqual(unpacked.rejected.map((reject) => [reject.reason, reject.raw]), [
-    ['record-not-object', '42'],
-    ['missing-category', '{"properties":{}}'],
-  ]);
+  assert.deepEqual(
+    unpacked.records.map((record) => record.index),
+    [0, 3],
+  );
+  assert.deepEqual(
+    unpacked.rejected.map((reject) => [reject.reason, reject.raw]),
+    [
+      ['record-not-object', '42'],
+      ['missing-category', '{"properties":{}}'],
+    ],
+  );
 });
 
 test('a record too large for any request is rejected as oversize', () => {
@@ -150,9 +200,13 @@ test('a record too large for any request is rejected as oversize', () => {
 });
 
 test('a pretty-printed body is compacted to one line per record, strings untouched', () => {
-  const pretty = '{\n  "records": [\n    {\n      "category": "AdvancedHunting-DeviceInfo",\n      "properties": { "A": "x  y", "ReportId": 639199803770463703, "DeviceId": "d", "MachineGroup": null }\n    }\n  ]\n}';
+  const pretty =
+    '{\n  "records": [\n    {\n      "category": "AdvancedHunting-DeviceInfo",\n      "properties": { "A": "x  y", "ReportId": 639199803770463703, "DeviceId": "d", "MachineGroup": null }\n    }\n  ]\n}';
   const [record] = unpackOne(pretty).records;
-  assert.equal(record?.text, '{"category":"AdvancedHunting-DeviceInfo","properties":{"A":"x  y","ReportId":639199803770463703,"DeviceId":"d","MachineGroup":null}}');
+  assert.equal(
+    record?.text,
+    '{"category":"AdvancedHunting-DeviceInfo","properties":{"A":"x  y","ReportId":639199803770463703,"DeviceId":"d","MachineGroup":null}}',
+  );
   assert.equal(record?.device?.machineGroup.kind, 'null');
 });
 
@@ -160,7 +214,10 @@ test('a pretty-printed record with a string of megabytes is compacted with the s
   const long = `C:\\\\Temp\\\\${'a'.repeat(10_000_000)}\\"x\\" \\n`;
   const pretty = `{"records":[\n  {\n    "category" : "AdvancedHunting-DeviceEvents",\n    "properties" : { "Blob" : "${long}" }\n  }\n]}`;
   const unpacked = unpackMessages([message(pretty)], { maxRecordBytes: 32_000_000 });
-  assert.equal(unpacked.records[0]?.text, `{"category":"AdvancedHunting-DeviceEvents","properties":{"Blob":"${long}"}}`);
+  assert.equal(
+    unpacked.records[0]?.text,
+    `{"category":"AdvancedHunting-DeviceEvents","properties":{"Blob":"${long}"}}`,
+  );
 });
 
 test('member names written with escapes are read as what they decode to', () => {

@@ -6,7 +6,11 @@ import { unpackMessages } from '../../shared/unpack/unpack.js';
 import { body, deviceEvent, deviceInfo, recordText } from '../support/records.js';
 
 const options = { maxRecordBytes: 1024 * 1024 };
-const unpack = (...bodies: string[]) => unpackMessages(bodies.map((text, line) => ({ body: text, source: { line } })), options);
+const unpack = (...bodies: string[]) =>
+  unpackMessages(
+    bodies.map((text, line) => ({ body: text, source: { line } })),
+    options,
+  );
 
 const tricky = [
   recordText({
@@ -51,7 +55,11 @@ test('the fields the pipeline needs are read from the text, whatever the key ord
   assert.equal(file!.time, '2026-07-18T14:00:00Z');
   const absent = file!.device!.machineGroup;
   assert.equal(absent.kind, 'absent');
-  assert.equal(file!.text.charAt(absent.kind === 'absent' ? absent.insertAt : -1), '}', 'insertAt is the closing brace of properties');
+  assert.equal(
+    file!.text.charAt(absent.kind === 'absent' ? absent.insertAt : -1),
+    '}',
+    'insertAt is the closing brace of properties',
+  );
   const nullSlot = event!.device!.machineGroup;
   assert.equal(nullSlot.kind === 'null' && event!.text.slice(nullSlot.start, nullSlot.end), 'null');
   assert.deepEqual(info!.device!.machineGroup, { kind: 'value', value: 'Workstations EU' });
@@ -81,7 +89,11 @@ test('values that repeat from record to record are read right however they alter
 });
 
 test('a pretty-printed body is forwarded one record a line, strings untouched', () => {
-  const record = { time: '2026-07-18T14:08:10.0236840Z', category: 'AdvancedHunting-DeviceInfo', properties: { DeviceId: 'd', Path: 'a  b\\c', MachineGroup: null } };
+  const record = {
+    time: '2026-07-18T14:08:10.0236840Z',
+    category: 'AdvancedHunting-DeviceInfo',
+    properties: { DeviceId: 'd', Path: 'a  b\\c', MachineGroup: null },
+  };
   const { records } = unpack(JSON.stringify({ records: [record] }, null, 2));
   assert.equal(records[0]!.text, JSON.stringify(record));
   assert.equal(records[0]!.bytes, Buffer.byteLength(records[0]!.text));
@@ -95,10 +107,13 @@ test('a broken body is rejected whole; a bad element alone', () => {
   assert.equal(broken.rejected[0]!.reason, 'invalid-json');
   const mixed = unpack(body([deviceInfo('d', 'G'), '42', '{"properties":{}}']));
   assert.equal(mixed.records.length, 1);
-  assert.deepEqual(mixed.rejected.map((reject) => [reject.reason, reject.raw]), [
-    ['record-not-object', '42'],
-    ['missing-category', '{"properties":{}}'],
-  ]);
+  assert.deepEqual(
+    mixed.rejected.map((reject) => [reject.reason, reject.raw]),
+    [
+      ['record-not-object', '42'],
+      ['missing-category', '{"properties":{}}'],
+    ],
+  );
   const oversize = unpackMessages([{ body: body([deviceInfo('d', 'G')]), source: {} }], { maxRecordBytes: 100 });
   assert.equal(oversize.rejected[0]!.reason, 'oversize-record');
 });

@@ -4,7 +4,19 @@
  * do not offer it: then the credential is not proven, and the check says so.
  */
 import type { SiemResponse } from '../../../shared/types/outcome.js';
-import { answered, excerpt, failed, jsonObject, note, ok, send, withCredential, type DestinationFindings, type Finding, type ProbeTarget } from './probe.js';
+import {
+  answered,
+  excerpt,
+  failed,
+  jsonObject,
+  note,
+  ok,
+  send,
+  withCredential,
+  type DestinationFindings,
+  type Finding,
+  type ProbeTarget,
+} from './probe.js';
 
 export async function probeElastic(target: ProbeTarget): Promise<DestinationFindings> {
   const request = await withCredential(target, { method: 'GET', url: authenticateUrl(target.route.url) });
@@ -23,13 +35,20 @@ function authenticateUrl(bulkUrl: string): string {
 
 function credentialFinding(target: ProbeTarget, response: SiemResponse): Finding {
   // Elastic takes lowercase index names only; the format lower-cases them the same way.
-  const index = target.route.index ? `; whether it may write to "${target.route.index.toLowerCase()}" only --send-test-record proves` : '';
+  const index = target.route.index
+    ? `; whether it may write to "${target.route.index.toLowerCase()}" only --send-test-record proves`
+    : '';
   if (response.status === 200) {
     const who = jsonObject(response.body);
-    return ok(`authenticated as "${String(who.username)}" (${String(who.authentication_type ?? 'unknown type')})${index}`);
+    return ok(
+      `authenticated as "${String(who.username)}" (${String(who.authentication_type ?? 'unknown type')})${index}`,
+    );
   }
   if (response.status === 401 || response.status === 403) {
-    return failed(`the credential is refused: HTTP ${response.status} ${excerpt(response.body)}`, credentialFix(target));
+    return failed(
+      `the credential is refused: HTTP ${response.status} ${excerpt(response.body)}`,
+      credentialFix(target),
+    );
   }
   return note(
     `not proven: GET /_security/_authenticate answered HTTP ${response.status} (OpenSearch, or Elasticsearch security off?)`,

@@ -53,7 +53,9 @@ export async function send(target: ProbeTarget, request: SiemRequest): Promise<P
     // A CA or client certificate that could not be read is not a way-there problem, whatever its cause says.
     const problem = error instanceof SecretUnavailableError ? undefined : connectionProblem(error);
     if (!problem) throw error;
-    return { unreachable: unreachable(problem, `${request.method ?? 'POST'} ${shown(request.url)}`, target.urlSetting) };
+    return {
+      unreachable: unreachable(problem, `${request.method ?? 'POST'} ${shown(request.url)}`, target.urlSetting),
+    };
   }
 }
 
@@ -68,11 +70,22 @@ export function unreachable(problem: ConnectionProblem, what: string, urlSetting
 /** A request carrying the route's credential (header, or client certificate for mtls). */
 export async function withCredential(
   target: ProbeTarget,
-  parts: { readonly method: 'GET' | 'POST'; readonly url: string; readonly body?: string; readonly headers?: Record<string, string> },
+  parts: {
+    readonly method: 'GET' | 'POST';
+    readonly url: string;
+    readonly body?: string;
+    readonly headers?: Record<string, string>;
+  },
 ): Promise<SiemRequest> {
   const request = await siemRequest(
     target.siem,
-    { url: parts.url, contentType: 'application/json', body: Buffer.from(parts.body ?? ''), positions: 'check', ...(parts.headers ? { headers: parts.headers } : {}) },
+    {
+      url: parts.url,
+      contentType: 'application/json',
+      body: Buffer.from(parts.body ?? ''),
+      positions: 'check',
+      ...(parts.headers ? { headers: parts.headers } : {}),
+    },
     target.secret,
   );
   return { ...request, method: parts.method };
@@ -81,7 +94,13 @@ export async function withCredential(
 /** A GET with no credential; the client certificate still goes along with mtls, as the handshake needs it. */
 export function bareGet(target: ProbeTarget, url: string): SiemRequest {
   const certificate = target.siem.auth.mode === 'mtls' ? target.secret : undefined;
-  return { method: 'GET', url, headers: {}, body: Buffer.alloc(0), ...(certificate ? { clientCertificate: certificate } : {}) };
+  return {
+    method: 'GET',
+    url,
+    headers: {},
+    body: Buffer.alloc(0),
+    ...(certificate ? { clientCertificate: certificate } : {}),
+  };
 }
 
 /** "<url> answered a GET with HTTP 405 over TLS": what an answer proves about the way there. */
@@ -106,7 +125,9 @@ export function excerpt(body: string, chars = 160): string {
 export function jsonObject(body: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(body);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

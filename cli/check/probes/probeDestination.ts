@@ -38,6 +38,9 @@ async function probeEndpoint(target: ProbeTarget): Promise<DestinationFindings> 
     credential:
       target.siem.auth.mode === 'none'
         ? ok('none is sent (SIEM_AUTH=none)')
-        : note('not proven: a generic endpoint cannot check a credential without taking a record', '--send-test-record sends one marked test record'),
+        : note(
+            'not proven: a generic endpoint cannot check a credential without taking a record',
+            '--send-test-record sends one marked test record',
+          ),
   };
 }

@@ -4,7 +4,20 @@
  * before any event is read. Codes as Splunk documents them for HEC.
  */
 import type { SiemResponse } from '../../../shared/types/outcome.js';
-import { answered, bareGet, excerpt, failed, note, ok, send, shown, withCredential, type DestinationFindings, type Finding, type ProbeTarget } from './probe.js';
+import {
+  answered,
+  bareGet,
+  excerpt,
+  failed,
+  note,
+  ok,
+  send,
+  shown,
+  withCredential,
+  type DestinationFindings,
+  type Finding,
+  type ProbeTarget,
+} from './probe.js';
 import type { SiemRequest } from '../../../shared/types/sink.js';
 import { CHANNEL_HEADER, newChannel } from '../../../shared/sinks/splunkHec/ack.js';
 import { readHecAnswer } from '../../../shared/sinks/splunkHec/classify.js';
@@ -20,7 +33,10 @@ export async function probeSplunkHec(target: ProbeTarget): Promise<DestinationFi
   const health = await send(target, healthRequest);
   if ('unreachable' in health) return health.unreachable;
   const headers = protocolOf(splunkHec, target.siem)?.ack ? { [CHANNEL_HEADER]: newChannel() } : undefined;
-  const token = await send(target, await withCredential(target, { method: 'POST', url, ...(headers ? { headers } : {}) }));
+  const token = await send(
+    target,
+    await withCredential(target, { method: 'POST', url, ...(headers ? { headers } : {}) }),
+  );
   if ('unreachable' in token) return token.unreachable;
   return { endpoint: healthFinding(healthRequest, health.response), credential: tokenFinding(target, token.response) };
 }
@@ -38,7 +54,10 @@ function healthFinding(request: SiemRequest, response: SiemResponse): Finding {
   const answer = readHecAnswer(response.body);
   if (response.status === 200 && answer.code === HEALTHY) return ok(`${answered(request, response)}: HEC is healthy`);
   if (response.status === 503) {
-    return failed(`${shown(request.url)}: ${answer.text ?? 'HEC is unhealthy'} (code ${answer.code ?? '?'})`, "HEC's queues are full or its acknowledgement service is down: Splunk must catch up; meanwhile the forwarder holds and retries");
+    return failed(
+      `${shown(request.url)}: ${answer.text ?? 'HEC is unhealthy'} (code ${answer.code ?? '?'})`,
+      "HEC's queues are full or its acknowledgement service is down: Splunk must catch up; meanwhile the forwarder holds and retries",
+    );
   }
   return note(`${answered(request, response)}, not HEC's health answer: ${excerpt(response.body)}`);
 }
@@ -49,12 +68,17 @@ function tokenFinding(target: ProbeTarget, response: SiemResponse): Finding {
   const secret = target.secretLabel;
   switch (answer.code) {
     case NO_DATA: {
-      const index = target.route.index ? `; whether it may write to index "${target.route.index}" only --send-test-record proves` : '';
+      const index = target.route.index
+        ? `; whether it may write to index "${target.route.index}" only --send-test-record proves`
+        : '';
       return ok(`the token is accepted: ${said} to an empty request, so nothing was indexed${index}`);
     }
     case 1:
     case 22:
-      return failed(`the token is disabled: ${said}`, 'enable the token in Splunk (Settings > Data inputs > HTTP Event Collector)');
+      return failed(
+        `the token is disabled: ${said}`,
+        'enable the token in Splunk (Settings > Data inputs > HTTP Event Collector)',
+      );
     case 2:
     case 3:
       return failed(`HEC could not read the token: ${said}`, `${secret} must hold the bare token, without "Splunk "`);
@@ -62,11 +86,21 @@ function tokenFinding(target: ProbeTarget, response: SiemResponse): Finding {
     case 21:
       return failed(`HEC does not know this token: ${said}`, `put the HEC token's value in ${secret}`);
     case 10:
-      return failed(`the token wants indexer acknowledgement: ${said}`, 'set SPLUNK_HEC_ACK=true, or turn indexer acknowledgement off for the token');
+      return failed(
+        `the token wants indexer acknowledgement: ${said}`,
+        'set SPLUNK_HEC_ACK=true, or turn indexer acknowledgement off for the token',
+      );
     case 14:
-      return failed(`indexer acknowledgement is off for this token: ${said}`, 'set SPLUNK_HEC_ACK=false, or turn indexer acknowledgement on for the token');
+      return failed(
+        `indexer acknowledgement is off for this token: ${said}`,
+        'set SPLUNK_HEC_ACK=false, or turn indexer acknowledgement on for the token',
+      );
   }
-  if (response.status === 404) return failed(`no HEC event endpoint at ${shown(target.route.url)}: ${said}`, `${target.urlSetting} should end in /services/collector/event, or be the bare https://host:8088`);
+  if (response.status === 404)
+    return failed(
+      `no HEC event endpoint at ${shown(target.route.url)}: ${said}`,
+      `${target.urlSetting} should end in /services/collector/event, or be the bare https://host:8088`,
+    );
   if (response.status >= 200 && response.status < 300) return ok(`the token is accepted: ${said} to an empty request`);
   return failed(`the token was not proven: ${said}`, `check ${secret} and the token's settings in Splunk`);
 }

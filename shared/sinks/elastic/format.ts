@@ -16,8 +16,14 @@ export function elasticBulkFormat(router: Router): Format {
     if (!indexes.has(route)) indexes.set(route, JSON.stringify(route.index?.toLowerCase()));
     return indexes.get(route);
   };
-  const action = (record: ForwardRecord) => `{"create":{"_index":${indexOf(router.route(record))},"_id":"${idOf(record)}"}}\n`;
-  const shape = { open: '', between: '', close: '', around: (record: ForwardRecord) => ({ before: action(record), after: '\n' }) };
+  const action = (record: ForwardRecord) =>
+    `{"create":{"_index":${indexOf(router.route(record))},"_id":"${idOf(record)}"}}\n`;
+  const shape = {
+    open: '',
+    between: '',
+    close: '',
+    around: (record: ForwardRecord) => ({ before: action(record), after: '\n' }),
+  };
   return {
     contentType: 'application/x-ndjson',
     frameBytes: 0,

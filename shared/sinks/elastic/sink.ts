@@ -21,5 +21,6 @@ export const elasticBulk = defineSink({
   url: { defaultPath: '/_bulk' },
   routeFields: ['url', 'secretName', 'index'],
   destination: (values) => ({ index: values.ELASTIC_INDEX }),
-  create: (siem, router) => protocolSink(siem, router, { format: elasticBulkFormat(router), classify: classifyBulkResponse }),
+  create: (siem, router) =>
+    protocolSink(siem, router, { format: elasticBulkFormat(router), classify: classifyBulkResponse }),
 });

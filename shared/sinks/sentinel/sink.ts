@@ -22,7 +22,10 @@ export const sentinel = defineSink({
   format: 'sentinel',
   about: 'Azure Monitor Logs Ingestion API',
   settings: {
-    SENTINEL_DCR_ID: text({ description: 'sentinel: immutable id of the data collection rule (dcr-...).', example: 'dcr-00000000000000000000000000000000' }),
+    SENTINEL_DCR_ID: text({
+      description: 'sentinel: immutable id of the data collection rule (dcr-...).',
+      example: 'dcr-00000000000000000000000000000000',
+    }),
     SENTINEL_STREAM: text({
       description: 'sentinel: stream declared in the data collection rule; may contain {table} and {tenantId}.',
       default: 'Custom-{table}',
@@ -38,7 +41,10 @@ export const sentinel = defineSink({
   parse(values, report): SentinelProtocol | undefined {
     const id = values.SENTINEL_DCR_ID;
     if (id !== undefined && /^dcr-[0-9a-f]{32}$/.test(id)) return { dcrImmutableId: id };
-    report('SENTINEL_DCR_ID', `is required for SIEM_FORMAT=sentinel: the rule's immutable id, dcr- and 32 hex digits, got ${quoted(id ?? '')}`);
+    report(
+      'SENTINEL_DCR_ID',
+      `is required for SIEM_FORMAT=sentinel: the rule's immutable id, dcr- and 32 hex digits, got ${quoted(id ?? '')}`,
+    );
     return undefined;
   },
   create: (siem, router) =>

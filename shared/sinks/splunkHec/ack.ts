@@ -38,7 +38,8 @@ export function withIndexerAcknowledgement(post: Post, timeoutMs: number, now: (
       // A poll ends at the give-up time too, so the wait for acknowledgement never outlasts its setting.
       const pollTimeout = AbortSignal.timeout(Math.max(1, giveUpAt - now()));
       try {
-        if (await isIndexed(post, request, ackId, signal ? AbortSignal.any([signal, pollTimeout]) : pollTimeout)) return response;
+        if (await isIndexed(post, request, ackId, signal ? AbortSignal.any([signal, pollTimeout]) : pollTimeout))
+          return response;
       } catch (error) {
         if (pollTimeout.aborted && !signal?.aborted) throw new AcknowledgementTimeoutError(ackId, timeoutMs);
         throw error;
@@ -49,7 +50,12 @@ export function withIndexerAcknowledgement(post: Post, timeoutMs: number, now: (
   };
 }
 
-async function isIndexed(post: Post, request: SiemRequest, ackId: number, signal: AbortSignal | undefined): Promise<boolean> {
+async function isIndexed(
+  post: Post,
+  request: SiemRequest,
+  ackId: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   // The poll keeps the batch's credential and channel, not its Idempotency-Key: a proxy that answers repeated keys
   // from its cache would hand every poll the batch's own answer, and the batch would never count as indexed.
   const { 'idempotency-key': _batchKey, ...headers } = request.headers;

@@ -45,7 +45,12 @@ export function classifyHecResponse(response: SiemResponse, records: readonly un
     return { kind: 'partial', items };
   }
   if (answer.code !== undefined && REQUEST_ERRORS.has(answer.code)) {
-    return { kind: 'reject', reason: `HEC code ${answer.code}: ${REQUEST_ERRORS.get(answer.code)}`, status: 400, split: false };
+    return {
+      kind: 'reject',
+      reason: `HEC code ${answer.code}: ${REQUEST_ERRORS.get(answer.code)}`,
+      status: 400,
+      split: false,
+    };
   }
   return { kind: 'reject', reason, status: 400, split: true };
 }

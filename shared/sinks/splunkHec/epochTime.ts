@@ -11,7 +11,14 @@ export function epochSeconds(time: string): string | undefined {
   const match = ISO_TIME.exec(time);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction, zone] = match as unknown as [string, ...string[]];
-  const fields = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
+  const fields = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const [y, mo, d, h, mi, s] = fields;
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;

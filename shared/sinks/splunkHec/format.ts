@@ -29,7 +29,8 @@ export function splunkHecFormat(router: Router): Format {
     before += ',"event":';
     let after = `,"fields":{"category":${JSON.stringify(record.category)}`;
     // Indexed fields must be strings: a MachineGroup that is null or not a string is left out.
-    if (group?.kind === 'value' && typeof group.value === 'string') after += `,"MachineGroup":${JSON.stringify(group.value)}`;
+    if (group?.kind === 'value' && typeof group.value === 'string')
+      after += `,"MachineGroup":${JSON.stringify(group.value)}`;
     after += `,"record_id":"${idOf(record)}"}}`;
     return { before, after };
   };

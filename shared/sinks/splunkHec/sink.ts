@@ -21,7 +21,8 @@ export const splunkHec = defineSink({
       template: true,
     }),
     SPLUNK_INDEX: text({
-      description: "splunk-hec: index of each event; may contain {category}, {table} and {tenantId}. Unset uses the token's default index.",
+      description:
+        "splunk-hec: index of each event; may contain {category}, {table} and {tenantId}. Unset uses the token's default index.",
       example: 'defender',
       template: true,
     }),
@@ -30,7 +31,8 @@ export const splunkHec = defineSink({
       default: false,
     }),
     SPLUNK_HEC_ACK_TIMEOUT_SECONDS: integer({
-      description: 'splunk-hec with SPLUNK_HEC_ACK: how long to wait for a batch to be indexed before sending it again.',
+      description:
+        'splunk-hec with SPLUNK_HEC_ACK: how long to wait for a batch to be indexed before sending it again.',
       default: 60,
       min: 1,
       max: 600,
@@ -41,8 +43,12 @@ export const splunkHec = defineSink({
   auth: { default: 'splunk' },
   url: { defaultPath: '/services/collector/event' },
   routeFields: ['url', 'secretName', 'sourcetype', 'index'],
-  destination: (values) => ({ sourcetype: values.SPLUNK_SOURCETYPE, ...(values.SPLUNK_INDEX === undefined ? {} : { index: values.SPLUNK_INDEX }) }),
-  parse: (values): HecProtocol => (values.SPLUNK_HEC_ACK ? { ack: { timeoutMs: values.SPLUNK_HEC_ACK_TIMEOUT_SECONDS * 1000 } } : {}),
+  destination: (values) => ({
+    sourcetype: values.SPLUNK_SOURCETYPE,
+    ...(values.SPLUNK_INDEX === undefined ? {} : { index: values.SPLUNK_INDEX }),
+  }),
+  parse: (values): HecProtocol =>
+    values.SPLUNK_HEC_ACK ? { ack: { timeoutMs: values.SPLUNK_HEC_ACK_TIMEOUT_SECONDS * 1000 } } : {},
   create(siem, router) {
     const format = splunkHecFormat(router);
     const ack = siem.protocol.ack;

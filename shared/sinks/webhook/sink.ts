@@ -13,7 +13,8 @@ function webhook(format: string, about: string, body: Format) {
     settings: {},
     maxBatchBytes: { default: 1024 * 1024, max: 100 * 1024 * 1024 },
     routeFields: ['url', 'secretName'],
-    create: (siem, router) => protocolSink(siem, router, { format: body, classify: (response) => classifyResponse(response) }),
+    create: (siem, router) =>
+      protocolSink(siem, router, { format: body, classify: (response) => classifyResponse(response) }),
   });
 }
 

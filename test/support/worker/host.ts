@@ -20,7 +20,9 @@ import type { Registration } from './protocol.js';
 
 const PROTO = fileURLToPath(new URL('../../../../test/support/worker/functionRpc.proto', import.meta.url));
 const eventStream = (
-  protoLoader.loadSync(PROTO, { objects: true, defaults: true, oneofs: true })['AzureFunctionsRpcMessages.FunctionRpc'] as protoLoader.ServiceDefinition
+  protoLoader.loadSync(PROTO, { objects: true, defaults: true, oneofs: true })[
+    'AzureFunctionsRpcMessages.FunctionRpc'
+  ] as protoLoader.ServiceDefinition
 ).EventStream!;
 
 type TypedData =
@@ -55,9 +57,11 @@ export function eventHubInvocation(registration: Registration, invocation: HubIn
   const [bindingName, binding] = triggerOf(registration, 'eventHubTrigger');
   const { events } = invocation;
   const bodies =
-    binding.dataType === 'binary' ? bytesArray(events.map((event) => event.body))
-    : binding.dataType === 'string' ? stringArray(events.map((event) => Buffer.from(event.body).toString('utf8')))
-    : unmodelled(`dataType ${String(binding.dataType)}`);
+    binding.dataType === 'binary'
+      ? bytesArray(events.map((event) => event.body))
+      : binding.dataType === 'string'
+        ? stringArray(events.map((event) => Buffer.from(event.body).toString('utf8')))
+        : unmodelled(`dataType ${String(binding.dataType)}`);
   const triggerMetadata: Record<string, TypedData> = {
     PartitionContext: json({
       FullyQualifiedNamespace: 'forwarder-test.servicebus.windows.net',
@@ -83,7 +87,14 @@ export function eventHubInvocation(registration: Registration, invocation: HubIn
     ),
     sys: json({ MethodName: registration.name, UtcNow: dotNetDateTime(new Date()), RandGuid: crypto.randomUUID() }),
   };
-  return streamingMessage(registration, bindingName, bodies, triggerMetadata, invocation.retryCount ?? 0, invocation.invocationId);
+  return streamingMessage(
+    registration,
+    bindingName,
+    bodies,
+    triggerMetadata,
+    invocation.retryCount ?? 0,
+    invocation.invocationId,
+  );
 }
 
 /** The StreamingMessage the host sends when a timer fires. */
@@ -114,7 +125,11 @@ function streamingMessage(
       functionId: registration.name,
       inputData: [{ name: bindingName, data }],
       triggerMetadata,
-      traceContext: { traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', traceState: '', attributes: {} },
+      traceContext: {
+        traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        traceState: '',
+        attributes: {},
+      },
       retryContext: { retryCount, maxRetryCount: -1 },
     },
   });
@@ -126,7 +141,9 @@ function triggerOf(registration: Registration, type: string): [string, Readonly<
 }
 
 const bytesArray = (values: Uint8Array[]): TypedData => ({ collectionBytes: { bytes: values } });
-const stringArray = (values: string[]): TypedData => ({ collectionString: { string: values.filter((value) => value !== '') } });
+const stringArray = (values: string[]): TypedData => ({
+  collectionString: { string: values.filter((value) => value !== '') },
+});
 const json = (value: unknown): TypedData => ({ json: JSON.stringify(value) });
 
 function unmodelled(what: string): never {

@@ -43,7 +43,8 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
   };
   return {
     registrations,
-    registration: (name) => registrations.find((registration) => registration.name === name) ?? assertNever(name, registrations),
+    registration: (name) =>
+      registrations.find((registration) => registration.name === name) ?? assertNever(name, registrations),
     async invoke(functionName, streamingMessage) {
       const reply = await request({ kind: 'invoke', functionName, streamingMessage });
       if (reply.kind !== 'invoked') throw new Error(`worker failed: ${JSON.stringify(reply)}`);
@@ -74,5 +75,7 @@ function nextReply(child: ChildProcess, stderr: () => string): Promise<WorkerRep
 }
 
 function assertNever(name: string, registrations: readonly Registration[]): never {
-  throw new Error(`no function ${name}; registered: ${registrations.map((registration) => registration.name).join(', ')}`);
+  throw new Error(
+    `no function ${name}; registered: ${registrations.map((registration) => registration.name).join(', ')}`,
+  );
 }

@@ -58,7 +58,9 @@ const send = (reply: WorkerReply) => process.send!(reply);
 
 // package.json's main is dist/functions/*.js: the worker imports every match.
 const functionsDir = `${ROOT}dist/functions/`;
-for (const file of readdirSync(functionsDir).filter((name) => name.endsWith('.js')).sort()) {
+for (const file of readdirSync(functionsDir)
+  .filter((name) => name.endsWith('.js'))
+  .sort()) {
   await import(`${functionsDir}${file}`);
 }
 send({ kind: 'ready', registrations: [...functions.values()].map((entry) => entry.metadata) });
