@@ -8,6 +8,8 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { Readable } from 'node:stream';
 import { isSecureUrl } from '../../shared/config/secureUrl.js';
 import { quoted } from '../../shared/config/quoted.js';
+import { STORE_TIMEOUT_MS } from '../../shared/deadletter/blobStore.js';
+import { withTimeout } from '../../shared/timeout/withTimeout.js';
 import type { SecretValue } from '../../shared/types/secretValue.js';
 import { readName } from './fileNames.js';
 import type { SourceFile } from './sourceFile.js';
@@ -15,6 +17,8 @@ import type { SourceFile } from './sourceFile.js';
 export interface BlobAccess {
   readonly credential: () => TokenCredential;
   readonly connectionString?: SecretValue;
+  /** The time limit of each call to Storage; tests shorten it. */
+  readonly timeoutMs?: number;
 }
 
 export interface BlobInput {
@@ -32,25 +36,39 @@ export async function listBlobFiles(input: BlobInput, access: BlobAccess): Promi
   const base = `${url.origin}${url.pathname}`;
   const container = await containerClient(url, access);
   const files: SourceFile[] = [];
-  for await (const blob of container.listBlobsFlat(input.prefix ? { prefix: input.prefix } : {})) {
-    const facts = readName(blob.name);
-    if (!facts) continue;
-    const written = (blob.properties.createdOn ?? blob.properties.lastModified).getTime();
-    const key = `${base}/${blob.name}`;
-    files.push({
-      key,
-      name: `${url.pathname.split('/').pop()}/${blob.name}`,
-      bytes: blob.properties.contentLength ?? 0,
-      window: facts.window ?? { start: written, end: written + 1 },
-      source: { blob: key },
-      open: async () => {
-        const response = await container
-          .getBlobClient(blob.name)
-          .download(0, undefined, { maxRetryRequests: DOWNLOAD_RETRIES });
-        return response.readableStreamBody as Readable;
-      },
+  const timeoutMs = access.timeoutMs ?? STORE_TIMEOUT_MS;
+  let continuationToken: string | undefined;
+  do {
+    // Each page, and each download's start, has a time limit: a store that stops answering ends the run, said.
+    const page = await withTimeout(timeoutMs, 'Blob storage', async (abortSignal) => {
+      const pages = container
+        .listBlobsFlat({ abortSignal, ...(input.prefix ? { prefix: input.prefix } : {}) })
+        .byPage(continuationToken ? { continuationToken } : {});
+      return (await pages.next()).value;
     });
-  }
+    for (const blob of page?.segment.blobItems ?? []) {
+      const facts = readName(blob.name);
+      if (!facts) continue;
+      const written = (blob.properties.createdOn ?? blob.properties.lastModified).getTime();
+      const key = `${base}/${blob.name}`;
+      files.push({
+        key,
+        name: `${url.pathname.split('/').pop()}/${blob.name}`,
+        bytes: blob.properties.contentLength ?? 0,
+        window: facts.window ?? { start: written, end: written + 1 },
+        source: { blob: key },
+        open: async () => {
+          const response = await withTimeout(timeoutMs, 'Blob storage', (abortSignal) =>
+            container
+              .getBlobClient(blob.name)
+              .download(0, undefined, { abortSignal, maxRetryRequests: DOWNLOAD_RETRIES }),
+          );
+          return response.readableStreamBody as Readable;
+        },
+      });
+    }
+    continuationToken = page?.continuationToken || undefined;
+  } while (continuationToken);
   return files;
 }
 

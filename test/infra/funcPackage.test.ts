@@ -42,7 +42,7 @@ test('func start runs from a local.settings.json copied from the sample: node wo
 });
 
 /** The top-level packages that must not ship: tooling and types, never loaded at run time. */
-const NOT_SHIPPED = ['.bin', 'node', 'typescript', 'azurite', '@types', '@typescript'];
+const NOT_SHIPPED = ['.bin', 'node', 'typescript', 'azurite', '@types', '@typescript', '@biomejs'];
 const topLevelPackage = (path: string) => {
   const [, first = '', second = ''] = path.split('/');
   return first.startsWith('@') ? [first, `${first}/${second}`] : [first];

@@ -13,6 +13,7 @@ import { listSources } from '../../cli/sources/listSources.js';
 import { readSourceFile } from '../../cli/sources/readSourceFile.js';
 import type { SourceFile } from '../../cli/sources/sourceFile.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
+import { startSilentServer } from '../support/silentServer.js';
 import { captureFile, captureName, exportContent, exportName, type ExportFile } from '../support/defenderFiles.js';
 import { body, deviceEvent } from '../support/records.js';
 
@@ -121,4 +122,20 @@ test('a container URL must be https (or loopback) and name a container', async (
   await assert.rejects(listBlobFiles({ url: 'http://example.blob.core.windows.net/c' }, access), /must be https/);
   await assert.rejects(listBlobFiles({ url: 'https://example.blob.core.windows.net/' }, access), /needs the container/);
   await assert.rejects(listBlobFiles({ url: 'not a url' }, access), /needs a container URL/);
+});
+
+test('a Blob store that takes the connection and never answers ends the listing at its time limit', {
+  timeout: 10_000,
+}, async () => {
+  const silent = await startSilentServer();
+  try {
+    const url = `${silent.url}/devstoreaccount1/export?sv=2024-08-04&sr=c&sp=rl&sig=not-a-real-signature`;
+    await assert.rejects(
+      listBlobFiles({ url }, { credential: noIdentity, timeoutMs: 200 }),
+      /Blob storage did not answer within 200 ms/,
+    );
+    assert.ok(silent.connections > 0);
+  } finally {
+    await silent.close();
+  }
 });
