@@ -90,7 +90,10 @@ export function createEventHubHandler(pipeline: Pipeline, settings: HandlerSetti
 
 function countKinds(events: readonly EventMessage[]): Map<BodyKind, number> {
   const kinds = new Map<BodyKind, number>();
-  for (const { body } of events) kinds.set(kindOf(body), (kinds.get(kindOf(body)) ?? 0) + 1);
+  for (const { body } of events) {
+    const kind = kindOf(body);
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
   return kinds;
 }
 

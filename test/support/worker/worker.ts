@@ -44,7 +44,7 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
   return {
     registrations,
     registration: (name) =>
-      registrations.find((registration) => registration.name === name) ?? assertNever(name, registrations),
+      registrations.find((registration) => registration.name === name) ?? unknownFunction(name, registrations),
     async invoke(functionName, streamingMessage) {
       const reply = await request({ kind: 'invoke', functionName, streamingMessage });
       if (reply.kind !== 'invoked') throw new Error(`worker failed: ${JSON.stringify(reply)}`);
@@ -74,7 +74,7 @@ function nextReply(child: ChildProcess, stderr: () => string): Promise<WorkerRep
   });
 }
 
-function assertNever(name: string, registrations: readonly Registration[]): never {
+function unknownFunction(name: string, registrations: readonly Registration[]): never {
   throw new Error(
     `no function ${name}; registered: ${registrations.map((registration) => registration.name).join(', ')}`,
   );
